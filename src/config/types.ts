@@ -1,0 +1,72 @@
+import type { AttackKind, InputSource } from '../detect/types';
+
+export type Mode = 'block' | 'monitor' | 'off';
+export const MODES: readonly Mode[] = ['block', 'monitor', 'off'];
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** Silence findings on some routes: `{ method: 'POST', path: '/admin/sql/*' }`. */
+export interface RouteAllowRule {
+  readonly method: string; // '*' for any
+  readonly path: string; // segments; '*' one segment, '**' any rest, ':name' one segment
+  readonly kinds: readonly AttackKind[]; // empty = every kind
+}
+
+/** Ignore one input everywhere: `{ source: 'body', name: 'sql' }` (name is the input path). */
+export interface InputAllowRule {
+  readonly source: InputSource | '*';
+  readonly name: string; // exact path, or a prefix ending in '.*'
+  readonly kinds: readonly AttackKind[];
+}
+
+export interface BlockResponseConfig {
+  readonly status: number;
+  /** JSON body; `{requestId}` inside string values is replaced. */
+  readonly json: Readonly<Record<string, unknown>>;
+  /** HTML body; `{requestId}` is replaced. */
+  readonly html: string;
+}
+
+export interface LimitsConfig {
+  readonly maxDepth: number;
+  readonly maxInputs: number;
+  readonly maxBytes: number;
+}
+
+/** The frozen configuration the agent runs with. */
+export interface Config {
+  readonly mode: Mode;
+  readonly modes: Readonly<Record<AttackKind, Mode>>;
+  readonly allow: {
+    readonly routes: readonly RouteAllowRule[];
+    readonly inputs: readonly InputAllowRule[];
+    /** Sink names (`better-sqlite3.exec`) or prefixes (`child_process.*`) never checked. */
+    readonly sinks: readonly string[];
+  };
+  readonly blockResponse: BlockResponseConfig;
+  readonly logLevel: LogLevel;
+  /** 'stdout', 'stderr' or a file path for rampart's own pino log. */
+  readonly logDestination: string;
+  readonly limits: LimitsConfig;
+  readonly sql: { readonly allowFullQueryInput: boolean };
+  readonly shell: { readonly dangerousOptions: Readonly<Record<string, readonly string[]>> };
+  readonly path: { readonly allowedRoots: readonly string[] };
+  readonly ssrf: { readonly allowHosts: readonly string[]; readonly blockMetadata: boolean };
+  readonly telemetry: {
+    readonly includeInputValue: boolean;
+    readonly maxValueLength: number;
+    readonly redactKeys: readonly string[];
+    /** Findings per attack kind per second reported in full; the rest are counted. */
+    readonly maxEventsPerSecond: number;
+  };
+}
+
+/** What a user may pass: every key optional, nested objects partial. */
+export type Options = {
+  [K in keyof Config]?: Config[K] extends readonly unknown[]
+    ? Config[K]
+    : Config[K] extends object
+      ? { [P in keyof Config[K]]?: Config[K][P] }
+      : Config[K];
+} & { configFile?: string };

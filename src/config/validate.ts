@@ -1,0 +1,184 @@
+// Turns untrusted configuration (JSON file, env vars, start() options) into a checked
+// partial Config. Unknown keys are errors too: a typo must not silently disable protection.
+import { ATTACK_KINDS, type AttackKind, type InputSource } from '../detect/types';
+import { RampartConfigError } from './errors';
+import { LOG_LEVELS, MODES, type Config, type InputAllowRule, type RouteAllowRule } from './types';
+
+const INPUT_SOURCES: readonly (InputSource | '*')[] = [
+  '*', 'query', 'body', 'params', 'headers', 'cookies', 'path', 'graphql', 'jwt', 'xml', 'websocket', 'custom',
+];
+
+type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
+type Partial2<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? Mutable<T[K]> : T[K] };
+export type PartialConfig = Partial2<Config>;
+
+class Checker {
+  constructor(private readonly origin: string) {}
+
+  fail(key: string, value: unknown, allowed: string): never {
+    throw new RampartConfigError(key, value, allowed, this.origin);
+  }
+
+  object(key: string, value: unknown): Record<string, unknown> {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) this.fail(key, value, 'an object');
+    return value as Record<string, unknown>;
+  }
+
+  keys(key: string, obj: Record<string, unknown>, allowed: readonly string[]): void {
+    for (const k of Object.keys(obj)) {
+      if (!allowed.includes(k)) this.fail(key ? `${key}.${k}` : k, obj[k], `one of the keys ${allowed.join(', ')}`);
+    }
+  }
+
+  oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
+    if (typeof value !== 'string' || !allowed.includes(value as T)) this.fail(key, value, allowed.join(', '));
+    return value as T;
+  }
+
+  bool(key: string, value: unknown): boolean {
+    if (typeof value !== 'boolean') this.fail(key, value, 'true or false');
+    return value;
+  }
+
+  int(key: string, value: unknown, min: number, max: number): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.fail(key, value, `an integer from ${min} to ${max}`);
+    }
+    return value;
+  }
+
+  string(key: string, value: unknown, nonEmpty = true): string {
+    if (typeof value !== 'string' || (nonEmpty && value.length === 0)) this.fail(key, value, 'a non-empty string');
+    return value;
+  }
+
+  strings(key: string, value: unknown): string[] {
+    if (!Array.isArray(value)) this.fail(key, value, 'an array of strings');
+    return value.map((item, i) => this.string(`${key}[${i}]`, item));
+  }
+
+  kinds(key: string, value: unknown): AttackKind[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) this.fail(key, value, `an array of ${ATTACK_KINDS.join(', ')}`);
+    return value.map((item, i) => this.oneOf(`${key}[${i}]`, item, ATTACK_KINDS));
+  }
+}
+
+const TOP_KEYS = [
+  'mode', 'modes', 'allow', 'blockResponse', 'logLevel', 'logDestination', 'limits', 'sql', 'shell', 'path', 'ssrf',
+  'telemetry', 'configFile',
+];
+
+/** Validates one configuration source; `origin` says where it came from for error messages. */
+export function validateConfig(raw: unknown, origin: string): PartialConfig {
+  const c = new Checker(origin);
+  const obj = c.object('(root)', raw);
+  c.keys('', obj, TOP_KEYS);
+  const out: PartialConfig = {};
+  if (obj.mode !== undefined) out.mode = c.oneOf('mode', obj.mode, MODES);
+  if (obj.modes !== undefined) {
+    const modes = c.object('modes', obj.modes);
+    c.keys('modes', modes, ATTACK_KINDS);
+    const checked: Partial<Record<AttackKind, Config['mode']>> = {};
+    for (const kind of ATTACK_KINDS) {
+      if (modes[kind] !== undefined) checked[kind] = c.oneOf(`modes.${kind}`, modes[kind], MODES);
+    }
+    out.modes = checked as Config['modes'];
+  }
+  if (obj.allow !== undefined) out.allow = validateAllow(c, obj.allow);
+  if (obj.blockResponse !== undefined) {
+    const b = c.object('blockResponse', obj.blockResponse);
+    c.keys('blockResponse', b, ['status', 'json', 'html']);
+    out.blockResponse = {};
+    if (b.status !== undefined) out.blockResponse.status = c.int('blockResponse.status', b.status, 200, 599);
+    if (b.json !== undefined) out.blockResponse.json = c.object('blockResponse.json', b.json);
+    if (b.html !== undefined) out.blockResponse.html = c.string('blockResponse.html', b.html);
+  }
+  if (obj.logLevel !== undefined) out.logLevel = c.oneOf('logLevel', obj.logLevel, LOG_LEVELS);
+  if (obj.logDestination !== undefined) out.logDestination = c.string('logDestination', obj.logDestination);
+  if (obj.limits !== undefined) {
+    const l = c.object('limits', obj.limits);
+    c.keys('limits', l, ['maxDepth', 'maxInputs', 'maxBytes']);
+    out.limits = {};
+    if (l.maxDepth !== undefined) out.limits.maxDepth = c.int('limits.maxDepth', l.maxDepth, 1, 1000);
+    if (l.maxInputs !== undefined) out.limits.maxInputs = c.int('limits.maxInputs', l.maxInputs, 1, 1_000_000);
+    if (l.maxBytes !== undefined) out.limits.maxBytes = c.int('limits.maxBytes', l.maxBytes, 1024, 1024 * 1024 * 1024);
+  }
+  if (obj.sql !== undefined) {
+    const s = c.object('sql', obj.sql);
+    c.keys('sql', s, ['allowFullQueryInput']);
+    out.sql = {};
+    if (s.allowFullQueryInput !== undefined) out.sql.allowFullQueryInput = c.bool('sql.allowFullQueryInput', s.allowFullQueryInput);
+  }
+  if (obj.shell !== undefined) {
+    const s = c.object('shell', obj.shell);
+    c.keys('shell', s, ['dangerousOptions']);
+    if (s.dangerousOptions !== undefined) {
+      const d = c.object('shell.dangerousOptions', s.dangerousOptions);
+      const checked: Record<string, string[]> = {};
+      for (const program of Object.keys(d)) checked[program] = c.strings(`shell.dangerousOptions.${program}`, d[program]);
+      out.shell = { dangerousOptions: checked };
+    }
+  }
+  if (obj.path !== undefined) {
+    const p = c.object('path', obj.path);
+    c.keys('path', p, ['allowedRoots']);
+    if (p.allowedRoots !== undefined) {
+      const roots = c.strings('path.allowedRoots', p.allowedRoots);
+      roots.forEach((root, i) => {
+        if (!root.startsWith('/')) c.fail(`path.allowedRoots[${i}]`, root, 'an absolute directory path');
+      });
+      out.path = { allowedRoots: roots };
+    }
+  }
+  if (obj.ssrf !== undefined) {
+    const s = c.object('ssrf', obj.ssrf);
+    c.keys('ssrf', s, ['allowHosts', 'blockMetadata']);
+    out.ssrf = {};
+    if (s.allowHosts !== undefined) out.ssrf.allowHosts = c.strings('ssrf.allowHosts', s.allowHosts);
+    if (s.blockMetadata !== undefined) out.ssrf.blockMetadata = c.bool('ssrf.blockMetadata', s.blockMetadata);
+  }
+  if (obj.telemetry !== undefined) {
+    const t = c.object('telemetry', obj.telemetry);
+    c.keys('telemetry', t, ['includeInputValue', 'maxValueLength', 'redactKeys', 'maxEventsPerSecond']);
+    out.telemetry = {};
+    if (t.includeInputValue !== undefined) out.telemetry.includeInputValue = c.bool('telemetry.includeInputValue', t.includeInputValue);
+    if (t.maxValueLength !== undefined) out.telemetry.maxValueLength = c.int('telemetry.maxValueLength', t.maxValueLength, 0, 65536);
+    if (t.redactKeys !== undefined) out.telemetry.redactKeys = c.strings('telemetry.redactKeys', t.redactKeys).map((k) => k.toLowerCase());
+    if (t.maxEventsPerSecond !== undefined) out.telemetry.maxEventsPerSecond = c.int('telemetry.maxEventsPerSecond', t.maxEventsPerSecond, 1, 1_000_000);
+  }
+  return out;
+}
+
+function validateAllow(c: Checker, raw: unknown): PartialConfig['allow'] {
+  const a = c.object('allow', raw);
+  c.keys('allow', a, ['routes', 'inputs', 'sinks']);
+  const out: NonNullable<PartialConfig['allow']> = {};
+  if (a.routes !== undefined) {
+    if (!Array.isArray(a.routes)) c.fail('allow.routes', a.routes, 'an array of { method, path, kinds? }');
+    out.routes = a.routes.map((item, i): RouteAllowRule => {
+      const key = `allow.routes[${i}]`;
+      const r = c.object(key, item);
+      c.keys(key, r, ['method', 'path', 'kinds']);
+      const path = c.string(`${key}.path`, r.path);
+      if (!path.startsWith('/')) c.fail(`${key}.path`, path, 'a path pattern starting with "/"');
+      const method = r.method === undefined ? '*' : c.string(`${key}.method`, r.method).toUpperCase();
+      return { method, path, kinds: c.kinds(`${key}.kinds`, r.kinds) };
+    });
+  }
+  if (a.inputs !== undefined) {
+    if (!Array.isArray(a.inputs)) c.fail('allow.inputs', a.inputs, 'an array of { source, name, kinds? }');
+    out.inputs = a.inputs.map((item, i): InputAllowRule => {
+      const key = `allow.inputs[${i}]`;
+      const r = c.object(key, item);
+      c.keys(key, r, ['source', 'name', 'kinds']);
+      return {
+        source: c.oneOf(`${key}.source`, r.source, INPUT_SOURCES),
+        name: c.string(`${key}.name`, r.name),
+        kinds: c.kinds(`${key}.kinds`, r.kinds),
+      };
+    });
+  }
+  if (a.sinks !== undefined) out.sinks = c.strings('allow.sinks', a.sinks);
+  return out;
+}

@@ -1,0 +1,117 @@
+// The single decision point. Every hook describes its call and asks here; modes,
+// allowlists, fail-open handling and reporting live nowhere else.
+import { performance } from 'node:perf_hooks';
+import { sendBlockedResponse } from './block/blocked-response';
+import type { RequestContext } from './context/request-context';
+import { currentContext } from './context/store';
+import type { Config } from './config/types';
+import type { AttackKind, Detection, UserInput } from './detect/types';
+import { RampartBlockedError } from './errors';
+import { findingFrom, type RequestFacts, type SinkAttributes } from './report/finding';
+import { recordCheckDuration } from './report/otel';
+import { agentState, type AgentState } from './state';
+
+/** How one family of sinks is checked; defined once per hook module, not per call. */
+export interface SinkDetector<P> {
+  readonly kind: AttackKind;
+  /** Coarse sink family for metrics: `sql`, `shell`, `fs`, `outbound`. */
+  readonly family: string;
+  detect(payload: P, inputs: readonly UserInput[], config: Config): Detection | undefined;
+  /** Semantic-convention attributes of the call; only computed for findings. */
+  describe(payload: P, config: Config): SinkAttributes;
+}
+
+/**
+ * Checks one sink call. Returns normally when the call may proceed; throws
+ * RampartBlockedError when it must not run. Never throws anything else.
+ */
+export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P): void {
+  const state = agentState();
+  if (state === undefined) return;
+  const mode = state.config.modes[detector.kind];
+  if (mode === 'off') return;
+  const ctx = currentContext();
+  if (ctx === undefined) return;
+  let detection: Detection | undefined;
+  let started = 0;
+  try {
+    const inputs = ctx.inputs();
+    if (inputs.length === 0) return;
+    if (state.allowlist.sinkAllowed(sink)) return;
+    started = performance.now();
+    detection = detectAllowing(detector, payload, inputs, state);
+    const duration = performance.now() - started;
+    recordCheckDuration(detector.family, duration);
+    if (detection === undefined) return;
+    if (state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
+    const action = mode === 'block' ? 'blocked' : 'monitored';
+    const finding = findingFrom(detection, action, sink, safeDescribe(detector, payload, state), requestFacts(ctx), duration, appStack());
+    state.reporter.report(finding);
+  } catch (error) {
+    state.reporter.internalError(`guard:${sink}`, error);
+    return;
+  }
+  if (mode !== 'block') return;
+  const requestId = ctx.requestId;
+  const firstBlock = ctx.blocked === undefined;
+  ctx.blocked = { requestId };
+  if (ctx.res !== undefined && firstBlock) {
+    try {
+      sendBlockedResponse(ctx.req, ctx.res, requestId, state.config.blockResponse);
+    } catch (error) {
+      state.reporter.internalError('block-response', error);
+    }
+  }
+  throw new RampartBlockedError(detector.kind, sink, requestId);
+}
+
+/** Runs the detector; an allowlisted input is taken out and the check repeated. */
+function detectAllowing<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState): Detection | undefined {
+  let detection = detector.detect(payload, inputs, state.config);
+  if (detection === undefined || !state.allowlist.hasInputRules) return detection;
+  let remaining = inputs;
+  while (detection !== undefined && state.allowlist.inputAllowed(detection.input, detector.kind)) {
+    const allowed = detection.input;
+    remaining = remaining.filter((input) => input !== allowed && !state.allowlist.inputAllowed(input, detector.kind));
+    detection = detector.detect(payload, remaining, state.config);
+  }
+  return detection;
+}
+
+function safeDescribe<P>(detector: SinkDetector<P>, payload: P, state: AgentState): SinkAttributes {
+  try {
+    return detector.describe(payload, state.config);
+  } catch (error) {
+    state.reporter.internalError('describe', error);
+    return {};
+  }
+}
+
+function requestFacts(ctx: RequestContext): RequestFacts {
+  const req = ctx.req;
+  const ua = req?.headers['user-agent'];
+  return {
+    requestId: ctx.requestId,
+    method: ctx.method,
+    route: ctx.route,
+    path: ctx.urlPath,
+    clientAddress: req?.socket?.remoteAddress,
+    userAgent: typeof ua === 'string' ? ua : undefined,
+  };
+}
+
+const MAX_STACK_FRAMES = 12;
+// rampart's own directory (dist/ or src/), left out of reported stacks.
+const OWN_DIR = __dirname;
+
+/** The app frames that led to the sink, without rampart's own and Node's internals. */
+function appStack(): string | undefined {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = MAX_STACK_FRAMES + 10;
+  Error.captureStackTrace(holder, guardSink);
+  Error.stackTraceLimit = limit;
+  const lines = holder.stack?.split('\n').slice(1) ?? [];
+  const app = lines.filter((line) => !line.includes(OWN_DIR) && !line.includes('node:internal'));
+  return app.slice(0, MAX_STACK_FRAMES).map((l) => l.trim()).join('\n') || undefined;
+}

@@ -1,0 +1,118 @@
+// Installs the hooks: builtins are patched in place (ESM named imports of builtins follow
+// through syncBuiltinESMExports); packages through require-in-the-middle for CommonJS and
+// import-in-the-middle for ESM when the ESM loader was registered (rampart/register).
+import { readFileSync } from 'node:fs';
+import Module, { syncBuiltinESMExports } from 'node:module';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { Hook as RequireHook } from 'require-in-the-middle';
+import type { BuiltinHook, ModuleHook } from './types';
+
+interface Unhookable {
+  unhook(): void;
+}
+
+export interface InstrumentOptions {
+  readonly builtins: readonly BuiltinHook[];
+  readonly modules: readonly ModuleHook[];
+  readonly logger: Logger;
+  /** True when import-in-the-middle's loader is registered (node --import rampart/register). */
+  readonly esm: boolean;
+}
+
+export class Instrumentation {
+  private readonly hooks: Unhookable[] = [];
+  private readonly patched: Array<{ hook: ModuleHook | BuiltinHook; exports: unknown }> = [];
+  private readonly seen = new WeakSet<object>();
+
+  constructor(private readonly options: InstrumentOptions) {}
+
+  start(): void {
+    const { builtins, modules, logger } = this.options;
+    for (const hook of builtins) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const exports = require(`node:${hook.module}`) as unknown;
+      this.apply(hook, exports);
+    }
+    syncBuiltinESMExports();
+    this.patchAlreadyLoaded();
+    const byName = new Map(modules.map((m) => [m.module, m]));
+    const names = [...byName.keys()];
+    this.hooks.push(
+      new RequireHook(names, { internals: false }, (exports, name, basedir) => {
+        const hook = byName.get(name);
+        if (hook !== undefined) this.applyChecked(hook, exports, basedir);
+        return exports;
+      }),
+    );
+    if (this.options.esm) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Hook: ImportHook } = require('import-in-the-middle') as typeof import('import-in-the-middle');
+      this.hooks.push(
+        new ImportHook(names, { internals: false }, (exported, name, basedir) => {
+          const hook = byName.get(name);
+          // A CommonJS package imported from ESM exposes module.exports as `default`.
+          if (hook !== undefined) this.applyChecked(hook, exported.default ?? exported, basedir ?? undefined);
+        }) as unknown as Unhookable,
+      );
+    }
+    logger.debug({ modules: names, builtins: builtins.map((b) => b.module) }, 'rampart hooks installed');
+  }
+
+  stop(): void {
+    for (const hook of this.hooks.splice(0)) hook.unhook();
+    for (const { hook, exports } of this.patched.splice(0).reverse()) hook.unpatch(exports);
+    syncBuiltinESMExports();
+  }
+
+  private applyChecked(hook: ModuleHook, exports: unknown, basedir: string | undefined): void {
+    const version = basedir === undefined ? undefined : packageVersion(basedir);
+    const major = version === undefined ? undefined : Number(version.split('.')[0]);
+    if (major !== undefined && !hook.testedMajors.includes(major)) {
+      this.options.logger.warn(
+        { module: hook.module, version, tested: hook.testedMajors },
+        `rampart: ${hook.module}@${version} is outside the tested majors (${hook.testedMajors.join(', ')}); protecting it anyway`,
+      );
+    }
+    this.apply(hook, exports);
+  }
+
+  private apply(hook: ModuleHook | BuiltinHook, exports: unknown): void {
+    if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return;
+    if (this.seen.has(exports as object)) return;
+    this.seen.add(exports as object);
+    hook.patch(exports);
+    this.patched.push({ hook, exports });
+  }
+
+  /** Packages required before start() still get patched, with a warning naming them. */
+  private patchAlreadyLoaded(): void {
+    const cache = (Module as unknown as { _cache: Record<string, { exports: unknown } | undefined> })._cache;
+    const files = Object.keys(cache);
+    for (const hook of this.options.modules) {
+      const marker = `/node_modules/${hook.module}/`;
+      if (!files.some((file) => file.includes(marker))) continue;
+      this.options.logger.warn(
+        { module: hook.module },
+        `rampart: ${hook.module} was loaded before rampart started; load rampart first (node --require rampart/register) so every use of it is protected`,
+      );
+      let main: string;
+      try {
+        main = require.resolve(hook.module, { paths: [process.cwd()] });
+      } catch {
+        continue;
+      }
+      const loaded = cache[main];
+      if (loaded !== undefined) this.applyChecked(hook, loaded.exports, main.slice(0, main.lastIndexOf(marker) + marker.length));
+    }
+  }
+}
+
+function packageVersion(basedir: string): string | undefined {
+  try {
+    const version = (JSON.parse(readFileSync(join(basedir, 'package.json'), 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}

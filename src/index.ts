@@ -1,0 +1,18 @@
+// Public API of rampart.
+import type { Options } from './config/types';
+import { startAgent, stopAgent } from './agent';
+
+/** Starts protection; call it before the app loads its database drivers and servers. */
+export function start(options?: Options): void {
+  startAgent(options);
+}
+
+/** Stops protection and restores every patched function. */
+export function stop(): void {
+  stopAgent();
+}
+
+export { withInput, markUntrusted, type UntrustedInput } from './untrusted';
+export { RampartBlockedError, RampartConfigError } from './errors';
+export type { Config, Options, Mode, LogLevel } from './config/types';
+export type { AttackKind, InputSource, UserInput } from './detect/types';
