@@ -1,0 +1,59 @@
+// Runs a fixture app in a child process and collects its JSON stdout lines.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import readline from 'node:readline';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export interface ChildApp {
+  readonly base: string;
+  readonly child: ChildProcess;
+  /** Parsed JSON lines the app (and rampart's pino log) printed. */
+  readonly lines: Array<Record<string, unknown>>;
+  readonly stderr: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startChildApp(args: string[], env: Record<string, string> = {}): Promise<ChildApp> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const rl = readline.createInterface({ input: child.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    rl.on('line', (line) => {
+      try {
+        const msg = JSON.parse(line) as Record<string, unknown>;
+        lines.push(msg);
+        if (typeof msg.listening === 'number') resolve(msg.listening);
+      } catch {
+        // not JSON: ignore
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`app exited with ${code}: ${stderr}`)));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    child,
+    lines,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill();
+        await once(child, 'exit');
+      }
+    },
+  };
+}
+
+/** Runs a command to completion. */
+export async function runChild(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
