@@ -95,7 +95,7 @@ t.test('allowlists: sink, input and route', async (t) => {
 t.test('block response: custom status and body; headers already sent; app handler cannot override', async (t) => {
   restart({ blockResponse: { status: 451, json: { blocked: true, id: '{requestId}' } } });
   const server = createServer((req, res) => {
-    if (req.url === '/streaming') {
+    if (req.url!.startsWith('/streaming')) {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('partial ');
     }
