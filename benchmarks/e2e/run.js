@@ -1,0 +1,114 @@
+'use strict';
+// End-to-end load: each example app runs as baseline (no agent), floor (only an
+// AsyncLocalStorage.run per request), rampart monitor and rampart block. Runs alternate in
+// one session, rotating the order each round, and each variant is compared with the
+// baseline of the same round; the reported figure is the median of those ratios.
+const { spawn } = require('node:child_process');
+const { once } = require('node:events');
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+const readline = require('node:readline');
+const autocannon = require('autocannon');
+const { median, round } = require('../lib/stats');
+
+const ROOT = path.join(__dirname, '..', '..');
+
+const VARIANTS = {
+  baseline: { args: [], env: {} },
+  floor: { args: ['--require', path.join(__dirname, 'floor.js')], env: {} },
+  monitor: { args: ['--require', 'rampart/register'], env: { RAMPART_MODE: 'monitor', RAMPART_LOG_LEVEL: 'warn' } },
+  block: { args: ['--require', 'rampart/register'], env: { RAMPART_MODE: 'block', RAMPART_LOG_LEVEL: 'warn' } },
+};
+
+const APPS = {
+  'express-hello': { file: 'express-hello.js', path: '/hello?name=world' },
+  'express-sqlite': { file: 'express-sqlite.js', path: '/users?name=user42' },
+  'express-pg': { file: 'express-pg.js', path: '/users?name=user42' },
+  'fastify-hello': { file: 'fastify-hello.js', path: '/hello?name=world' },
+};
+
+async function startApp(appName, variantName) {
+  const app = APPS[appName];
+  const variant = VARIANTS[variantName];
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [...variant.args, path.join(__dirname, 'apps', app.file)], {
+    cwd: ROOT,
+    env: { ...process.env, ...variant.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      try {
+        const msg = JSON.parse(line);
+        if (msg.listening) resolve(msg.listening);
+      } catch {
+        // other output
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${appName}/${variantName} exited with ${code}`)));
+  });
+  const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { child, url: `http://127.0.0.1:${port}${app.path}`, startupMs, variant: variantName };
+}
+
+function rssMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+async function load(url, seconds, connections) {
+  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load against ${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total };
+}
+
+/**
+ * Measures one app in every variant. Returns per-variant medians of ratios to baseline,
+ * plus startup time and RSS before/after.
+ */
+async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, variants = Object.keys(VARIANTS) } = {}) {
+  const running = {};
+  for (const v of variants) running[v] = await startApp(appName, v);
+  try {
+    for (const v of variants) await load(running[v].url, 1, connections); // warm-up
+    const rssStart = Object.fromEntries(variants.map((v) => [v, rssMb(running[v].child.pid)]));
+    const samples = Object.fromEntries(variants.map((v) => [v, []]));
+    for (let r = 0; r < rounds; r++) {
+      const order = variants.slice(r % variants.length).concat(variants.slice(0, r % variants.length));
+      for (const v of order) samples[v].push(await load(running[v].url, seconds, connections));
+    }
+    const rssEnd = Object.fromEntries(variants.map((v) => [v, rssMb(running[v].child.pid)]));
+    const rows = variants.map((v) => {
+      const ratios = samples[v].map((s, i) => s.rps / samples.baseline[i].rps);
+      const p50 = samples[v].map((s, i) => s.p50 / Math.max(samples.baseline[i].p50, 0.001));
+      const p99 = samples[v].map((s, i) => s.p99 / Math.max(samples.baseline[i].p99, 0.001));
+      return {
+        app: appName,
+        variant: v,
+        'req/s': Math.round(median(samples[v].map((s) => s.rps))),
+        'throughput ratio': round(median(ratios)),
+        'p50 ms': median(samples[v].map((s) => s.p50)),
+        'p99 ms': median(samples[v].map((s) => s.p99)),
+        'p99 ratio': round(median(p99)),
+        'p50 ratio': round(median(p50)),
+        'startup ms': Math.round(running[v].startupMs),
+        'rss MB start': round(rssStart[v], 1),
+        'rss MB end': round(rssEnd[v], 1),
+        requests: samples[v].reduce((n, s) => n + s.total, 0),
+      };
+    });
+    return rows;
+  } finally {
+    for (const v of variants) {
+      running[v].child.kill();
+      await once(running[v].child, 'exit').catch(() => {});
+    }
+  }
+}
+
+module.exports = { benchApp, APPS, VARIANTS };

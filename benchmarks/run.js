@@ -1,0 +1,50 @@
+'use strict';
+// `npm run bench`: every benchmark, printed as markdown tables and written as JSON to
+// benchmarks/results/latest.json.
+const { mkdirSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { markdownTable, round } = require('./lib/stats');
+const { runDetectors } = require('./micro/detectors');
+const { runHooks } = require('./micro/hooks');
+const { benchApp } = require('./e2e/run');
+
+function machine() {
+  return `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+async function main() {
+  const args = new Set(process.argv.slice(2));
+  const quick = args.has('--quick');
+  const out = { machine: machine(), date: new Date().toISOString() };
+  console.log(`# rampart benchmarks\n\nMachine: ${out.machine}\n`);
+
+  out.detectors = await runDetectors({ timeMs: quick ? 100 : 400 });
+  console.log('## Detectors (per check)\n');
+  console.log(markdownTable(out.detectors.map((r) => ({ case: r.name, path: r.group, 'median ns': Math.round(r.medianNs), 'p99 ns': Math.round(r.p99Ns) }))));
+
+  out.hooks = await runHooks({ pairs: quick ? 3 : 9, timeMs: quick ? 100 : 200 });
+  console.log('\n## Hook overhead (same process, inside a request context with 10 inputs)\n');
+  console.log(markdownTable(out.hooks.map((r) => ({ call: r.name, 'original ns': Math.round(r.originalNs), 'wrapped ns': Math.round(r.wrappedNs), ratio: round(r.ratio) }))));
+
+  out.e2e = [];
+  for (const app of ['express-hello', 'express-sqlite', 'express-pg', 'fastify-hello']) {
+    try {
+      out.e2e.push(...(await benchApp(app, { rounds: quick ? 2 : 5, seconds: quick ? 2 : 5 })));
+    } catch (error) {
+      console.error(`e2e ${app} skipped: ${error.message}`);
+    }
+  }
+  console.log('\n## End to end (autocannon, 16 connections; ratios are medians of per-round ratios to baseline)\n');
+  console.log(markdownTable(out.e2e));
+
+  const dir = path.join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(out, null, 2));
+  console.log(`\nJSON written to ${path.relative(process.cwd(), path.join(dir, 'latest.json'))}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
