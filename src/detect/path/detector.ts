@@ -1,0 +1,275 @@
+// Path traversal: did a user input steer a file path outside the directory the app
+// meant, or choose the path outright? DESIGN section 3, applied to path segments.
+
+import type { Detection, UserInput } from '../types';
+import { decodedVariants } from './decode';
+import { isWithinDir, normalizePosixPath } from './normalize';
+
+export interface PathDetectOptions {
+  /**
+   * Absolute directories under which a user-chosen absolute path is fine (for example
+   * a document root the app lets users browse). Applies to `path.absolute` only.
+   */
+  readonly allowedRoots?: readonly string[];
+}
+
+export const PATH_RULES = {
+  traversal: 'path.traversal',
+  absolute: 'path.absolute',
+  nulByte: 'path.nul-byte',
+} as const;
+
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
+const DOT = 0x2e;
+const PERCENT = 0x25;
+
+// What one form of an input can do to a path; 0 means "a plain name, nothing to check".
+const DOTDOT_SEGMENT = 1; // has a `..` segment between slashes or the ends
+const ABSOLUTE = 2; // starts with `/`
+const NUL = 4; // holds a NUL byte
+const ENCODED = 8; // has `%`, `\` or is a `file:` URL: decoded forms may reach the path
+
+/**
+ * One pass over the input, no allocation: which checks can this form trigger? Every
+ * character that matters is at or below `/` except `\`, so ordinary letters and digits
+ * cost one comparison.
+ */
+function scanForm(v: string): number {
+  const len = v.length;
+  let flags = 0;
+  let segStart = 0;
+  let dots = 0;
+  for (let i = 0; i < len; i++) {
+    const c = v.charCodeAt(i);
+    if (c > SLASH) {
+      if (c === BACKSLASH) flags |= ENCODED;
+      continue;
+    }
+    if (c === DOT) {
+      dots++;
+    } else if (c === SLASH) {
+      if (i === 0) flags |= ABSOLUTE;
+      else if (dots === 2 && i - segStart === 2) flags |= DOTDOT_SEGMENT;
+      segStart = i + 1;
+      dots = 0;
+    } else if (c === PERCENT) {
+      flags |= ENCODED;
+    } else if (c === 0) {
+      flags |= NUL;
+    }
+  }
+  if (dots === 2 && len - segStart === 2) flags |= DOTDOT_SEGMENT;
+  // `file:` URLs name a path once converted (the hook converts the sink's URL, not inputs)
+  if (len > 5 && v.charCodeAt(4) === 0x3a && (v.charCodeAt(0) | 0x20) === 0x66) flags |= ENCODED;
+  return flags;
+}
+
+// The normalized sink path, computed at most once per check and only when needed.
+let memoPath = '';
+let memoNormalized = '.';
+function normalizedPath(path: string): string {
+  if (path !== memoPath) {
+    memoNormalized = normalizePosixPath(path);
+    memoPath = path;
+  }
+  return memoNormalized;
+}
+
+function detection(input: UserInput, rule: string, reason: string): Detection {
+  return { kind: 'path_traversal', input, rule, reason };
+}
+
+/**
+ * Flags `path` when a user input (or a decoded form of it) holds a NUL byte that
+ * reaches the path, makes it absolute, or adds `..` segments that leave the directory
+ * the app put the input under. Pure, never throws; cheap when inputs are plain names.
+ */
+export function detectPathTraversal(
+  path: string,
+  inputs: readonly UserInput[],
+  options?: PathDetectOptions,
+): Detection | undefined {
+  if (path.length === 0) return undefined;
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    const value = input.value;
+    const flags = scanForm(value);
+    if (flags === 0) continue;
+    if ((flags & ~ENCODED) !== 0) {
+      const found = checkForm(path, value, flags, input, options);
+      if (found !== undefined) return found;
+    }
+    if ((flags & ENCODED) === 0) continue;
+    const variants = decodedVariants(value);
+    for (let k = 0; k < variants.length; k++) {
+      const form = variants[k]!;
+      const formFlags = scanForm(form) & ~ENCODED;
+      if (formFlags === 0) continue;
+      const found = checkForm(path, form, formFlags, input, options);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function checkForm(
+  path: string,
+  form: string,
+  flags: number,
+  input: UserInput,
+  options: PathDetectOptions | undefined,
+): Detection | undefined {
+  if ((flags & NUL) !== 0 && nulReachesPath(path, form)) {
+    return detection(input, PATH_RULES.nulByte, 'input puts a NUL byte into the file path');
+  }
+  // When the input chooses where the path starts, the absolute rule and its allowed
+  // roots decide alone: `..` inside it only changes which absolute path it chose.
+  if ((flags & ABSOLUTE) !== 0 && controlsStart(path, form)) {
+    if (underAllowedRoot(path, options)) return undefined;
+    return detection(input, PATH_RULES.absolute, 'input chooses an absolute file path');
+  }
+  if ((flags & DOTDOT_SEGMENT) !== 0) {
+    const escaped = escapeReason(path, form);
+    if (escaped !== undefined) {
+      return detection(input, PATH_RULES.traversal, escaped);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A NUL counts only when the input brings it: an app that puts a NUL into its own
+ * paths is buggy, not attacked. The part of the input from the segment holding the
+ * NUL onwards must be in the path (`../../etc/passwd\0.png` is normalized by the app
+ * before it reaches the sink, but `passwd\0.png` survives).
+ */
+function nulReachesPath(path: string, form: string): boolean {
+  if (path.indexOf('\0') === -1) return false;
+  const nulAt = form.indexOf('\0');
+  const segStart = form.lastIndexOf('/', nulAt) + 1;
+  return path.indexOf(segStart === 0 ? form : form.slice(segStart)) !== -1;
+}
+
+/** Number of name segments of a normalized path (`/` has none, `/etc/passwd` two). */
+function segmentCount(normalized: string): number {
+  let count = 0;
+  let inSegment = false;
+  for (let i = 0; i < normalized.length; i++) {
+    const isSlash = normalized.charCodeAt(i) === SLASH;
+    if (!isSlash && !inSegment) count++;
+    inSegment = !isSlash;
+  }
+  return count;
+}
+
+function sameDir(a: string, b: string): boolean {
+  return a === b || a === b + '/' || b === a + '/';
+}
+
+/**
+ * Does the absolute input `form` choose where the path starts? Either the path begins
+ * with it verbatim, or (when the app resolved or normalized it) the normalized path
+ * begins with the normalized input. A single-segment input (`/home`, `/app`) counts
+ * only when it is the whole path: such values are common routes and coincide with
+ * top-level directories of paths the app builds itself.
+ */
+function controlsStart(path: string, form: string): boolean {
+  const at = path.indexOf(form);
+  if (at > 0) return false; // under a directory the app chose (path.join(base, '/x'))
+  const nf = normalizePosixPath(form);
+  const np = normalizedPath(path);
+  if (sameDir(np, nf)) return true;
+  if (segmentCount(nf) < 2) return false;
+  if (at === 0) return true; // verbatim prefix, possibly with a suffix glued on
+  return np.length > nf.length && np.startsWith(nf) && (nf.endsWith('/') || np.charCodeAt(nf.length) === SLASH);
+}
+
+function underAllowedRoot(path: string, options: PathDetectOptions | undefined): boolean {
+  const roots = options?.allowedRoots;
+  if (roots === undefined || roots.length === 0) return false;
+  const np = normalizedPath(path);
+  for (let i = 0; i < roots.length; i++) {
+    const root = roots[i]!;
+    if (root.charCodeAt(0) === SLASH && isWithinDir(normalizePosixPath(root), np)) return true;
+  }
+  return false;
+}
+
+/** True when the segment of `path` covering [s, e) is `..`. */
+function isDotDot(path: string, s: number, e: number): boolean {
+  return e - s === 2 && path.charCodeAt(s) === DOT && path.charCodeAt(s + 1) === DOT;
+}
+
+/** End of the segment of `path` that contains offset `i`. */
+function segmentEnd(path: string, i: number): number {
+  let e = i;
+  while (e < path.length && path.charCodeAt(e) !== SLASH) e++;
+  return e;
+}
+
+/** Does a `..` segment of `path` overlap [from, to)? */
+function regionHasDotDot(path: string, from: number, to: number): boolean {
+  let s = from;
+  while (s > 0 && path.charCodeAt(s - 1) !== SLASH) s--;
+  while (s < to) {
+    const e = segmentEnd(path, s);
+    if (e > from && isDotDot(path, s, e)) return true;
+    s = e + 1;
+  }
+  return false;
+}
+
+/**
+ * Why the input escapes (a sentence for the finding), or undefined. Two shapes:
+ * - the input is in the path verbatim (`base + '/' + input`): the base is exactly the
+ *   text before it, so compare the normalized path up to the input's end with it;
+ * - the app normalized it away (`path.join(base, input)`, `path.resolve`): the base is
+ *   unknown, so flag an input that climbs above its own start (`normalize(input)` starts
+ *   with `..`) when what remains after the climb is what the path holds, i.e. the path
+ *   is consistent with join(someBase, input). An input that climbs out and back in
+ *   (`../uploads/x` under `uploads`) looks the same and is flagged too; an input that
+ *   only climbs (`..`, `../..`) leaves no trace in the path and is flagged, since it has
+ *   no benign use as a value and `rm`/`readdir` of a parent is exactly the attack.
+ */
+const CLIMBS_ONLY = "input is only '..' segments: it names a parent of the directory it is joined to";
+const CLIMBS_OUT = "input climbs above the directory it is joined to with '..' segments";
+
+function escapeReason(path: string, form: string): string | undefined {
+  const len = form.length;
+  let at = path.indexOf(form);
+  let sawDotDot = false;
+  while (at !== -1) {
+    // An absolute input at the start has no base: that is the absolute rule's call.
+    const absoluteStart = at === 0 && form.charCodeAt(0) === SLASH;
+    if (!absoluteStart && regionHasDotDot(path, at, at + len)) {
+      sawDotDot = true;
+      // `base/in` is under base; `base` + `/in` is under base itself; `base/img_` + `in`
+      // glues onto a name, so the directory is the one before that name.
+      const baseEnd = form.charCodeAt(0) === SLASH ? at : path.lastIndexOf('/', at - 1) + 1;
+      const baseDir = normalizePosixPath(path.slice(0, baseEnd));
+      const target = normalizePosixPath(path.slice(0, segmentEnd(path, at + len)));
+      if (!isWithinDir(baseDir, target)) {
+        return `input adds '..' segments that leave the directory ${baseDir}`;
+      }
+    }
+    at = path.indexOf(form, at + 1);
+  }
+  if (sawDotDot) return undefined; // the exact check above had its say
+  let start = 0;
+  while (form.charCodeAt(start) === SLASH) start++; // join(base, '/../x') treats it as relative
+  const nf = normalizePosixPath(start === 0 ? form : form.slice(start));
+  let up = 0;
+  while (isDotDot(nf, up * 3, segmentEnd(nf, up * 3))) up++;
+  if (up === 0) return undefined;
+  let rest = nf.slice(Math.min(up * 3, nf.length));
+  if (rest.endsWith('/')) rest = rest.slice(0, -1);
+  if (rest.length === 0) return CLIMBS_ONLY;
+  const np = normalizedPath(path);
+  let idx = np.indexOf(rest);
+  while (idx !== -1) {
+    if (idx === 0 || np.charCodeAt(idx - 1) === SLASH) return CLIMBS_OUT;
+    idx = np.indexOf(rest, idx + 1);
+  }
+  return undefined;
+}
