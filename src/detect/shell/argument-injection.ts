@@ -1,0 +1,171 @@
+// Argument injection without a shell: `execFile('git', ['clone', url])` with
+// url = `--upload-pack=touch /tmp/pwned`. No shell syntax is involved, so the question
+// is only whether user input chooses an option (something starting with `-`) of a
+// program known to have options that run commands or write files.
+
+import type { Detection, UserInput } from '../types';
+import { resolveCommand } from './program';
+
+/**
+ * Program basename (lower case, no `.exe`) -> dangerous argument prefixes.
+ * Entries starting with `-` are options: `--long` matches `--long`, `--long=x`, `--long-more`
+ * and abbreviations (`--upload-p`); `-x` (one letter) matches any single-dash cluster that
+ * contains the letter (`-vo`, `-ofile`); `-word` (find, zip) matches by prefix.
+ * Other entries (`ProxyCommand`, `ext::`) match, case-insensitively, an argument text
+ * that starts where a user input starts.
+ */
+export interface ArgumentInjectionPolicy {
+  [program: string]: readonly string[];
+}
+
+function policy(entries: Record<string, string[]>): ArgumentInjectionPolicy {
+  const out: Record<string, readonly string[]> = {};
+  for (const key of Object.keys(entries)) out[key] = Object.freeze(entries[key]);
+  return Object.freeze(out);
+}
+
+const AWK = ['-f', '--file', '-e', '--source', '-E', '--exec', '-i', '--include', '-l', '--load'];
+const PYTHON = ['-c', '-m'];
+
+/**
+ * Options that make these programs run commands, load code, or read/write arbitrary files.
+ * Not included: `xargs` (its danger is the command operand, not an option) and the
+ * program text of `awk`/`sed` operands (a language of its own; only their options are here).
+ */
+export const DEFAULT_DANGEROUS_OPTIONS: ArgumentInjectionPolicy = policy({
+  git: ['--upload-pack', '--receive-pack', '-c', '--config', '--exec', '-u', '--template', '--output', 'ext::', 'fd::'],
+  curl: ['-o', '--output', '-O', '--remote-name', '-K', '--config', '-T', '--upload-file', '-D', '--dump-header',
+    '-c', '--cookie-jar', '--trace', '--libcurl'],
+  wget: ['-O', '--output-document', '-e', '--execute', '--post-file', '--body-file', '-i', '--input-file',
+    '-o', '--output-file', '-a', '--append-output', '-P', '--directory-prefix', '--use-askpass'],
+  ssh: ['-o', '-F', '-E', 'ProxyCommand', 'LocalCommand', 'KnownHostsCommand'],
+  scp: ['-o', '-S', '-F', 'ProxyCommand'],
+  sftp: ['-o', '-S', '-F', '-D', '-b', 'ProxyCommand'],
+  rsync: ['-e', '--rsh', '--rsync-path', '--log-file', '--write-batch', '--only-write-batch'],
+  tar: ['--checkpoint-action', '--to-command', '--use-compress-program', '-I', '-F', '--info-script',
+    '--new-volume-script', '--rsh-command', '--rmt-command'],
+  find: ['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fprintf', '-fprint', '-fls'],
+  zip: ['-TT', '--unzip-command', '-T'],
+  sendmail: ['-X', '-C', '-O', '-be'],
+  psql: ['-c', '--command', '-f', '--file', '-o', '--output', '-L', '--log-file'],
+  mysql: ['-e', '--execute', '--init-command', '--plugin-dir'],
+  sed: ['-e', '--expression', '-f', '--file', '-i', '--in-place'],
+  awk: AWK,
+  gawk: AWK,
+  mawk: AWK,
+  nawk: AWK,
+  node: ['-e', '--eval', '-p', '--print', '-r', '--require', '--import', '--loader', '--experimental-loader'],
+  python: PYTHON,
+  python3: PYTHON,
+  perl: ['-e', '-E', '-M', '-m', '-i'],
+  ruby: ['-e', '-r', '-I'],
+  php: ['-r', '-f', '-d', '-B', '-R', '-E', '-F'],
+  man: ['-P', '--pager', '-H', '--html'],
+});
+
+/** Programs that read options after `--` too (find's expression follows its paths). */
+const IGNORES_END_OF_OPTIONS: ReadonlySet<string> = new Set(['find']);
+
+const RULE = 'cmdi.argument-injection';
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Detect user input choosing dangerous options of `file` run without a shell. */
+export function detectArgumentInjection(
+  file: string,
+  args: readonly string[],
+  inputs: readonly UserInput[],
+  policy: ArgumentInjectionPolicy = DEFAULT_DANGEROUS_OPTIONS,
+): Detection | undefined {
+  if (inputs.length === 0 || typeof file !== 'string' || !Array.isArray(args) || args.length === 0) return undefined;
+  const { program, from } = resolveCommand(file, args);
+  if (!hasOwn(policy, program)) return undefined;
+  const entries = policy[program];
+  if (!Array.isArray(entries)) return undefined;
+  const honoursEnd = !IGNORES_END_OF_OPTIONS.has(program);
+  for (let i = from; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg !== 'string' || arg.length === 0) continue;
+    if (arg === '--' && honoursEnd) break; // the app ended the options: the rest are operands
+    for (let j = 0; j < inputs.length; j++) {
+      const value = inputs[j].value;
+      if (typeof value !== 'string' || value.length < 2) continue;
+      const reason = inspectArgument(arg, value, entries, program);
+      if (reason !== undefined) return { kind: 'command_injection', input: inputs[j], rule: RULE, reason };
+    }
+  }
+  return undefined;
+}
+
+/** Why `arg` (built with `value`) is an injected option, or undefined. */
+function inspectArgument(arg: string, value: string, entries: readonly string[], program: string): string | undefined {
+  if (arg.length >= 2 && arg.charCodeAt(0) === 45 /* - */) {
+    const whole = arg === value || isBlankDelimitedIn(value, arg);
+    const starts = whole || arg.startsWith(value);
+    if (starts) {
+      for (let k = 0; k < entries.length; k++) {
+        if (matchesOption(arg, entries[k])) return `the input supplies the dangerous option ${entries[k]} to ${program}`;
+      }
+      if (whole) return `the input supplies an option (an argument starting with "-") to ${program}`;
+    }
+  }
+  // Entries that are not options (`ProxyCommand`, `ext::`): where the input begins a value:
+  // the argument's start, after a short option (`-oProxyCommand=`), or after an `=`.
+  const shortOption = arg.length > 2 && arg.charCodeAt(0) === 45 && arg.charCodeAt(1) !== 45;
+  let at = 0;
+  while (at !== -1) {
+    if (arg.startsWith(value, at)) {
+      for (let k = 0; k < entries.length; k++) {
+        const entry = entries[k];
+        if (entry.charCodeAt(0) !== 45 && startsWithIgnoreCase(arg, entry, at)) {
+          return `the input supplies ${entry} to ${program}`;
+        }
+      }
+    }
+    const eq = arg.indexOf('=', at);
+    at = at === 0 && shortOption ? 2 : eq === -1 ? -1 : eq + 1;
+  }
+  return undefined;
+}
+
+function matchesOption(arg: string, entry: string): boolean {
+  if (entry.length < 2 || entry.charCodeAt(0) !== 45) return false;
+  const argLong = arg.charCodeAt(1) === 45;
+  if (entry.charCodeAt(1) === 45) {
+    if (!argLong) return false;
+    if (arg.startsWith(entry)) return true;
+    // getopt_long and git accept unambiguous abbreviations: `--upload-p=...`.
+    let nameEnd = arg.indexOf('=');
+    if (nameEnd === -1) nameEnd = arg.length;
+    return nameEnd >= 5 && nameEnd < entry.length && entry.startsWith(arg.substring(0, nameEnd));
+  }
+  if (argLong) return false;
+  if (entry.length === 2) return arg.indexOf(entry[1], 1) !== -1; // the letter anywhere in a cluster
+  return arg.startsWith(entry);
+}
+
+/** Is `arg` one of the blank-separated pieces of `value` (`value.split(' ')` by the app)? */
+function isBlankDelimitedIn(value: string, arg: string): boolean {
+  let at = value.indexOf(arg);
+  while (at !== -1) {
+    const before = at === 0 ? 32 : value.charCodeAt(at - 1);
+    const endAt = at + arg.length;
+    const after = endAt === value.length ? 32 : value.charCodeAt(endAt);
+    if (isSeparator(before) && isSeparator(after)) return true;
+    at = value.indexOf(arg, at + 1);
+  }
+  return false;
+}
+
+const isSeparator = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+function startsWithIgnoreCase(text: string, prefix: string, at: number): boolean {
+  if (text.length - at < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    let a = text.charCodeAt(at + i);
+    let b = prefix.charCodeAt(i);
+    if (a >= 65 && a <= 90) a += 32;
+    if (b >= 65 && b <= 90) b += 32;
+    if (a !== b) return false;
+  }
+  return true;
+}

@@ -1,0 +1,311 @@
+// Command injection through a shell: DESIGN.md section 3 applied to `sh -c` scripts.
+// An input is safe only where it stays inside one word and contributes nothing but
+// literal characters to it. Everything it could add instead (operators, substitutions,
+// expansions, redirections, comments, quote changes, extra words, a program name) is an
+// attack, and a script that contains an input but does not lex is an attack too.
+
+import type { Detection, UserInput } from '../types';
+import { lexShell, type LexResult, type ShellToken, type WordPart } from './tokenizer';
+
+export type ShellRule =
+  | 'cmdi.operator'
+  | 'cmdi.substitution'
+  | 'cmdi.expansion'
+  | 'cmdi.redirection'
+  | 'cmdi.comment'
+  | 'cmdi.quote-breakout'
+  | 'cmdi.word-boundary'
+  | 'cmdi.command'
+  | 'cmdi.glob'
+  | 'cmdi.metacharacter'
+  | 'cmdi.unterminated';
+
+export interface ShellFinding {
+  readonly rule: ShellRule;
+  readonly reason: string;
+}
+
+// Lower number wins when one input does several things (the reported rule should be
+// the most telling one: `x; rm` is an operator before it is an extra word).
+const PRIORITY: Record<ShellRule, number> = {
+  'cmdi.unterminated': 0,
+  'cmdi.operator': 1,
+  'cmdi.substitution': 2,
+  'cmdi.expansion': 3,
+  'cmdi.redirection': 4,
+  'cmdi.comment': 5,
+  'cmdi.quote-breakout': 6,
+  'cmdi.command': 7,
+  'cmdi.glob': 8,
+  'cmdi.metacharacter': 9,
+  'cmdi.word-boundary': 10,
+};
+
+const f = (rule: ShellRule, reason: string): ShellFinding => ({ rule, reason });
+
+const UNTERMINATED = f('cmdi.unterminated', 'the command line containing the input does not parse (unterminated quote, substitution or here-document)');
+const SUBSTITUTION = f('cmdi.substitution', 'the input adds or reaches into a command substitution');
+const EXPANSION = f('cmdi.expansion', 'the input adds or reaches into a parameter or arithmetic expansion');
+const REDIRECTION = f('cmdi.redirection', 'the input adds a redirection');
+const HEREDOC = f('cmdi.redirection', 'the input changes where a here-document ends');
+const COMMENT = f('cmdi.comment', 'the input starts a comment that hides the rest of the command');
+const QUOTE = f('cmdi.quote-breakout', 'the input closes or opens a quote, or escapes a character outside itself');
+const WORDS = f('cmdi.word-boundary', 'the input spans several words or splits a word into arguments');
+const COMMAND = f('cmdi.command', 'the input is the whole name of the program to run');
+const TOO_COMPLEX = f('cmdi.unterminated', 'the input occurs too often in the command line to inspect it (failing closed)');
+
+// Work budget per call, counted in tokens and parts visited. An input repeated throughout a
+// huge script (`''''...`) would otherwise cost occurrences x input length; real commands
+// use a few dozen visits. The detector is synchronous, so a module-level counter is safe.
+const BUDGET = 1_000_000;
+let budget = BUDGET;
+
+function operatorFinding(src: string, t: ShellToken): ShellFinding {
+  const op = src.slice(t.start, t.end);
+  return f('cmdi.operator', `the input adds the shell operator ${JSON.stringify(op)}`);
+}
+
+function globFinding(src: string, p: WordPart): ShellFinding {
+  const c = src[p.start];
+  const what = p.kind === 'brace' ? 'brace expansion' : p.kind === 'tilde' ? 'tilde expansion' : 'pathname glob';
+  return f('cmdi.glob', `the input adds the unquoted ${what} character ${JSON.stringify(c)}`);
+}
+
+function metaFinding(c: string): ShellFinding {
+  return f('cmdi.metacharacter', `the input adds the unquoted special character ${JSON.stringify(c)}`);
+}
+
+/** Characters an input may contribute unquoted: letters, digits, `-_./,:=@+%`, non-ASCII. */
+export function isSafeWordChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ||
+    c === 45 || c === 95 || c === 46 || c === 47 || c === 44 || c === 58 || c === 61 ||
+    c === 64 || c === 43 || c === 37 || c >= 128
+  );
+}
+
+const isBlank = (c: number): boolean => c === 32 || c === 9;
+
+/** Inputs that cannot change a command by themselves are not worth a tokenizer run. */
+function worthChecking(value: string): boolean {
+  const n = value.length;
+  if (n === 0) return false;
+  if (n === 1) {
+    const c = value.charCodeAt(0);
+    return !((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) && !isBlank(c);
+  }
+  for (let i = 0; i < n; i++) if (!isBlank(value.charCodeAt(i))) return true;
+  return false; // only blanks: would match every gap between words
+}
+
+function allSafe(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (!isSafeWordChar(value.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Detect shell command injection by any input into `script` (run by `sh -c`). */
+export function detectShellInjection(script: string, inputs: readonly UserInput[]): Detection | undefined {
+  if (typeof script !== 'string') return undefined;
+  let lexed: LexResult | undefined;
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i];
+    const value = input.value;
+    if (typeof value !== 'string' || !worthChecking(value)) continue;
+    let at = script.indexOf(value);
+    if (at === -1) continue;
+    if (lexed === undefined) lexed = lexShell(script, true); // stops early if unterminated
+    if (lexed.unterminated) return detection(input, UNTERMINATED);
+    const safe = allSafe(value);
+    budget = BUDGET;
+    while (at !== -1) {
+      if (budget < 0) return detection(input, TOO_COMPLEX);
+      const finding = inspectSpan(lexed.tokens, script, at, at + value.length, safe, WORDS);
+      if (finding !== undefined) return detection(input, finding);
+      at = script.indexOf(value, at + 1);
+    }
+  }
+  return undefined;
+}
+
+function detection(input: UserInput, finding: ShellFinding): Detection {
+  return { kind: 'command_injection', input, rule: finding.rule, reason: finding.reason };
+}
+
+/**
+ * Judge one span [start, end) of a script as if it came from user input. Exposed for
+ * tests (the differential test against a real shell parser judges exact spans).
+ */
+export function inspectShellSpan(script: string, start: number, end: number, lexed = lexShell(script)): ShellFinding | undefined {
+  if (lexed.unterminated) return UNTERMINATED;
+  budget = BUDGET;
+  return inspectSpan(lexed.tokens, script, start, end, allSafe(script.slice(start, end)), WORDS);
+}
+
+/** Index of the first token with end > at (tokens are ordered and do not overlap). */
+function firstTokenEndingAfter(tokens: readonly ShellToken[], at: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid].end > at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Same for word parts: keeps many occurrences in a word of many parts linear. */
+function firstPartEndingAfter(parts: readonly WordPart[], at: number): number {
+  let lo = 0;
+  let hi = parts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (parts[mid].end > at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function better(a: ShellFinding | undefined, b: ShellFinding | undefined): ShellFinding | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return PRIORITY[b.rule] < PRIORITY[a.rule] ? b : a;
+}
+
+/** The span [s, e) within one token list (the script, or a substitution's inside). */
+function inspectSpan(
+  tokens: readonly ShellToken[],
+  src: string,
+  s: number,
+  e: number,
+  safe: boolean,
+  orphan: ShellFinding,
+): ShellFinding | undefined {
+  const n = tokens.length;
+  let first = firstTokenEndingAfter(tokens, s);
+  if (first < n && tokens[first].start <= s && e <= tokens[first].end) return inspectToken(tokens[first], src, s, e, safe);
+
+  // Blanks at the edges that fall between tokens are harmless when they only widen a gap
+  // the app left; they add an argument boundary when they touch a word the app wrote.
+  // (Blanks inside a token, e.g. in quotes, are content and are not trimmed.)
+  let cs = s;
+  let ce = e;
+  if (first >= n || tokens[first].start > s) {
+    const stop = first < n ? tokens[first].start : e;
+    while (cs < ce && cs < stop && isBlank(src.charCodeAt(cs))) cs++;
+  }
+  const last = firstTokenEndingAfter(tokens, e - 1); // first token reaching e-1 or beyond
+  if (last >= n || tokens[last].start >= e) {
+    const stop = last > 0 ? tokens[last - 1].end : s;
+    while (ce > cs && ce > stop && isBlank(src.charCodeAt(ce - 1))) ce--;
+  }
+  if (cs === ce) return undefined;
+  if (cs > s && first > 0 && tokens[first - 1].end === s && tokens[first - 1].kind === 'word') return WORDS;
+  if (ce < e && last < n && tokens[last].start === e && tokens[last].kind === 'word') return WORDS;
+
+  first = firstTokenEndingAfter(tokens, cs);
+  if (first >= n || tokens[first].start >= ce) return orphan; // nowhere to place it: fail closed
+  const t = tokens[first];
+  if (t.start <= cs && ce <= t.end) return inspectToken(t, src, cs, ce, safe);
+
+  // The input covers more than one token (or a token and a gap): report the worst thing it does.
+  let worst: ShellFinding | undefined = WORDS;
+  for (let i = first; i < n && tokens[i].start < ce; i++) {
+    budget--;
+    const u = tokens[i];
+    worst = better(worst, inspectToken(u, src, Math.max(cs, u.start), Math.min(ce, u.end), safe));
+  }
+  return worst;
+}
+
+function inspectToken(t: ShellToken, src: string, cs: number, ce: number, safe: boolean): ShellFinding | undefined {
+  switch (t.kind) {
+    case 'operator':
+      return operatorFinding(src, t);
+    case 'redirection':
+      return REDIRECTION;
+    case 'comment':
+      return t.start >= cs ? COMMENT : undefined; // inside the app's own comment: inert
+    case 'heredoc':
+      if (cs >= t.contentStart && ce <= t.contentEnd) return inspectParts(t.parts, src, cs, ce, safe, false);
+      return HEREDOC;
+    default:
+      return inspectWord(t, src, cs, ce, safe);
+  }
+}
+
+function inspectWord(t: ShellToken, src: string, cs: number, ce: number, safe: boolean): ShellFinding | undefined {
+  const found = inspectParts(t.parts, src, cs, ce, safe, true);
+  if (found !== undefined) return found;
+  // Choosing the program is code, not a value (`exec(input)` with input `reboot`).
+  if (t.commandName && cs <= t.start && ce >= t.end) return COMMAND;
+  return undefined;
+}
+
+/**
+ * The parts of one word (or of a quoted string / here-document body) overlapping the span.
+ * `unquoted` says whether literal characters are subject to the safe-character rule.
+ */
+function inspectParts(
+  parts: readonly WordPart[],
+  src: string,
+  cs: number,
+  ce: number,
+  safe: boolean,
+  unquoted: boolean,
+): ShellFinding | undefined {
+  for (let i = firstPartEndingAfter(parts, cs); i < parts.length; i++) {
+    const p = parts[i];
+    if (p.start >= ce) break;
+    budget--;
+    // Which side(s) of this part the app wrote: a part may straddle the input's edges.
+    const appLeft = p.start < cs;
+    const appRight = p.end > ce;
+    switch (p.kind) {
+      case 'literal':
+        if (unquoted && !safe) {
+          const a = Math.max(cs, p.start);
+          const b = Math.min(ce, p.end);
+          for (let j = a; j < b; j++) {
+            const c = src.charCodeAt(j);
+            if (!isSafeWordChar(c)) return metaFinding(src[j]);
+          }
+        }
+        break;
+      case 'escape':
+        // An input ending in `\` escapes the app's next character: harmless for a plain
+        // letter, a breakout for a quote, blank, `$` or operator.
+        if (!appLeft && appRight && !(unquoted && isSafeWordChar(src.charCodeAt(p.start + 1)))) return QUOTE;
+        break;
+      case 'single-quoted':
+      case 'double-quoted':
+      case 'ansi-c': {
+        // Safe if the app wrote nothing but delimiters on the sides it wrote: the input
+        // stays inside the string, or supplies whole strings (`'a'`) of its own.
+        if (appLeft && appRight) {
+          if (cs < p.contentStart || ce > p.contentEnd) return QUOTE;
+        } else if (appLeft) {
+          if (cs > p.contentStart) return QUOTE; // the input closes the app's string
+        } else if (appRight && ce < p.contentEnd) {
+          return QUOTE; // the input opens a string the app's text continues
+        }
+        const inner = inspectParts(p.parts, src, cs, ce, safe, false);
+        if (inner !== undefined) return inner;
+        break;
+      }
+      case 'parameter':
+      case 'arithmetic':
+        return EXPANSION;
+      case 'command':
+      case 'backtick':
+      case 'process':
+        // Inside the app's own substitution the input must obey the rules of that script.
+        if (appLeft && appRight && cs >= p.contentStart && ce <= p.contentEnd) {
+          return inspectSpan(p.tokens, src, cs, ce, safe, SUBSTITUTION);
+        }
+        return SUBSTITUTION;
+      default: // glob, brace, tilde
+        return globFinding(src, p);
+    }
+  }
+  return undefined;
+}
