@@ -130,7 +130,10 @@ export class RequestContext {
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     for (const segment of path.split('/')) {
-      if (segment.length > 0) addString(segment, 'path', segment, budget, out);
+      // A plain-word segment (`users`, `ping`, `42`) is usually a literal part of the route
+      // and cannot change a payload's structure by itself; reporting it as input caused false
+      // positives such as GET /ping running `ping -c 1 host`. Route params still carry it.
+      if (segment.length > 0 && !isPlainWord(segment)) addString(segment, 'path', segment, budget, out);
     }
     if (q !== -1) collectQuery(url.slice(q + 1), budget, out);
     const headers = req.headers;
