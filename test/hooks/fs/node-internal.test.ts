@@ -1,0 +1,47 @@
+// Node's own fs use is never taken for the app's: require() and import() inside a request
+// read files through the hooked functions, with paths an input may well match.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
+import { runChild } from '../../helpers/child';
+import { captureOtelLogs } from '../../helpers/otel';
+
+const events = captureOtelLogs();
+start({ logLevel: 'silent' });
+t.teardown(stop);
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fs = require('node:fs') as typeof import('node:fs');
+
+// dir/lib/loaded-by-node.{js,mjs}: an input `../lib/loaded-by-node.js` "climbs out of
+// its directory and lands on" exactly these paths, so an app read of them is refused.
+const dir = mkdtempSync(join(tmpdir(), 'rampart-fs-loader-'));
+mkdirSync(join(dir, 'lib'));
+writeFileSync(join(dir, 'lib', 'loaded-by-node.js'), 'module.exports = { answer: 42 };');
+writeFileSync(join(dir, 'lib', 'loaded-by-node.mjs'), 'export const answer = 42;');
+const cjs = join(dir, 'lib', 'loaded-by-node.js');
+const query = (value: string) => ({ source: 'query' as const, name: 'file', value });
+
+t.test('require() and require.resolve() inside a request load the module', async (t) => {
+  const input = query('../lib/loaded-by-node.js');
+  t.throws(() => withInput(input, () => fs.readFileSync(cjs, 'utf8')), RampartBlockedError, 'control: the app reading it is refused');
+  events.reset();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = withInput(input, () => require(cjs) as { answer: number });
+  t.equal(loaded.answer, 42);
+  t.equal(withInput(input, () => require.resolve(cjs)), cjs);
+  t.equal(events.attacks().length, 0, 'no finding from the loader');
+});
+
+t.test('import() through the in-thread ESM loader (fs.promises.readFile) loads the module', async (t) => {
+  const { code, stdout, stderr } = await runChild(['test/fixtures/fs-traversal-loader-reads.js'], { FS_FIXTURE_DIR: dir });
+  t.equal(code, 0, stderr);
+  const lines = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const { result } = lines.find((l) => l.result !== undefined) as { result: Record<string, unknown> };
+  t.same(result, { imported: 42, appRead: 'RAMPART_BLOCKED' });
+  const attacks = lines.filter((l) => l.event === 'rampart.attack');
+  t.equal(attacks.length, 1, 'only the app read is reported');
+  t.equal(attacks[0]?.['rampart.sink'], 'fs.readFileSync');
+});
