@@ -23,7 +23,10 @@ export interface InstrumentOptions {
 export class Instrumentation {
   private readonly hooks: Unhookable[] = [];
   private readonly patched: Array<{ hook: ModuleHook | BuiltinHook; exports: unknown }> = [];
-  private readonly seen = new WeakSet<object>();
+  // Per hook: two hooks may patch the same builtin (http's server and client sides).
+  private readonly seen = new WeakMap<ModuleHook | BuiltinHook, WeakSet<object>>();
+  /** Exports a hook replaced (see ModuleHook.patch), so later requires get the replacement too. */
+  private readonly replacements = new WeakMap<object, unknown>();
 
   constructor(private readonly options: InstrumentOptions) {}
 
@@ -41,8 +44,8 @@ export class Instrumentation {
     this.hooks.push(
       new RequireHook(names, { internals: false }, (exports, name, basedir) => {
         const hook = byName.get(name);
-        if (hook !== undefined) this.applyChecked(hook, exports, basedir);
-        return exports;
+        // A hook may hand back replacement exports (see ModuleHook.patch).
+        return hook === undefined ? exports : (this.applyChecked(hook, exports, basedir) as typeof exports);
       }),
     );
     if (this.options.esm) {
@@ -65,7 +68,7 @@ export class Instrumentation {
     syncBuiltinESMExports();
   }
 
-  private applyChecked(hook: ModuleHook, exports: unknown, basedir: string | undefined): void {
+  private applyChecked(hook: ModuleHook, exports: unknown, basedir: string | undefined): unknown {
     const version = basedir === undefined ? undefined : packageVersion(basedir);
     const major = version === undefined ? undefined : Number(version.split('.')[0]);
     if (major !== undefined && !hook.testedMajors.includes(major)) {
@@ -74,15 +77,22 @@ export class Instrumentation {
         `rampart: ${hook.module}@${version} is outside the tested majors (${hook.testedMajors.join(', ')}); protecting it anyway`,
       );
     }
-    this.apply(hook, exports);
+    return this.apply(hook, exports);
   }
 
-  private apply(hook: ModuleHook | BuiltinHook, exports: unknown): void {
-    if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return;
-    if (this.seen.has(exports as object)) return;
-    this.seen.add(exports as object);
-    hook.patch(exports);
+  /** Patches once; returns the exports to hand out (a hook's replacement, if it made one). */
+  private apply(hook: ModuleHook | BuiltinHook, exports: unknown): unknown {
+    if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return exports;
+    let seen = this.seen.get(hook);
+    if (seen === undefined) this.seen.set(hook, (seen = new WeakSet<object>()));
+    if (seen.has(exports as object)) return this.replacements.get(exports as object) ?? exports;
+    seen.add(exports as object);
+    const replacement = hook.patch(exports);
     this.patched.push({ hook, exports });
+    if (replacement === undefined || replacement === exports) return exports;
+    seen.add(replacement as object);
+    this.replacements.set(exports as object, replacement);
+    return replacement;
   }
 
   /** Packages required before start() still get patched, with a warning naming them. */

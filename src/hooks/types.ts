@@ -4,8 +4,12 @@ export interface ModuleHook {
   readonly module: string;
   /** Major versions the hook is tested with; others are patched with a warning. */
   readonly testedMajors: readonly number[];
-  /** Patches the module's exports in place. Must be idempotent. */
-  patch(exports: unknown): void;
+  /**
+   * Patches the module's exports in place. Must be idempotent. May return replacement
+   * exports instead, for CommonJS modules whose exports cannot be patched in place (esbuild
+   * bundles export non-configurable getters); `unpatch` still receives the original exports.
+   */
+  patch(exports: unknown): unknown;
   unpatch(exports: unknown): void;
 }
 

@@ -1,0 +1,105 @@
+// postgres (postgres.js): tagged templates send their values as bind parameters; raw SQL
+// enters only through sql.unsafe(text), which makes a Query whose text is used verbatim,
+// run standalone or spliced into a tagged template as a fragment. Every sql instance
+// (pools, sql.begin transactions, sql.reserve) makes the same Query class, and a Query
+// executes once, lazily, through Query#handle (then/catch/finally/execute/cursor/forEach),
+// so the hook sits there: a plain unsafe query is checked by its text; a tagged query is
+// checked only when it contains an unsafe fragment, as the text the server will see
+// (parameters shown as $n). Tagged queries without fragments cost one scan of their values.
+// The CommonJS build's query module is hooked by path.
+import { currentContext } from '../../context/store';
+import { sqlSinkDetector } from '../sql-sink';
+import type { ModuleHook } from '../types';
+import { unwrapMethod, wrapMethod } from '../wrap';
+import { checkSql } from './common';
+
+const detector = sqlSinkDetector('postgres', 'postgresql');
+const SINK = 'postgres.unsafe';
+/** Fragments nest (a fragment holding fragments); deeper nesting is not composed. */
+const MAX_DEPTH = 8;
+
+interface PgQuery {
+  tagged: boolean;
+  strings: readonly string[];
+  args: readonly unknown[];
+  executed: boolean;
+  reject(error: Error): void;
+}
+
+type QueryClass = new (...args: never[]) => PgQuery;
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/** True when a tagged query splices in an unsafe (untagged) fragment. */
+function hasRawFragment(q: PgQuery, Query: QueryClass, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const args = q.args;
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i];
+    if (value instanceof Query) {
+      if (!value.tagged || hasRawFragment(value, Query, depth + 1)) return true;
+    } else if (Array.isArray(value) && value.length > 0 && value[0] instanceof Query) {
+      for (const item of value) if (item instanceof Query && (!item.tagged || hasRawFragment(item, Query, depth + 1))) return true;
+    }
+  }
+  return false;
+}
+
+/** The text postgres.js builds, with every non-fragment value shown as a `$n` parameter. */
+function compose(q: PgQuery, Query: QueryClass, counter: { n: number }, depth: number): string {
+  if (!q.tagged) return q.strings[0] ?? '';
+  let text = q.strings[0] ?? '';
+  for (let i = 1; i < q.strings.length; i++) {
+    text += render(q.args[i - 1], Query, counter, depth) + q.strings[i];
+  }
+  return text;
+}
+
+function render(value: unknown, Query: QueryClass, counter: { n: number }, depth: number): string {
+  if (depth < MAX_DEPTH && value instanceof Query) return compose(value, Query, counter, depth + 1);
+  if (depth < MAX_DEPTH && Array.isArray(value) && value.length > 0 && value[0] instanceof Query) {
+    return value.map((item) => render(item, Query, counter, depth + 1)).join(' ');
+  }
+  counter.n += 1;
+  return `$${counter.n}`;
+}
+
+function sqlToCheck(q: PgQuery, Query: QueryClass): string | undefined {
+  if (!q.tagged) return q.strings.length === 1 && typeof q.strings[0] === 'string' ? q.strings[0] : undefined;
+  // Outside a request nothing is checked: skip even the scan of the tagged query's values.
+  if (currentContext() === undefined) return undefined;
+  return hasRawFragment(q, Query, 0) ? compose(q, Query, { n: 0 }, 0) : undefined;
+}
+
+function wrapHandle(Query: QueryClass) {
+  return (original: AnyFn): AnyFn =>
+    function handle(this: unknown) {
+      const q = this as PgQuery;
+      if (!q.executed) {
+        const text = sqlToCheck(q, Query);
+        const blocked = text === undefined ? undefined : checkSql(detector, SINK, text);
+        if (blocked !== undefined) {
+          // Mark it run so later then/cursor calls do not send it; the query's own promise
+          // (or cursor) rejects, as with a server error.
+          q.executed = true;
+          q.reject(blocked);
+          return Promise.resolve();
+        }
+      }
+      // eslint-disable-next-line prefer-rest-params
+      return original.apply(this, arguments as unknown as unknown[]);
+    };
+}
+
+export const postgresHook: ModuleHook = {
+  module: 'postgres/cjs/src/query',
+  testedMajors: [3],
+  patch(exports) {
+    const Query = (exports as { Query?: QueryClass }).Query;
+    if (typeof Query !== 'function') return;
+    wrapMethod(Query.prototype, 'handle', wrapHandle(Query));
+  },
+  unpatch(exports) {
+    const Query = (exports as { Query?: QueryClass }).Query;
+    if (typeof Query === 'function') unwrapMethod(Query.prototype, 'handle');
+  },
+};
