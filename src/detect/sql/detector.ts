@@ -1,0 +1,156 @@
+// The SQL injection detector: find each input in the query, tokenize the query once, and judge
+// every occurrence (see judge.ts). Pure: no Node imports, no I/O, never throws on strings.
+
+import type { Detection, UserInput } from '../types';
+import { TokenBuffer } from './token-buffer';
+import { SqlDialect, lexInto } from './tokenize';
+import { ListMemo, judgeOccurrence } from './judge';
+import { REASONS, RULES, SqlRule } from './rules';
+import { HAS_QUOTE, LOWER, MIXED, foldCase, traitsOf } from './fold';
+import { isAsciiAlnum, isSqlSpace } from './chars';
+
+export interface SqlDetectOptions {
+  /**
+   * Database admin tools legitimately send whole queries typed by the user; with this set an
+   * input equal to the entire (trimmed) query is trusted instead of reported. Default false.
+   */
+  readonly allowFullQueryInput?: boolean;
+}
+
+/** A buffer grown past this many tokens by a huge query is dropped after the call. */
+const MAX_RETAINED_TOKENS = 1 << 16;
+
+/**
+ * State of the current call, kept in one reused object so that the no-match path allocates
+ * nothing per call (the detector is synchronous and never re-entered).
+ */
+const call = {
+  query: '',
+  dialect: 'sqlite' as SqlDialect,
+  folded: undefined as string | undefined, // the query lower-cased, made once when first needed
+  tokenized: false,
+  buf: new TokenBuffer(256),
+  memo: { from: -1, to: -1 } as ListMemo,
+  suspect: undefined as UserInput | undefined, // first input found, blamed if unterminated
+  culprit: undefined as UserInput | undefined, // first input found at or after the broken token
+};
+
+/**
+ * Reports the first input that changes the token structure of `query`, or undefined.
+ * `inputs` are already decoded variants, each its own UserInput.
+ */
+export function detectSqlInjection(
+  query: string,
+  inputs: readonly UserInput[],
+  dialect: SqlDialect,
+  options?: SqlDetectOptions,
+): Detection | undefined {
+  if (typeof query !== 'string' || query.length === 0 || !inputs || inputs.length === 0) return undefined;
+  const n = query.length;
+  let qs = 0; // the query without surrounding whitespace is query[qs, qe)
+  let qe = n;
+  while (qs < qe && isSqlSpace(query.charCodeAt(qs))) qs++;
+  while (qe > qs && isSqlSpace(query.charCodeAt(qe - 1))) qe--;
+  call.query = query;
+  call.dialect = dialect;
+  call.folded = undefined;
+  call.tokenized = false;
+  call.suspect = undefined;
+  call.culprit = undefined;
+  try {
+    for (let k = 0; k < inputs.length; k++) {
+      const input = inputs[k];
+      const value = input?.value;
+      if (typeof value !== 'string') continue;
+      const m = value.length;
+      if (m === 0 || (m === 1 && isInert(value.charCodeAt(0)))) continue;
+      if (isWholeQuery(query, qs, qe, value)) {
+        if (options?.allowFullQueryInput) continue;
+        return detection(input, RULES.fullQuery);
+      }
+      if (m > n) continue;
+      const traits = traitsOf(value);
+      let rule = judgeText(input, value, traits);
+      // A careful app escapes quotes before pasting; the escaped text must then sit inside one
+      // literal. Escaping meant for another dialect (doubling quotes for MySQL, where `\'`
+      // then closes nothing) leaves an injection that only the escaped form reveals.
+      if (rule === undefined && (traits & HAS_QUOTE) !== 0) {
+        rule = judgeText(input, value.split("'").join("''"), traits);
+        rule ??= judgeText(input, value.split('\\').join('\\\\').split("'").join("\\'"), traits);
+      }
+      if (rule !== undefined) return detection(input, rule);
+    }
+    // Fail closed: the database runs what comes before the broken part.
+    const blamed = call.culprit ?? call.suspect;
+    return blamed === undefined ? undefined : detection(blamed, RULES.unterminated);
+  } finally {
+    call.query = '';
+    call.folded = undefined;
+    call.suspect = undefined;
+    call.culprit = undefined;
+    if (call.buf.capacity > MAX_RETAINED_TOKENS) call.buf = new TokenBuffer(256);
+  }
+}
+
+/** Finds `text` (the input or an escaped form of it) in the query and judges each occurrence. */
+function judgeText(input: UserInput, text: string, traits: number): SqlRule | undefined {
+  const query = call.query;
+  let haystack = query;
+  let needle = text;
+  if ((traits & (LOWER | MIXED)) !== 0) {
+    call.folded ??= foldCase(query);
+    haystack = call.folded;
+    if ((traits & MIXED) !== 0) needle = foldCase(text);
+  }
+  let at = haystack.indexOf(needle);
+  if (at === -1 || isBlank(text)) return undefined;
+  const buf = call.buf;
+  if (!call.tokenized) {
+    lexInto(query, call.dialect, buf);
+    call.tokenized = true;
+  }
+  const len = needle.length;
+  call.memo.from = -1;
+  call.memo.to = -1;
+  do {
+    const rule = judgeOccurrence(query, buf, at, at + len, input.value.length, call.memo);
+    if (rule !== undefined) return rule;
+    if (buf.unterminatedAt >= 0) {
+      call.suspect ??= input;
+      if (call.culprit === undefined && at + len > buf.unterminatedAt) call.culprit = input;
+    }
+    at = haystack.indexOf(needle, at + 1);
+  } while (at !== -1);
+  return undefined;
+}
+
+function detection(input: UserInput, rule: SqlRule): Detection {
+  return { kind: 'sql_injection', input, rule, reason: REASONS[rule] };
+}
+
+/** A one-character letter, digit or space cannot change a token sequence on its own. */
+function isInert(c: number): boolean {
+  return isAsciiAlnum(c) || isSqlSpace(c);
+}
+
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isSqlSpace(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Whether the input, trimmed, is the whole query (`query[qs, qe)`, already trimmed). Cheap
+ * when it is not: only the whitespace at both ends of the input is visited before the
+ * lengths differ.
+ */
+function isWholeQuery(query: string, qs: number, qe: number, value: string): boolean {
+  let vs = 0;
+  let ve = value.length;
+  while (vs < ve && isSqlSpace(value.charCodeAt(vs))) vs++;
+  while (ve > vs && isSqlSpace(value.charCodeAt(ve - 1))) ve--;
+  if (qe - qs !== ve - vs || qe === qs) return false;
+  for (let k = 0; k < qe - qs; k++) {
+    if (query.charCodeAt(qs + k) !== value.charCodeAt(vs + k)) return false;
+  }
+  return true;
+}

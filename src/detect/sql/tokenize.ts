@@ -1,0 +1,88 @@
+// Dialect dispatch and the public, object-shaped view of the token buffer.
+
+import {
+  COMMENT,
+  EXEC_COMMENT,
+  NUMBER,
+  OPERATOR,
+  PARAMETER,
+  QUOTED_IDENT,
+  STRING,
+  TokenBuffer,
+  VARIABLE,
+  WORD,
+} from './token-buffer';
+import { Lexer } from './tokenizer-core';
+import { lexPostgres } from './dialect-postgres';
+import { lexMysql } from './dialect-mysql';
+import { lexSqlite } from './dialect-sqlite';
+
+/** `mysql` covers MariaDB too. */
+export type SqlDialect = 'sqlite' | 'postgres' | 'mysql';
+
+export type SqlTokenKind =
+  | 'string' // every literal string form: '', E'', $$ $$, X'', B'', N'', _charset''
+  | 'number'
+  | 'word' // a bare keyword or identifier
+  | 'quoted-identifier' // "x" (PostgreSQL, SQLite), `x` (MySQL, SQLite), [x] (SQLite)
+  | 'operator' // operators and punctuation
+  | 'comment'
+  | 'executable-comment' // MySQL /*!...  and its closing */; what is between is code
+  | 'parameter' // $1, ?, ?1, :name, @name, $name
+  | 'variable'; // MySQL @var, @@var
+
+export interface SqlToken {
+  readonly kind: SqlTokenKind;
+  /** UTF-16 offsets into the query, end exclusive. Whitespace is not a token. */
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** The string, identifier or comment runs to the end of the query without closing. */
+  readonly unterminated: boolean;
+}
+
+const LEXERS: Readonly<Record<SqlDialect, Lexer>> = {
+  postgres: lexPostgres,
+  mysql: lexMysql,
+  sqlite: lexSqlite,
+};
+
+const KIND_NAMES: SqlTokenKind[] = [];
+KIND_NAMES[STRING] = 'string';
+KIND_NAMES[NUMBER] = 'number';
+KIND_NAMES[WORD] = 'word';
+KIND_NAMES[QUOTED_IDENT] = 'quoted-identifier';
+KIND_NAMES[OPERATOR] = 'operator';
+KIND_NAMES[COMMENT] = 'comment';
+KIND_NAMES[EXEC_COMMENT] = 'executable-comment';
+KIND_NAMES[PARAMETER] = 'parameter';
+KIND_NAMES[VARIABLE] = 'variable';
+
+/**
+ * Resets `buf` and fills it with the tokens of `query`. Never throws; linear in the query.
+ * An unknown dialect name (from untyped callers) is lexed as SQLite.
+ */
+export function lexInto(query: string, dialect: SqlDialect, buf: TokenBuffer): void {
+  buf.reset();
+  (LEXERS[dialect] ?? lexSqlite)(query, buf);
+}
+
+/** The tokens of `query` in `dialect`, without whitespace. */
+export function tokenizeSql(query: string, dialect: SqlDialect): SqlToken[] {
+  const q = String(query);
+  const buf = new TokenBuffer(64);
+  lexInto(q, dialect, buf);
+  const tokens: SqlToken[] = new Array(buf.count);
+  for (let i = 0; i < buf.count; i++) {
+    const start = buf.starts[i];
+    const end = buf.ends[i];
+    tokens[i] = {
+      kind: KIND_NAMES[buf.kindAt(i)],
+      start,
+      end,
+      text: q.slice(start, end),
+      unterminated: buf.isUnterminated(i),
+    };
+  }
+  return tokens;
+}

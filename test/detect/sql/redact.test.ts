@@ -1,0 +1,20 @@
+import t from 'tap';
+import { redactSqlLiterals } from '../../../src/detect/sql';
+
+t.test('string and number literals become ?', async (t) => {
+  t.equal(
+    redactSqlLiterals("SELECT * FROM users WHERE name = 'O''Brien' AND age > 42 AND id IN (1, 2.5, -3)", 'postgres'),
+    'SELECT * FROM users WHERE name = ? AND age > ? AND id IN (?, ?, -?)',
+  );
+  t.equal(redactSqlLiterals("SELECT E'a\\'b', $$x$$, $t$y$t$, B'101', X'ff', U&'d'", 'postgres'), 'SELECT ?, ?, ?, ?, ?, ?');
+  t.equal(redactSqlLiterals(`SELECT "col", 'secret' FROM "t" WHERE a = $1`, 'postgres'), 'SELECT "col", ? FROM "t" WHERE a = $1', 'identifiers and placeholders stay');
+  t.equal(redactSqlLiterals(`SELECT 'a\\'b', "dq", \`col\`, _utf8mb4'x', 0x1F FROM t WHERE a = ?`, 'mysql'), 'SELECT ?, ?, `col`, ?, ? FROM t WHERE a = ?', 'MySQL "" is a string');
+  t.equal(redactSqlLiterals(`SELECT "col", [c], X'00' FROM t WHERE a = :a AND b = 7`, 'sqlite'), 'SELECT "col", [c], ? FROM t WHERE a = :a AND b = ?');
+});
+
+t.test('comments, layout and unterminated literals', async (t) => {
+  t.equal(redactSqlLiterals('SELECT 1 -- note 2\n  FROM t', 'sqlite'), 'SELECT ? -- note 2\n  FROM t', 'comments are kept');
+  t.equal(redactSqlLiterals("SELECT * FROM t WHERE a = 'x' OR 'open", 'mysql'), 'SELECT * FROM t WHERE a = ? OR ?', 'an open string hides the rest');
+  t.equal(redactSqlLiterals('SELECT now()', 'postgres'), 'SELECT now()', 'nothing to redact');
+  t.equal(redactSqlLiterals('', 'postgres'), '');
+});
