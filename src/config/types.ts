@@ -62,11 +62,24 @@ export interface Config {
   };
 }
 
-/** What a user may pass: every key optional, nested objects partial. */
-export type Options = {
-  [K in keyof Config]?: Config[K] extends readonly unknown[]
-    ? Config[K]
-    : Config[K] extends object
-      ? { [P in keyof Config[K]]?: Config[K][P] }
-      : Config[K];
-} & { configFile?: string };
+/** What a user may pass to `start()` or write in rampart.json: every key optional. */
+export interface Options {
+  mode?: Mode;
+  modes?: Partial<Record<AttackKind, Mode>>;
+  allow?: {
+    routes?: ReadonlyArray<{ method?: string; path: string; kinds?: readonly AttackKind[] }>;
+    inputs?: ReadonlyArray<{ source: InputSource | '*'; name: string; kinds?: readonly AttackKind[] }>;
+    sinks?: readonly string[];
+  };
+  blockResponse?: Partial<BlockResponseConfig>;
+  logLevel?: LogLevel;
+  logDestination?: string;
+  limits?: Partial<LimitsConfig>;
+  sql?: Partial<Config['sql']>;
+  shell?: Partial<Config['shell']>;
+  path?: Partial<Config['path']>;
+  ssrf?: Partial<Config['ssrf']>;
+  telemetry?: Partial<Config['telemetry']>;
+  /** A JSON configuration file to read instead of ./rampart.json. */
+  configFile?: string;
+}

@@ -15,9 +15,9 @@ const express = require('express') as typeof import('express');
 const app = express();
 app.use(express.json({ limit: '20mb' }));
 app.use(express.urlencoded({ extended: false }));
-app.all('/items/:id/:slug', (req, res) => res.json(currentContext()?.inputs() ?? null));
-app.all('/plain', (req, res) => res.json(currentContext()?.inputs() ?? null));
-app.all('/truncated', (req, res) => {
+app.all('/items/:id/:slug', (_req, res) => res.json(currentContext()?.inputs() ?? null));
+app.all('/plain', (_req, res) => res.json(currentContext()?.inputs() ?? null));
+app.all('/truncated', (_req, res) => {
   const ctx = currentContext()!;
   const inputs = ctx.inputs();
   res.json({ count: inputs.length, truncated: ctx.truncated });
