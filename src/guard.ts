@@ -115,3 +115,63 @@ function appStack(): string | undefined {
   const app = lines.filter((line) => !line.includes(OWN_DIR) && !line.includes('node:internal'));
   return app.slice(0, MAX_STACK_FRAMES).map((l) => l.trim()).join('\n') || undefined;
 }
+
+// ---------------------------------------------------------------------------------------
+// Checks that do not depend on user input (refusing cloud metadata addresses). Same
+// structure as guardSink: mode, sink allowlist, detection, route allowlist, report,
+// block. They also run outside any request context: there the call is refused with a
+// RampartBlockedError carrying no request id, and there is no response to block.
+
+/** A check whose verdict needs no user input; defined once per hook module. */
+export interface InputFreeDetector<P> {
+  readonly kind: AttackKind;
+  readonly family: string;
+  detect(payload: P, config: Config): Detection | undefined;
+  describe(payload: P, config: Config): SinkAttributes;
+}
+
+/**
+ * Checks one sink call against a rule that needs no user input. Returns normally when
+ * the call may proceed; throws RampartBlockedError when it must not run.
+ */
+export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: string, payload: P): void {
+  const state = agentState();
+  if (state === undefined) return;
+  const mode = state.config.modes[detector.kind];
+  if (mode === 'off') return;
+  const ctx = currentContext();
+  try {
+    if (state.allowlist.sinkAllowed(sink)) return;
+    const started = performance.now();
+    const detection = detector.detect(payload, state.config);
+    const duration = performance.now() - started;
+    recordCheckDuration(detector.family, duration);
+    if (detection === undefined) return;
+    if (ctx !== undefined && state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
+    const action = mode === 'block' ? 'blocked' : 'monitored';
+    let attributes: SinkAttributes = {};
+    try {
+      attributes = detector.describe(payload, state.config);
+    } catch (error) {
+      state.reporter.internalError('describe', error);
+    }
+    const facts = ctx === undefined ? undefined : requestFacts(ctx);
+    state.reporter.report(findingFrom(detection, action, sink, attributes, facts, duration, appStack()));
+  } catch (error) {
+    state.reporter.internalError(`guard:${sink}`, error);
+    return;
+  }
+  if (mode !== 'block') return;
+  if (ctx === undefined) throw new RampartBlockedError(detector.kind, sink, undefined);
+  const requestId = ctx.requestId;
+  const firstBlock = ctx.blocked === undefined;
+  ctx.blocked = { requestId };
+  if (ctx.res !== undefined && firstBlock) {
+    try {
+      sendBlockedResponse(ctx.req, ctx.res, requestId, state.config.blockResponse);
+    } catch (error) {
+      state.reporter.internalError('block-response', error);
+    }
+  }
+  throw new RampartBlockedError(detector.kind, sink, requestId);
+}

@@ -1,0 +1,132 @@
+// A "steer" is an outbound call whose destination user input controls. It is found once,
+// when the app makes the call, and carried through the call's async work (DNS lookups,
+// connects, redirect hops) so that every address the call connects to is judged against
+// the input that chose it, in the request that supplied it.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RequestContext } from '../../context/request-context';
+import { contextStore, currentContext } from '../../context/store';
+import { parseIpLiteral } from '../../detect/ssrf';
+import type { UserInput } from '../../detect/types';
+import { RampartBlockedError } from '../../errors';
+import { guardSink, guardWithoutInput } from '../../guard';
+import { agentState } from '../../state';
+import { destinationDetector, metadataDetector, type Destination } from './detector';
+
+export interface Steer {
+  readonly ctx: RequestContext;
+  readonly input: UserInput;
+  /** The sink the app called (`fetch`, `http.request`, ...). */
+  readonly sink: string;
+  /** The URL the app asked for, reported with every finding of the call. */
+  readonly url: string | undefined;
+  /** Address already judged when the call was made (its host was an IP literal). */
+  readonly judged: string | undefined;
+}
+
+export const steerStore = new AsyncLocalStorage<Steer>();
+
+/** Two steers of the same input in the same request judge the same thing. */
+export function sameSteer(a: Steer | undefined, b: Steer): boolean {
+  return a !== undefined && (a === b || (a.ctx === b.ctx && a.input === b.input));
+}
+
+/** Sockets whose addresses were (or are being) judged for a steer. */
+export const judgedSockets = new WeakMap<object, Steer>();
+/** Client requests (http ClientRequest, undici Request) and their steer. */
+export const steeredRequests = new WeakMap<object, Steer>();
+
+/**
+ * Cheap test before a call is described for the guard: only a request with user inputs
+ * can steer anything (the guard would return at once otherwise; this saves building the
+ * description). Input collection is the guard's own, cached per request.
+ */
+export function inputsPresent(): boolean {
+  const state = agentState();
+  if (state === undefined || state.config.modes.ssrf === 'off') return false;
+  const ctx = currentContext();
+  if (ctx === undefined) return false;
+  try {
+    return ctx.inputs().length > 0;
+  } catch {
+    return true; // let the guard see (and report) whatever went wrong
+  }
+}
+
+/**
+ * At call time, inside a request: asks the guard about the destination. Throws
+ * RampartBlockedError when the host is an IP literal user input steers to an internal
+ * address (block mode); returns the steer to run the call in when user input controls
+ * a host whose address is only known later.
+ */
+export function steerOf(sink: string, d: Destination): Steer | undefined {
+  const ctx = currentContext();
+  if (ctx === undefined) return undefined;
+  guardSink(destinationDetector, sink, d);
+  const input = d.controller;
+  if (input === undefined) return undefined;
+  const judged = d.deferred === true ? undefined : parseIpLiteral(d.hostname)?.address;
+  return { ctx, input, sink, url: d.url, judged };
+}
+
+/** Like steerOf, but a refusal is returned instead of thrown. */
+export function steerOrRefusal(sink: string, d: Destination): { steer?: Steer; refusal?: RampartBlockedError } {
+  try {
+    return { steer: steerOf(sink, d) };
+  } catch (error) {
+    if (error instanceof RampartBlockedError) return { refusal: error };
+    throw error;
+  }
+}
+
+/**
+ * Judges the addresses a connection is about to use (DNS answers, an IP host, the peer
+ * of a reused socket): against the steer's input when there is one, otherwise only the
+ * cloud metadata rule. Returns the refusal, or undefined to go ahead; never throws it.
+ */
+export function judgeAddresses(
+  steer: Steer | undefined,
+  sink: string,
+  hostname: string,
+  port: unknown,
+  addresses: readonly string[],
+  ctx: RequestContext | undefined,
+): RampartBlockedError | undefined {
+  try {
+    if (steer !== undefined) {
+      const fresh = steer.judged === undefined ? addresses : addresses.filter((a) => a !== steer.judged);
+      if (fresh.length === 0) return undefined;
+      const d: Destination = { hostname, port, url: steer.url, addresses: fresh, steeredBy: steer.input };
+      contextStore.run(steer.ctx, () => guardSink(destinationDetector, steer.sink, d));
+    } else {
+      const d: Destination = { hostname, port, url: undefined, addresses, steeredBy: undefined };
+      // In the request that made the connection, or in none (never in a stranger's).
+      if (ctx !== undefined) contextStore.run(ctx, () => guardWithoutInput(metadataDetector, sink, d));
+      else contextStore.exit(() => guardWithoutInput(metadataDetector, sink, d));
+    }
+  } catch (error) {
+    if (error instanceof RampartBlockedError) return error;
+    throw error;
+  }
+  return undefined;
+}
+
+interface PeerSocket {
+  readonly remoteAddress?: string;
+  readonly remotePort?: number;
+}
+
+/** Judges the peer of a socket already connected (a reused keep-alive connection). */
+export function judgeSocket(steer: Steer, hostname: string, socket: PeerSocket): RampartBlockedError | undefined {
+  const address = socket.remoteAddress;
+  if (address === undefined) return undefined; // closed: nothing will be sent on it
+  const refusal = judgeAddresses(steer, steer.sink, hostname, socket.remotePort, [address], steer.ctx);
+  if (refusal === undefined) judgedSockets.set(socket, steer);
+  return refusal;
+}
+
+/** Rejections of wrapped promise APIs carry rampart's error itself, not a wrapper of it. */
+export function unwrapRefusal(error: unknown): never {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  if (cause !== undefined && cause !== null && cause.code === 'RAMPART_BLOCKED') throw cause;
+  throw error;
+}
