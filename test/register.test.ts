@@ -62,3 +62,11 @@ t.test('RAMPART_MODE=off installs nothing', async (t) => {
   await request(`${app.base}${ATTACK}`);
   t.same((await request(`${app.base}/tables`)).json(), [], 'off means off');
 });
+
+t.test('named ESM imports of a hooked CommonJS package are the protected functions', async (t) => {
+  const result = await runChild(['--import', 'rampart/register', 'test/fixtures/esm-named-imports.mjs'], { RAMPART_LOG_LEVEL: 'silent' });
+  t.equal(result.code, 0, result.stderr);
+  t.same(JSON.parse(result.stdout.trim().split('\n').pop()!), { request: true, fetch: true, sameAsDefault: true });
+  const bare = await runChild(['test/fixtures/esm-named-imports.mjs']);
+  t.same(JSON.parse(bare.stdout.trim()), { request: false, fetch: false, sameAsDefault: true }, 'without rampart nothing is wrapped');
+});

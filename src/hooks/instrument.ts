@@ -54,8 +54,19 @@ export class Instrumentation {
       this.hooks.push(
         new ImportHook(names, { internals: false }, (exported, name, basedir) => {
           const hook = byName.get(name);
-          // A CommonJS package imported from ESM exposes module.exports as `default`.
-          if (hook !== undefined) this.applyChecked(hook, exported.default ?? exported, basedir ?? undefined);
+          if (hook === undefined) return;
+          // A CommonJS package imported from ESM exposes module.exports as `default`; its
+          // named exports are separate bindings, re-pointed at the patched functions so
+          // `import { request } from 'undici'` is protected like the default import.
+          const target = exported.default ?? exported;
+          const patched = this.applyChecked(hook, target, basedir ?? undefined) as Record<string, unknown> | undefined;
+          const source = (patched ?? target) as Record<string, unknown>;
+          if (exported.default === undefined || source === null || typeof source !== 'object' && typeof source !== 'function') return;
+          for (const key of Object.keys(exported)) {
+            if (key === 'default') continue;
+            const value = source[key];
+            if (typeof value === 'function' && value !== exported[key]) exported[key] = value;
+          }
         }) as unknown as Unhookable,
       );
     }
