@@ -89,17 +89,24 @@ export function detectArgumentInjection(
     for (let j = 0; j < inputs.length; j++) {
       const value = inputs[j].value;
       if (typeof value !== 'string' || value.length < 2) continue;
-      const reason = inspectArgument(arg, value, entries, program);
+      const reason = inspectArgument(args, i, value, entries, program);
       if (reason !== undefined) return { kind: 'command_injection', input: inputs[j], rule: RULE, reason };
     }
   }
   return undefined;
 }
 
-/** Why `arg` (built with `value`) is an injected option, or undefined. */
-function inspectArgument(arg: string, value: string, entries: readonly string[], program: string): string | undefined {
+/** Why `args[i]` (built with `value`) is an injected option, or undefined. */
+function inspectArgument(
+  args: readonly string[],
+  i: number,
+  value: string,
+  entries: readonly string[],
+  program: string,
+): string | undefined {
+  const arg = args[i];
   if (arg.length >= 2 && arg.charCodeAt(0) === 45 /* - */) {
-    const whole = arg === value || isBlankDelimitedIn(value, arg);
+    const whole = arg === value || (isBlankDelimitedIn(value, arg) && isSplitInto(value, args, i));
     const starts = whole || arg.startsWith(value);
     if (starts) {
       for (let k = 0; k < entries.length; k++) {
@@ -157,6 +164,31 @@ function isBlankDelimitedIn(value: string, arg: string): boolean {
 }
 
 const isSeparator = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+/**
+ * Did the app split `value` on blanks into consecutive arguments around `args[i]`? Checked
+ * so that an app's own option (`-s`) that also occurs in a long input is not blamed on it.
+ */
+function isSplitInto(value: string, args: readonly string[], i: number): boolean {
+  const pieces: string[] = [];
+  let from = -1;
+  for (let k = 0; k <= value.length; k++) {
+    const blank = k === value.length || isSeparator(value.charCodeAt(k));
+    if (blank && from !== -1) {
+      pieces.push(value.slice(from, k));
+      from = -1;
+    } else if (!blank && from === -1) {
+      from = k;
+    }
+  }
+  for (let first = Math.max(0, i - pieces.length + 1); first <= i; first++) {
+    if (first + pieces.length > args.length) break;
+    let all = true;
+    for (let k = 0; k < pieces.length && all; k++) all = args[first + k] === pieces[k];
+    if (all) return true;
+  }
+  return false;
+}
 
 function startsWithIgnoreCase(text: string, prefix: string, at: number): boolean {
   if (text.length - at < prefix.length) return false;

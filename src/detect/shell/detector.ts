@@ -35,15 +35,15 @@ const PRIORITY: Record<ShellRule, number> = {
   'cmdi.redirection': 4,
   'cmdi.comment': 5,
   'cmdi.quote-breakout': 6,
-  'cmdi.command': 7,
-  'cmdi.glob': 8,
-  'cmdi.metacharacter': 9,
-  'cmdi.word-boundary': 10,
+  'cmdi.word-boundary': 7,
+  'cmdi.command': 8,
+  'cmdi.glob': 9,
+  'cmdi.metacharacter': 10,
 };
 
 const f = (rule: ShellRule, reason: string): ShellFinding => ({ rule, reason });
 
-const UNTERMINATED = f('cmdi.unterminated', 'the command line containing the input does not parse (unterminated quote, substitution or here-document)');
+const UNTERMINATED = f('cmdi.unterminated', 'the command line containing the input does not parse (unterminated quote, substitution or here-document, or nesting too deep)');
 const SUBSTITUTION = f('cmdi.substitution', 'the input adds or reaches into a command substitution');
 const EXPANSION = f('cmdi.expansion', 'the input adds or reaches into a parameter or arithmetic expansion');
 const REDIRECTION = f('cmdi.redirection', 'the input adds a redirection');
@@ -253,6 +253,8 @@ function inspectParts(
   safe: boolean,
   unquoted: boolean,
 ): ShellFinding | undefined {
+  // Keep the most severe finding: `*$(id)` is a substitution before it is a glob.
+  let worst: ShellFinding | undefined;
   for (let i = firstPartEndingAfter(parts, cs); i < parts.length; i++) {
     const p = parts[i];
     if (p.start >= ce) break;
@@ -267,14 +269,17 @@ function inspectParts(
           const b = Math.min(ce, p.end);
           for (let j = a; j < b; j++) {
             const c = src.charCodeAt(j);
-            if (!isSafeWordChar(c)) return metaFinding(src[j]);
+            if (!isSafeWordChar(c)) {
+              worst = better(worst, metaFinding(src[j]));
+              break;
+            }
           }
         }
         break;
       case 'escape':
         // An input ending in `\` escapes the app's next character: harmless for a plain
         // letter, a breakout for a quote, blank, `$` or operator.
-        if (!appLeft && appRight && !(unquoted && isSafeWordChar(src.charCodeAt(p.start + 1)))) return QUOTE;
+        if (!appLeft && appRight && !(unquoted && isSafeWordChar(src.charCodeAt(p.start + 1)))) worst = better(worst, QUOTE);
         break;
       case 'single-quoted':
       case 'double-quoted':
@@ -282,30 +287,31 @@ function inspectParts(
         // Safe if the app wrote nothing but delimiters on the sides it wrote: the input
         // stays inside the string, or supplies whole strings (`'a'`) of its own.
         if (appLeft && appRight) {
-          if (cs < p.contentStart || ce > p.contentEnd) return QUOTE;
+          if (cs < p.contentStart || ce > p.contentEnd) worst = better(worst, QUOTE);
         } else if (appLeft) {
-          if (cs > p.contentStart) return QUOTE; // the input closes the app's string
+          if (cs > p.contentStart) worst = better(worst, QUOTE); // the input closes the app's string
         } else if (appRight && ce < p.contentEnd) {
-          return QUOTE; // the input opens a string the app's text continues
+          worst = better(worst, QUOTE); // the input opens a string the app's text continues
         }
-        const inner = inspectParts(p.parts, src, cs, ce, safe, false);
-        if (inner !== undefined) return inner;
+        worst = better(worst, inspectParts(p.parts, src, cs, ce, safe, false));
         break;
       }
       case 'parameter':
       case 'arithmetic':
-        return EXPANSION;
+        worst = better(worst, EXPANSION);
+        break;
       case 'command':
       case 'backtick':
       case 'process':
         // Inside the app's own substitution the input must obey the rules of that script.
         if (appLeft && appRight && cs >= p.contentStart && ce <= p.contentEnd) {
-          return inspectSpan(p.tokens, src, cs, ce, safe, SUBSTITUTION);
+          return inspectSpan(p.tokens, src, cs, ce, safe, SUBSTITUTION); // the only part touched
         }
-        return SUBSTITUTION;
+        worst = better(worst, SUBSTITUTION);
+        break;
       default: // glob, brace, tilde
-        return globFinding(src, p);
+        worst = better(worst, globFinding(src, p));
     }
   }
-  return undefined;
+  return worst;
 }

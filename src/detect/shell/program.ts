@@ -12,8 +12,17 @@ export function programName(file: string): string {
     }
   }
   let to = file.length;
-  if (to - from > 4 && file.charCodeAt(to - 4) === 46 /* . */ && file.slice(to - 3).toLowerCase() === 'exe') to -= 4;
-  return file.slice(from, to).toLowerCase();
+  if (to - from > 4 && file.charCodeAt(to - 4) === 46 /* . */ && isExe(file, to - 3)) to -= 4;
+  const name = from === 0 && to === file.length ? file : file.slice(from, to);
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) return name.toLowerCase(); // only allocate when needed
+  }
+  return name;
+}
+
+function isExe(file: string, at: number): boolean {
+  return (file.charCodeAt(at) | 32) === 101 && (file.charCodeAt(at + 1) | 32) === 120 && (file.charCodeAt(at + 2) | 32) === 101;
 }
 
 interface Launcher {

@@ -13,13 +13,13 @@ export type WordPartKind =
   | 'double-quoted' // "..." and $"..."
   | 'ansi-c' // $'...'
   | 'parameter' // $name, $1, $?, ${...}
-  | 'arithmetic' // $((...))
+  | 'arithmetic' // $((...)) and bash's deprecated $[...]
   | 'command' // $(...)
   | 'backtick' // `...`
   | 'process' // <(...) and >(...)
   | 'glob' // unquoted * ? [
   | 'brace' // unquoted { } (brace expansion, brace groups)
-  | 'tilde'; // unquoted ~ at word start or after = or :
+  | 'tilde'; // unquoted ~ at word start, or after the `=` or a `:` of a NAME=value word
 
 export interface WordPart {
   readonly kind: WordPartKind;
@@ -46,9 +46,10 @@ export interface ShellToken {
   /** Word parts, or the parts of a here-document body whose delimiter was unquoted. */
   readonly parts: readonly WordPart[];
   readonly unterminated: boolean;
-  /** Word with at least one quoted or escaped part. */
+  /** Word with at least one quoted or escaped part; heredoc with a quoted delimiter (literal body). */
   readonly quoted: boolean;
-  /** Word with a parameter, arithmetic, command or process expansion, or a glob/brace/tilde. */
+  /** Word with a parameter, arithmetic, command or process expansion (also inside double
+   *  quotes), or an unquoted glob/brace/tilde. */
   readonly expands: boolean;
   /** Word in command-name position (the program a simple command runs). */
   readonly commandName: boolean;
@@ -91,6 +92,7 @@ const QUESTION = 63;
 const AT = 64;
 const LBRACKET = 91;
 const BACKSLASH = 92;
+const RBRACKET = 93;
 const UNDERSCORE = 95;
 const BACKTICK = 96;
 const LBRACE = 123;
@@ -143,6 +145,12 @@ function part(
   return { kind, start, end, contentStart, contentEnd, unterminated, parts, tokens };
 }
 
+/** Inner parts of a double-quoted string include an expansion. */
+function hasExpansion(parts: readonly WordPart[]): boolean {
+  for (let i = 0; i < parts.length; i++) if (parts[i].kind !== 'literal' && parts[i].kind !== 'escape') return true;
+  return false;
+}
+
 /** Close a pending literal run [from, to) (from -1: none); returns -1 for the caller's reset. */
 function pushLiteral(parts: WordPart[], from: number, to: number): number {
   if (from !== -1) parts.push(part('literal', from, to, from, to, false, NO_PARTS, NO_TOKENS));
@@ -164,6 +172,8 @@ class Lexer {
   depth = 0;
   unterminated = false;
   heredocs: PendingHeredoc[] = [];
+  /** Reserved word spelled by the last word lexed in command position. */
+  lastKeyword: string | undefined;
   /** Stop at the first unterminated construct (the detector needs no tokens then). */
   readonly halt: boolean;
   halted = false;
@@ -326,7 +336,7 @@ class Lexer {
       }
       if (word.assignment) continue; // `A=1 B=2 cmd`: still before the command name
       if (!cmdPos && caseState === -1) continue; // an argument: nothing to track
-      const keyword = this.keywordOf(word);
+      const keyword = cmdPos && caseState !== CASE_PATTERN ? this.lastKeyword : this.keywordOf(word);
       if (cases !== undefined && caseState === CASE_SUBJECT) {
         cases[cases.length - 1] = CASE_IN;
       } else if (cases !== undefined && caseState === CASE_IN) {
@@ -390,6 +400,9 @@ class Lexer {
     let litStart = -1;
     let quoted = false;
     let expands = false;
+    // NAME=value shape (assignments, and arguments bash treats alike): ~ expands after the
+    // first `=` and after each `:` of the value. 0: undecided, 1: yes, -1: no.
+    let assignmentShape = 0;
 
     while (this.pos < this.limit) {
       const at = this.pos;
@@ -397,9 +410,11 @@ class Lexer {
       const cls = c < 128 ? CLASS[c] : C_PLAIN;
       if (cls === C_PLAIN) {
         if (litStart === -1) litStart = at;
+        if (c === EQ && assignmentShape === 0) assignmentShape = litStart === start && isNameRun(src, start, at) ? 1 : -1;
         this.pos++;
         continue;
       }
+      if (assignmentShape === 0 && c !== TILDE) assignmentShape = -1; // quotes etc. before any `=`
       if (cls === C_META) {
         if ((c === LT || c === GT) && at === start && this.code(at + 1) === LPAREN) {
           this.pos += 2;
@@ -423,12 +438,15 @@ class Lexer {
           parts.push(this.lexSingle());
           quoted = true;
           break;
-        case DQUOTE:
+        case DQUOTE: {
           litStart = pushLiteral(parts, litStart, at);
           this.pos++;
-          parts.push(this.lexDouble(at, DQUOTE));
+          const p = this.lexDouble(at, DQUOTE);
+          parts.push(p);
           quoted = true;
+          if (hasExpansion(p.parts)) expands = true;
           break;
+        }
         case DOLLAR: {
           litStart = pushLiteral(parts, litStart, at);
           const p = this.lexDollar(false);
@@ -436,7 +454,9 @@ class Lexer {
             litStart = p.start; // a lone `$` is just a character
           } else {
             if (p.kind === 'single-quoted' || p.kind === 'ansi-c' || p.kind === 'double-quoted') quoted = true;
-            else expands = true;
+            if (p.kind !== 'single-quoted' && p.kind !== 'ansi-c' && (p.kind !== 'double-quoted' || hasExpansion(p.parts))) {
+              expands = true;
+            }
             parts.push(p);
           }
           break;
@@ -462,9 +482,9 @@ class Lexer {
           expands = true;
           break;
         default: {
-          // TILDE: expands at word start and after an unquoted `=` or `:` (assignments, PATH lists).
+          // TILDE: at word start, or after `=`/`:` in a NAME=value word (PATH=~/bin:~/x).
           const prev = at > start ? src.charCodeAt(at - 1) : -1;
-          if (at === start || (litStart !== -1 && (prev === EQ || prev === COLON))) {
+          if (at === start || (assignmentShape === 1 && litStart !== -1 && (prev === EQ || prev === COLON))) {
             litStart = pushLiteral(parts, litStart, at);
             parts.push(part('tilde', at, at + 1, at, at + 1, false, NO_PARTS, NO_TOKENS));
             expands = true;
@@ -485,22 +505,24 @@ class Lexer {
       parts: parts.length > 0 ? parts : NO_PARTS, unterminated, quoted, expands,
       commandName: false, assignment,
     };
-    if (atCommand && !assignment && this.keywordOf(token) === undefined) {
+    this.lastKeyword = atCommand && !assignment ? this.keywordOf(token) : undefined;
+    if (atCommand && !assignment && this.lastKeyword === undefined) {
       (token as { commandName: boolean }).commandName = true;
     }
     return token;
   }
 
-  /** The reserved word a token spells, if it is a short plain word. */
+  /** The reserved word a token spells, if it is a short plain word (no allocation). */
   keywordOf(word: ShellToken): string | undefined {
     const len = word.end - word.start;
-    if (len === 0 || len > 8 || word.quoted) return undefined;
+    if (len === 0 || len >= RESERVED_BY_LENGTH.length || word.quoted) return undefined;
     for (let i = 0; i < word.parts.length; i++) {
       const k = word.parts[i].kind;
       if (k !== 'literal' && k !== 'brace' && k !== 'glob') return undefined;
     }
-    const text = this.src.slice(word.start, word.end);
-    return RESERVED.has(text) ? text : undefined;
+    const candidates = RESERVED_BY_LENGTH[len];
+    for (let i = 0; i < candidates.length; i++) if (this.src.startsWith(candidates[i], word.start)) return candidates[i];
+    return undefined;
   }
 
   /** `'...'`: nothing is special inside. */
@@ -568,6 +590,7 @@ class Lexer {
       return this.lexNested('command', start);
     }
     if (n === LBRACE) return this.lexBraced(start, inDouble);
+    if (n === LBRACKET) return this.lexOldArithmetic(start, inDouble);
     if (n === SQUOTE && !inDouble) return this.lexAnsi(start);
     if (n === DQUOTE && !inDouble) {
       this.pos += 2; // $"..." locale string: quoted like "..."
@@ -640,6 +663,29 @@ class Lexer {
     }
     this.depth--;
     return this.closeAt('parameter', start, contentStart, this.pos, 1, NO_PARTS, NO_TOKENS);
+  }
+
+  /** `$[...]`: bash still evaluates this deprecated arithmetic form. */
+  lexOldArithmetic(start: number, inDouble: boolean): WordPart {
+    const contentStart = start + 2;
+    this.pos = contentStart;
+    if (!this.enter()) return this.closeAt('arithmetic', start, contentStart, this.limit, 1, NO_PARTS, NO_TOKENS);
+    let brackets = 0;
+    while (this.pos < this.limit) {
+      const c = this.src.charCodeAt(this.pos);
+      if (c === RBRACKET) {
+        if (brackets === 0) break;
+        brackets--;
+        this.pos++;
+      } else if (c === LBRACKET) {
+        brackets++;
+        this.pos++;
+      } else {
+        this.skipInExpansion(c, inDouble);
+      }
+    }
+    this.depth--;
+    return this.closeAt('arithmetic', start, contentStart, this.pos, 1, NO_PARTS, NO_TOKENS);
   }
 
   /** Step over one character or nested construct inside `${...}` / `$((...))`. */
@@ -802,10 +848,25 @@ class Lexer {
   }
 }
 
-const RESERVED = new Set([
+const RESERVED = [
   '!', '{', '}', 'case', 'coproc', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for',
   'function', 'if', 'in', 'select', 'then', 'time', 'until', 'while', '[[', ']]',
-]);
+];
+/** Reserved words indexed by length, so a word is compared only with same-length ones. */
+const RESERVED_BY_LENGTH: readonly (readonly string[])[] = (() => {
+  const byLength: string[][] = [];
+  for (let n = 0; n <= 8; n++) byLength.push(RESERVED.filter((w) => w.length === n));
+  return byLength;
+})();
+
+/** src[from, to) is a shell name: a letter or `_`, then letters, digits, `_` (`+` before `=`). */
+function isNameRun(src: string, from: number, to: number): boolean {
+  if (to <= from || !isNameStart(src.charCodeAt(from))) return false;
+  let end = to;
+  if (src.charCodeAt(end - 1) === 43 /* + */ && end - 1 > from) end--; // NAME+=
+  for (let i = from + 1; i < end; i++) if (!isNameChar(src.charCodeAt(i))) return false;
+  return true;
+}
 
 /** `NAME=...` or `NAME+=...` with the name unquoted at the start of the word. */
 function isAssignment(src: string, start: number, parts: readonly WordPart[]): boolean {

@@ -78,6 +78,7 @@ t.test('any option entirely from user input, for listed programs', async (t) => 
   // Split by the app: each piece that is an option came from the user.
   t.equal(detect('git', ['log', 'x', '--exec=id'], 'x --exec=id')?.rule, 'cmdi.argument-injection');
   t.equal(detect('git', ['log', '--stat'], 'a--stat'), undefined, 'not a blank-separated piece of the input');
+  t.equal(detect('curl', ['-s', 'see curl -s docs'], 'see curl -s docs'), undefined, "the app's own -s also occurs in the input");
 });
 
 t.test('benign uses', async (t) => {

