@@ -1,13 +1,14 @@
 // Flood control: an attack scan must not flood logs or exporters. Each attack kind may
-// emit a bounded number of events per second; the rest are counted and summarised.
+// emit a bounded number of events per one-second window; the rest are counted so a
+// summary can say how many were left out. Memory is one counter per key (attack kind).
 export class EventRateLimiter {
-  private windowStart = 0;
+  private windowStart = Number.NEGATIVE_INFINITY;
   private readonly used = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
 
   constructor(private readonly perSecond: number) {}
 
-  /** True when this event may be emitted now. */
+  /** True when this event may be emitted now (`now` in milliseconds). */
   admit(key: string, now: number): boolean {
     if (now - this.windowStart >= 1000) {
       this.windowStart = now;
@@ -22,7 +23,12 @@ export class EventRateLimiter {
     return false;
   }
 
-  /** Suppressed counts since the last call, cleared. */
+  /** Whether anything was suppressed since the last takeDropped(). */
+  get hasDropped(): boolean {
+    return this.dropped.size > 0;
+  }
+
+  /** Suppressed counts per key since the last call, then cleared. */
   takeDropped(): Array<[string, number]> {
     const out = [...this.dropped];
     this.dropped.clear();

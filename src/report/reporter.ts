@@ -1,47 +1,63 @@
-// Fans one finding out to every signal: metrics always, the active span always, and
-// (within flood limits) an OTel event plus a pino line.
+// Fans one finding out to every signal: the metrics and the active span always; within
+// flood limits an OTel event and a pino line. The attribute map is built at most once per
+// finding, and only if a signal will actually record it.
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types';
-import { findingAttributes } from './attributes';
+import { contextStore } from '../context/store';
+import { AttributeRenderer, type Attributes } from './attributes';
 import { EventRateLimiter } from './flood';
 import type { Finding } from './finding';
-import { annotateActiveSpan, countFinding, countInternalError, countSuppressed, emitFindingEvent } from './otel';
+import { EVENT_NAME, SUPPRESSED_EVENT_NAME, emitFindingEvent, emitSuppressedEvent } from './otel-logs';
+import { annotateActiveSpan } from './otel-span';
+import { countFinding, countInternalError, countSuppressed } from './otel-metrics';
+
+/** Distinct internal faults logged in full; beyond this they are only counted. */
+const MAX_LOGGED_FAULTS = 256;
+const SUMMARY_INTERVAL_MS = 1000;
 
 export class Reporter {
   private readonly limiter: EventRateLimiter;
+  private readonly renderer: AttributeRenderer;
   private readonly reportedFaults = new Set<string>();
   private summaryTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly config: Config,
+    config: Config,
     readonly logger: Logger,
   ) {
     this.limiter = new EventRateLimiter(config.telemetry.maxEventsPerSecond);
+    this.renderer = new AttributeRenderer(config);
   }
 
+  /** Never throws: a reporting failure is our bug, counted and logged, not the app's. */
   report(finding: Finding): void {
     try {
-      const attrs = findingAttributes(finding, this.config);
       countFinding(finding);
-      annotateActiveSpan(finding, attrs);
+      annotateActiveSpan(finding);
       if (!this.limiter.admit(finding.kind, Date.now())) {
-        this.scheduleSummary();
+        countSuppressed(finding.kind, 1);
+        if (this.summaryTimer === undefined) contextStore.exit(this.scheduleSummary);
         return;
       }
-      emitFindingEvent(finding, attrs);
-      const level = finding.action === 'blocked' ? 'error' : 'warn';
-      this.logger[level]({ event: 'rampart.attack', ...attrs }, `rampart ${finding.action} ${finding.kind} at ${finding.sink}`);
+      let attrs: Attributes | undefined;
+      const render = (): Attributes => (attrs ??= this.renderer.render(finding));
+      // Outside the request context: whatever the SDK starts from here (a batch timer, the
+      // export request) is rampart's own work and must not be checked against this
+      // request's inputs. The OTel context (the active span) is a separate store and stays.
+      contextStore.exit(emitFindingEvent, finding, render);
+      this.logFinding(finding, render);
     } catch (error) {
       this.internalError('report', error);
     }
   }
 
-  /** Our own bug: logged once per place and error type, counted always, never thrown. */
+  /** Our own bug: logged once per place and error, counted always, never thrown. */
   internalError(where: string, error: unknown): void {
     try {
       countInternalError(where);
       const key = `${where}:${(error as Error)?.name}:${(error as Error)?.message}`;
-      if (this.reportedFaults.has(key)) return;
+      if (this.reportedFaults.has(key) || this.reportedFaults.size >= MAX_LOGGED_FAULTS) return;
       this.reportedFaults.add(key);
       this.logger.error({ event: 'rampart.internal_error', where, err: error }, `rampart internal error in ${where}; the call went on unprotected`);
     } catch {
@@ -49,25 +65,48 @@ export class Reporter {
     }
   }
 
+  /** Writes the pending flood summary and flushes the pino destination. */
   close(): void {
     if (this.summaryTimer !== undefined) clearTimeout(this.summaryTimer);
+    this.summaryTimer = undefined;
     this.flushSummary();
     this.logger.flush();
   }
 
-  private scheduleSummary(): void {
+  private logFinding(finding: Finding, render: () => Attributes): void {
+    const level = finding.action === 'blocked' ? 'error' : 'warn';
+    if (!this.logger.isLevelEnabled(level)) return;
+    const line: Record<string, unknown> = { event: EVENT_NAME, ...render() };
+    const span = trace.getSpanContext(context.active());
+    if (span !== undefined && isSpanContextValid(span)) {
+      line.trace_id = span.traceId;
+      line.span_id = span.spanId;
+    }
+    this.logger[level](line, `rampart ${finding.action} ${finding.kind} at ${finding.sink}`);
+  }
+
+  /** Called outside any request context, so the timer does not keep one alive. */
+  private readonly scheduleSummary = (): void => {
     if (this.summaryTimer !== undefined) return;
     this.summaryTimer = setTimeout(() => {
       this.summaryTimer = undefined;
       this.flushSummary();
-    }, 1000);
+    }, SUMMARY_INTERVAL_MS);
     this.summaryTimer.unref();
-  }
+  };
 
   private flushSummary(): void {
+    if (!this.limiter.hasDropped) return;
     for (const [kind, count] of this.limiter.takeDropped()) {
-      countSuppressed(kind, count);
-      this.logger.warn({ event: 'rampart.events_suppressed', 'rampart.attack.kind': kind, count }, `rampart suppressed ${count} ${kind} events (flood control)`);
+      try {
+        emitSuppressedEvent(kind, count);
+        this.logger.warn(
+          { event: SUPPRESSED_EVENT_NAME, 'rampart.attack.kind': kind, 'rampart.suppressed.count': count },
+          `rampart suppressed ${count} ${kind} events (flood control)`,
+        );
+      } catch (error) {
+        this.internalError('flood-summary', error);
+      }
     }
   }
 }

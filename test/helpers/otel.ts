@@ -11,7 +11,7 @@ export interface CapturedEvents {
 
 export function captureOtelLogs(): CapturedEvents {
   const exporter = new InMemoryLogRecordExporter();
-  const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor(exporter)] });
+  const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
   logs.setGlobalLoggerProvider(provider);
   return {
     exporter,

@@ -1,0 +1,90 @@
+// rampart's metrics. Instruments are re-created whenever the global MeterProvider changes:
+// a counter taken from the global meter before the app registers its SDK would stay a
+// no-op forever. Attribute sets are cached so recording allocates nothing after warm-up.
+import { metrics, type Attributes, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import type { Finding } from './finding';
+import { SCOPE_NAME, SCOPE_VERSION } from './scope';
+
+export const METRIC_FINDINGS = 'rampart.findings';
+export const METRIC_CHECK_DURATION = 'rampart.check.duration';
+export const METRIC_INTERNAL_ERRORS = 'rampart.internal_errors';
+export const METRIC_SUPPRESSED = 'rampart.events.suppressed';
+
+/** Sink checks take microseconds; the SDK's default buckets start at 5 seconds. */
+const DURATION_BUCKETS_S = [1e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1];
+
+interface Instruments {
+  readonly provider: MeterProvider;
+  readonly findings: Counter;
+  readonly checkDuration: Histogram;
+  readonly internalErrors: Counter;
+  readonly suppressed: Counter;
+}
+
+let instruments: Instruments | undefined;
+
+function current(): Instruments {
+  const provider = metrics.getMeterProvider();
+  if (instruments !== undefined && instruments.provider === provider) return instruments;
+  const meter = provider.getMeter(SCOPE_NAME, SCOPE_VERSION);
+  instruments = {
+    provider,
+    findings: meter.createCounter(METRIC_FINDINGS, { description: 'Attacks detected, by attack kind, action and sink', unit: '{finding}' }),
+    checkDuration: meter.createHistogram(METRIC_CHECK_DURATION, {
+      description: 'Time spent deciding at a sink call that carried user input',
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS_S },
+    }),
+    internalErrors: meter.createCounter(METRIC_INTERNAL_ERRORS, { description: 'Errors inside rampart; the app call went on', unit: '{error}' }),
+    suppressed: meter.createCounter(METRIC_SUPPRESSED, { description: 'Finding events not emitted because of flood control', unit: '{event}' }),
+  };
+  return instruments;
+}
+
+// kind -> action -> sink -> attributes
+const findingAttrs = new Map<string, Map<string, Map<string, Attributes>>>();
+const sinkKindAttrs = new Map<string, Attributes>();
+const whereAttrs = new Map<string, Attributes>();
+const kindAttrs = new Map<string, Attributes>();
+
+function cached(map: Map<string, Attributes>, key: string, make: () => Attributes): Attributes {
+  let attrs = map.get(key);
+  if (attrs === undefined) {
+    attrs = Object.freeze(make());
+    map.set(key, attrs);
+  }
+  return attrs;
+}
+
+function nested<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let inner = map.get(key);
+  if (inner === undefined) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  return inner;
+}
+
+export function countFinding(finding: Finding): void {
+  const bySink = nested(nested(findingAttrs, finding.kind), finding.action);
+  const attrs = cached(bySink, finding.sink, () => ({
+    'rampart.attack.kind': finding.kind,
+    'rampart.action': finding.action,
+    'rampart.sink': finding.sink,
+  }));
+  current().findings.add(1, attrs);
+}
+
+/** Called by the guard for every check that ran a detector; `sinkKind` is the sink family. */
+export function recordCheckDuration(sinkKind: string, durationMs: number): void {
+  const attrs = cached(sinkKindAttrs, sinkKind, () => ({ 'rampart.sink.kind': sinkKind }));
+  current().checkDuration.record(durationMs / 1000, attrs);
+}
+
+export function countInternalError(where: string): void {
+  current().internalErrors.add(1, cached(whereAttrs, where, () => ({ 'rampart.where': where })));
+}
+
+export function countSuppressed(kind: string, count: number): void {
+  current().suppressed.add(count, cached(kindAttrs, kind, () => ({ 'rampart.attack.kind': kind })));
+}
