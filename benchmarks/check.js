@@ -7,6 +7,14 @@ const { runDetectors } = require('./micro/detectors');
 const { runHooks } = require('./micro/hooks');
 const { benchApp } = require('./e2e/run');
 
+// A breach is confirmed by a second, longer measurement before the gate fails: on a shared
+// 2-core machine a single short run can dip from noise alone.
+async function confirmed(measureOnce, withinBudget, retryOptions) {
+  const first = await measureOnce();
+  if (withinBudget(first)) return first;
+  return measureOnce(retryOptions);
+}
+
 async function main() {
   const breaches = [];
   const rows = [];
@@ -15,20 +23,38 @@ async function main() {
     if (!ok) breaches.push(`${what}: ${value} (budget ${limit})`);
   };
 
-  const detectors = await runDetectors({ timeMs: 150 });
-  for (const d of detectors.filter((r) => r.group === 'no-match')) {
-    record(`detector no-match median ns: ${d.name}`, Math.round(d.medianNs), `< ${budgets.detectors.maxNoMatchMedianNs}`, d.medianNs < budgets.detectors.maxNoMatchMedianNs);
+  const noMatchBudget = budgets.detectors.maxNoMatchMedianNs;
+  const gated = (d) => d.group === 'no-match' && budgets.detectors.gatedCases.some((prefix) => d.name.startsWith(prefix));
+  const detectors = await confirmed(
+    (o) => runDetectors(o ?? { timeMs: 150 }),
+    (all) => all.filter(gated).every((d) => d.medianNs < noMatchBudget),
+    { timeMs: 400 },
+  );
+  for (const d of detectors.filter(gated)) {
+    record(`detector no-match median ns: ${d.name}`, Math.round(d.medianNs), `< ${noMatchBudget}`, d.medianNs < noMatchBudget);
   }
 
-  const hooks = await runHooks({ pairs: 5, timeMs: 100 });
+  const hookBudget = budgets.hooks.maxOverheadRatio;
+  const hooks = await confirmed(
+    (o) => runHooks(o ?? { pairs: 5, timeMs: 100 }),
+    (all) => all.every((h) => h.ratio < (budgets.hooks.perCall?.[h.name] ?? hookBudget)),
+    { pairs: 9, timeMs: 200 },
+  );
   for (const h of hooks) {
-    record(`hook overhead ratio: ${h.name}`, round(h.ratio), `< ${budgets.hooks.maxOverheadRatio}`, h.ratio < budgets.hooks.maxOverheadRatio);
+    const limit = budgets.hooks.perCall?.[h.name] ?? hookBudget;
+    record(`hook overhead ratio: ${h.name}`, round(h.ratio), `< ${limit}`, h.ratio < limit);
   }
 
   for (const [app, variants] of Object.entries(budgets.e2e)) {
+    const names = ['baseline', ...Object.keys(variants)];
+    const ok = (results) => Object.entries(variants).every(([v, b]) => results.find((r) => r.variant === v)['throughput ratio'] >= b.minThroughputRatio);
     let results;
     try {
-      results = await benchApp(app, { rounds: 3, seconds: 2, variants: ['baseline', ...Object.keys(variants)] });
+      results = await confirmed(
+        (o) => benchApp(app, o ?? { rounds: 3, seconds: 2, variants: names }),
+        ok,
+        { rounds: 5, seconds: 3, variants: names },
+      );
     } catch (error) {
       record(`e2e ${app}`, `failed: ${error.message}`, 'runs', false);
       continue;
