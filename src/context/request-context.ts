@@ -1,41 +1,75 @@
-// Everything rampart knows about one unit of untrusted work (an HTTP request, a queue
-// message): its identity for events, and its user inputs, collected lazily at the first
-// sink check and cached, so requests that never reach a sink pay nothing.
+// Everything rampart knows about one unit of untrusted work (an HTTP request, a WebSocket
+// message, a queue message): its identity for events, and its user inputs, collected
+// lazily at the first sink check and cached, so requests that never reach a sink pay
+// nothing beyond this small object.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InputSource, UserInput } from '../detect/types';
 import type { LimitsConfig } from '../config/types';
 import { parseCookieHeader } from './cookies';
+import { collectBearerClaims } from './jwt';
+import { LateSlot, walkCollector, type Collector, type FrameworkAdapter } from './late';
 import { addString, isPlainWord, walkInputs, type WalkBudget } from './walk';
 
-/** An input whose value may appear after the request starts (a body parsed later). */
-interface LateSource {
-  readonly source: InputSource;
-  readonly read: () => unknown;
-  seen: unknown;
-  inputs: UserInput[];
-}
+export type { Collector, FrameworkAdapter, FrameworkSource } from './late';
 
 export interface BlockState {
   readonly requestId: string;
 }
 
+interface ExpressLike {
+  body?: unknown;
+  params?: unknown;
+  baseUrl?: unknown;
+  route?: { path?: unknown };
+}
+
+/**
+ * Express (and any framework that keeps parsed data on Node's own request object, which
+ * express does by extending IncomingMessage): `req.body` from body parsers, `req.params`
+ * from the router, the route template from `req.baseUrl + req.route.path`. `req.query`
+ * is left out on purpose: express 5 parses it anew on every read, and the raw query
+ * string is collected already.
+ */
+export const NODE_REQUEST_ADAPTER: FrameworkAdapter<ExpressLike> = {
+  name: 'node',
+  sources: [
+    { source: 'body', path: '', read: (req) => req.body },
+    { source: 'params', path: '', read: (req) => req.params },
+  ],
+  route(req) {
+    const path = req.route?.path;
+    if (typeof path !== 'string') return undefined;
+    return typeof req.baseUrl === 'string' ? req.baseUrl + path : path;
+  },
+};
+
+interface PendingInput {
+  readonly source: InputSource;
+  readonly path: string;
+  readonly value: unknown;
+}
+
 export class RequestContext {
+  /** Node's request, or an object of the same shape (http2 compat request, a synthetic one for raw http2 streams). */
   readonly req: IncomingMessage | undefined;
   readonly res: ServerResponse | undefined;
-  /** Route template when a framework exposes it (`/users/:id`). */
-  route: string | undefined;
   blocked: BlockState | undefined;
   /** Inputs that cut short the walk, for telemetry. */
   truncated = false;
 
   private id: string | undefined;
+  private explicitRoute: string | undefined;
   private readonly limits: LimitsConfig;
+  private adapter: FrameworkAdapter | undefined;
+  private target: unknown;
   private fixed: UserInput[] | undefined;
-  private readonly late: LateSource[] = [];
-  private readonly marked: UserInput[] = [];
+  private late: LateSlot[] | undefined;
+  private pending: PendingInput[] | undefined;
+  private marked: UserInput[] | undefined;
   private combined: readonly UserInput[] | undefined;
   private budget: WalkBudget | undefined;
+  private fixedBySource: Map<InputSource, Set<string>> | undefined;
 
   constructor(limits: LimitsConfig, req?: IncomingMessage, res?: ServerResponse) {
     this.limits = limits;
@@ -60,16 +94,72 @@ export class RequestContext {
     return q === -1 ? url : url.slice(0, q);
   }
 
+  /** Route template: set explicitly, or read from the framework when a finding needs it. */
+  get route(): string | undefined {
+    if (this.explicitRoute !== undefined) return this.explicitRoute;
+    const adapter = this.adapter ?? (this.req === undefined ? undefined : NODE_REQUEST_ADAPTER);
+    if (adapter?.route === undefined) return undefined;
+    try {
+      const route = adapter.route((this.target ?? this.req) as never);
+      return typeof route === 'string' && route.length > 0 ? route : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  set route(route: string | undefined) {
+    this.explicitRoute = route;
+  }
+
+  /**
+   * Tells the context where a framework keeps this request's parsed inputs (fastify's
+   * request, koa's context). Costs two field writes; nothing is read until a sink check.
+   * Replaces the default reading of Node's request (`req.body`, `req.params`).
+   */
+  attach<T>(adapter: FrameworkAdapter<T>, target: T): void {
+    if (this.adapter === adapter && this.target === target) return;
+    this.adapter = adapter;
+    this.target = target;
+    if (this.late !== undefined) {
+      // Already checked once: swap the framework slots now, keep the value slots.
+      const budget = this.walkBudget();
+      this.late = this.late.filter((slot) => {
+        const keep = slot.read === undefined || slot.key !== FRAMEWORK;
+        if (!keep) slot.release(budget);
+        return keep;
+      });
+      this.pushAdapterSlots(adapter, target);
+      this.combined = undefined;
+    }
+  }
+
   /** Registers a source read at each check; it is walked again only when its value changes. */
   addLateSource(source: InputSource, read: () => unknown): void {
-    this.late.push({ source, read, seen: undefined, inputs: [] });
+    this.slots().push(new LateSlot(source, '', undefined, read, undefined, undefined, walkCollector, false));
     this.combined = undefined;
   }
 
-  /** Adds untrusted values the app knows about (`markUntrusted`, `withInput`). */
+  /**
+   * Stores a value that arrived after the request started (a parsed XML document, a
+   * GraphQL operation), under `key`: a later value with the same key replaces it. Not
+   * walked until the next sink check.
+   */
+  setLateValue(key: unknown, source: InputSource, path: string, value: unknown, collect: Collector = walkCollector): void {
+    const slots = this.slots();
+    for (const slot of slots) {
+      if (slot.key === key && slot.read === undefined) {
+        slot.value = value;
+        return;
+      }
+    }
+    slots.push(new LateSlot(source, path, key, undefined, undefined, value, collect, false));
+    this.combined = undefined;
+  }
+
+  /** Adds untrusted values the app knows about (`markUntrusted`, `withInput`); walked at the next check. */
   addInput(source: InputSource, path: string, value: unknown): void {
-    if (typeof value === 'string') addString(value, source, path, this.walkBudget(), this.marked);
-    else walkInputs(value, source, path, this.walkBudget(), this.marked);
+    if (value === undefined || value === null) return;
+    (this.pending ??= []).push({ source, path, value });
     this.combined = undefined;
   }
 
@@ -77,35 +167,69 @@ export class RequestContext {
   inputs(): readonly UserInput[] {
     if (this.fixed === undefined) {
       this.fixed = this.collectFixed();
-      const req = this.req;
-      if (req !== undefined) {
-        // Frameworks (express, body parsers) put parsed data on the request after it starts.
-        this.addLateSource('body', () => (req as { body?: unknown }).body);
-        this.addLateSource('params', () => (req as { params?: unknown }).params);
-      }
+      const adapter = this.adapter ?? (this.req === undefined ? undefined : NODE_REQUEST_ADAPTER);
+      if (adapter !== undefined) this.pushAdapterSlots(adapter, this.target ?? this.req);
     }
     let changed = this.combined === undefined;
-    for (const late of this.late) {
-      let value: unknown;
-      try {
-        value = late.read();
-      } catch {
-        value = undefined; // a throwing getter on a framework object is not our concern
+    if (this.pending !== undefined && this.pending.length > 0) {
+      const marked = (this.marked ??= []);
+      const budget = this.walkBudget();
+      for (const { source, path, value } of this.pending) {
+        if (typeof value === 'string') addString(value, source, path, budget, marked);
+        else walkInputs(value, source, path, budget, marked);
       }
-      if (value !== late.seen) {
-        late.seen = value;
-        late.inputs = [];
-        walkInputs(value, late.source, '', this.walkBudget(), late.inputs);
-        changed = true;
+      this.pending.length = 0;
+      changed = true;
+    }
+    const late = this.late;
+    if (late !== undefined) {
+      for (const slot of late) {
+        const value = slot.current();
+        if (value !== slot.seen) {
+          slot.rewalk(value, this.walkBudget(), slot.dedupe ? this.collectedOf(slot.source) : undefined);
+          changed = true;
+        }
       }
     }
     if (changed) {
-      const all = this.fixed.concat(this.marked);
-      for (const late of this.late) for (const input of late.inputs) all.push(input);
+      // Most specific first, since a detector blames the first input that matches:
+      // documents parsed out of a body (GraphQL, XML) before the body, framework-parsed
+      // values (`params.name`) before the raw path segment or query value they came from.
+      let all: UserInput[] = this.fixed;
+      if (this.marked !== undefined || late !== undefined) {
+        all = [];
+        if (late !== undefined) {
+          for (const slot of late) if (slot.read === undefined) for (const input of slot.inputs) all.push(input);
+          for (const slot of late) if (slot.read !== undefined) for (const input of slot.inputs) all.push(input);
+        }
+        if (this.marked !== undefined) for (const input of this.marked) all.push(input);
+        for (const input of this.fixed) all.push(input);
+      }
       this.truncated = this.walkBudget().truncated;
       this.combined = all;
     }
     return this.combined!;
+  }
+
+  private slots(): LateSlot[] {
+    return (this.late ??= []);
+  }
+
+  private pushAdapterSlots(adapter: FrameworkAdapter, target: unknown): void {
+    const slots = this.slots();
+    for (const s of adapter.sources) slots.push(new LateSlot(s.source, s.path, FRAMEWORK, s.read, target, undefined, walkCollector, s.dedupe === true));
+  }
+
+  /** Values already collected from the raw request for one source, for de-duplication. */
+  private collectedOf(source: InputSource): ReadonlySet<string> {
+    const map = (this.fixedBySource ??= new Map());
+    let set = map.get(source);
+    if (set === undefined) {
+      set = new Set();
+      for (const input of this.fixed ?? []) if (input.source === source) set.add(input.value);
+      map.set(source, set);
+    }
+    return set;
   }
 
   private walkBudget(): WalkBudget {
@@ -120,13 +244,13 @@ export class RequestContext {
     return this.budget;
   }
 
-  /** Inputs fixed when the request arrives: query, path segments, headers, cookies. */
+  /** Inputs fixed when the request arrives: path segments, query, headers, cookies, bearer claims. */
   private collectFixed(): UserInput[] {
     const out: UserInput[] = [];
     const req = this.req;
     if (req === undefined) return out;
     const budget = this.walkBudget();
-    const url = req.url ?? '';
+    const url = typeof req.url === 'string' ? req.url : '';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     for (const segment of path.split('/')) {
@@ -136,20 +260,33 @@ export class RequestContext {
       if (segment.length > 0 && !isPlainWord(segment)) addString(segment, 'path', segment, budget, out);
     }
     if (q !== -1) collectQuery(url.slice(q + 1), budget, out);
-    const headers = req.headers;
+    const headers = req.headers ?? {};
     for (const name of Object.keys(headers)) {
       if (name === 'cookie') continue;
+      // HTTP/2 pseudo-headers repeat the method, scheme and path; `:authority` is the Host.
+      if (name.charCodeAt(0) === 58 && name !== ':authority') continue;
       const value = headers[name];
       if (typeof value === 'string') addString(value, 'headers', name, budget, out);
       else if (Array.isArray(value)) value.forEach((v, i) => addString(v, 'headers', `${name}.${i}`, budget, out));
+      // Header names are chosen by the client too; apps that log or store them build SQL from them.
+      if (!isPlainWord(name) && name.charCodeAt(0) !== 58) addString(name, 'headers', name, budget, out);
     }
     const cookie = headers.cookie;
-    if (typeof cookie === 'string') {
-      for (const [name, value] of parseCookieHeader(cookie)) addString(value, 'cookies', name, budget, out);
+    const cookies = typeof cookie === 'string' ? cookie : Array.isArray(cookie) ? (cookie as string[]).join('; ') : undefined;
+    if (cookies !== undefined) {
+      for (const [name, value] of parseCookieHeader(cookies)) {
+        addString(value, 'cookies', name, budget, out);
+        if (!isPlainWord(name)) addString(name, 'cookies', name, budget, out);
+      }
     }
+    const authorization = headers.authorization;
+    if (typeof authorization === 'string') collectBearerClaims(authorization, budget, out);
     return out;
   }
 }
+
+/** Key of the slots that read the attached framework object. */
+const FRAMEWORK = Symbol('rampart.framework-slot');
 
 function collectQuery(queryString: string, budget: WalkBudget, out: UserInput[]): void {
   let params: URLSearchParams;
@@ -159,9 +296,11 @@ function collectQuery(queryString: string, budget: WalkBudget, out: UserInput[])
     return;
   }
   const repeated = new Map<string, string[]>();
+  // Parameters looked at, not inputs added: empty values add nothing but still cost.
+  const most = budget.inputsLeft;
   let count = 0;
   for (const [name, value] of params) {
-    if (++count > budget.inputsLeft) {
+    if (++count > most) {
       budget.truncated = true;
       break;
     }

@@ -1,5 +1,5 @@
 // Flattens an untrusted value tree (parsed body, params, query object) into string inputs,
-// iteratively and within a shared budget, so hostile shapes (10k-deep JSON, 100k keys)
+// iteratively (no recursion) and within a shared budget, so hostile shapes (10k-deep JSON, 100k keys)
 // cost bounded time and never recurse. Reads own enumerable keys only: nothing is ever
 // assigned by an untrusted key, so `__proto__` keys cannot pollute anything.
 import type { InputSource, UserInput } from '../detect/types';
@@ -21,42 +21,69 @@ interface Pending {
   readonly depth: number;
 }
 
-export function walkInputs(root: unknown, source: InputSource, rootPath: string, budget: WalkBudget, out: UserInput[]): void {
+/**
+ * Adds every string of `root` (and keys that are not plain words) to `out`. Strings in
+ * `skip` were collected already (a framework's re-parse of the query string) and are left
+ * out. Breadth first, so when a limit cuts the walk, the top-level fields are the ones
+ * kept; only containers are queued, strings are added as their container is read.
+ */
+export function walkInputs(root: unknown, source: InputSource, rootPath: string, budget: WalkBudget, out: UserInput[], skip?: ReadonlySet<string>): void {
   if (root === undefined || root === null) return;
-  const stack: Pending[] = [{ value: root, path: rootPath, depth: 0 }];
-  while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
-    if (typeof value === 'string') {
-      if (!addString(value, source, path, budget, out)) return;
-      continue;
-    }
-    if (value === null || typeof value !== 'object') continue; // numbers and booleans carry no structure
+  if (typeof root === 'string') {
+    if (skip === undefined || !skip.has(root)) addString(root, source, rootPath, budget, out);
+    return;
+  }
+  if (typeof root !== 'object') return; // numbers and booleans carry no structure
+  const queue: Pending[] = [{ value: root, path: rootPath, depth: 0 }];
+  for (let head = 0; head < queue.length; head++) {
+    const { value, path, depth } = queue[head]!;
+    queue[head] = EMPTY; // let visited containers go
     if (depth >= budget.maxDepth) {
       budget.truncated = true;
       continue;
     }
-    if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) continue; // raw bodies are not parsed input
+    if (ArrayBuffer.isView(value)) continue; // Buffers and typed arrays: raw bytes, not parsed input
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) {
-        stack.push({ value: value[i], path: join(path, String(i)), depth: depth + 1 });
-        if (stack.length > budget.inputsLeft) break;
+      for (let i = 0; i < value.length; i++) {
+        const child: unknown = value[i];
+        if (typeof child === 'string') {
+          if ((skip === undefined || !skip.has(child)) && !addString(child, source, join(path, String(i)), budget, out)) return;
+        } else if (child !== null && typeof child === 'object') {
+          if (queue.length - head > budget.inputsLeft) {
+            budget.truncated = true;
+            break;
+          }
+          queue.push({ value: child, path: join(path, String(i)), depth: depth + 1 });
+        }
       }
       continue;
     }
-    const keys = Object.keys(value);
-    for (let i = keys.length - 1; i >= 0; i--) {
+    const keys = Object.keys(value as object);
+    for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      const childPath = join(path, key);
+      const child = (value as Record<string, unknown>)[key];
+      const isString = typeof child === 'string';
+      const isContainer = !isString && child !== null && typeof child === 'object';
       // Keys matter when apps build column lists or paths from them; plain word keys cannot
       // change any structure, so only keys with other characters are inputs.
-      if (!isPlainWord(key)) {
-        if (!addString(key, source, childPath, budget, out)) return;
+      const keyInput = !isPlainWord(key) && (skip === undefined || !skip.has(key));
+      if (!isString && !isContainer && !keyInput) continue; // a number under a plain key: nothing to add
+      const childPath = join(path, key);
+      if (keyInput && !addString(key, source, childPath, budget, out)) return;
+      if (isString) {
+        if ((skip === undefined || !skip.has(child)) && !addString(child, source, childPath, budget, out)) return;
+      } else if (isContainer) {
+        if (queue.length - head > budget.inputsLeft) {
+          budget.truncated = true;
+          break;
+        }
+        queue.push({ value: child, path: childPath, depth: depth + 1 });
       }
-      stack.push({ value: (value as Record<string, unknown>)[key], path: childPath, depth: depth + 1 });
-      if (stack.length > budget.inputsLeft) break;
     }
   }
 }
+
+const EMPTY: Pending = { value: undefined, path: '', depth: 0 };
 
 /** Adds one string (and its decoded forms); false when the budget is spent. */
 export function addString(value: string, source: InputSource, path: string, budget: WalkBudget, out: UserInput[]): boolean {

@@ -19,7 +19,7 @@ export function wrapMethod(owner: object, name: string | symbol, makeWrapper: (o
   if (typeof original !== 'function' || isWrapped(original)) return;
   const inherited = !Object.prototype.hasOwnProperty.call(owner, name);
   shimmer.wrap(target, name as string, (orig: unknown) => {
-    const wrapper = makeWrapper(orig as AnyFunction);
+    const wrapper = likeOriginal(orig as AnyFunction, makeWrapper(orig as AnyFunction));
     copyFunctionShape(orig as AnyFunction, wrapper);
     Object.defineProperty(wrapper, WRAPPED, { value: true });
     if (inherited) Object.defineProperty(wrapper, INHERITED, { value: true });
@@ -35,6 +35,34 @@ export function unwrapMethod(owner: object, name: string | symbol): void {
 }
 
 const SKIP = new Set<string | symbol>(['length', 'name', 'arguments', 'caller', '__original', '__unwrap', '__wrapped']);
+
+/**
+ * Gives the wrapper the original's kind where an app can see it: an async function or a
+ * method (fs/promises) has no own `prototype` and inherits from AsyncFunction.prototype,
+ * while a `function` wrapper has a non-deletable `prototype` and inherits from
+ * Function.prototype. Only such originals pay for the extra call frame.
+ */
+function likeOriginal(original: AnyFunction, wrapper: AnyFunction): AnyFunction {
+  let out = wrapper;
+  if (!Object.prototype.hasOwnProperty.call(original, 'prototype') && Object.prototype.hasOwnProperty.call(wrapper, 'prototype')) {
+    const inner = wrapper;
+    // A method has no `prototype` and is not a constructor, like the original.
+    out = {
+      wrapper(this: unknown): unknown {
+        // eslint-disable-next-line prefer-rest-params
+        return inner.apply(this, arguments as unknown as unknown[]);
+      },
+    }.wrapper;
+    // Keep what the hook put on its wrapper (a replaced util.promisify.custom).
+    for (const key of Reflect.ownKeys(inner)) {
+      if (key === 'length' || key === 'name' || key === 'prototype') continue;
+      Object.defineProperty(out, key, Object.getOwnPropertyDescriptor(inner, key)!);
+    }
+  }
+  const proto = Object.getPrototypeOf(original) as object | null;
+  if (Object.getPrototypeOf(out) !== proto) Object.setPrototypeOf(out, proto);
+  return out;
+}
 
 function copyFunctionShape(original: AnyFunction, wrapper: AnyFunction): void {
   Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });

@@ -1,0 +1,91 @@
+// Inputs that appear after a request starts: a body parsed by middleware, route params
+// matched by a router, a GraphQL document, an XML document, a WebSocket message. Each is
+// a slot read at every sink check and walked again only when its value (reference)
+// changes, so the first check sees it and later checks cost a comparison.
+import type { InputSource, UserInput } from '../detect/types';
+import { walkInputs, type WalkBudget } from './walk';
+
+/** Turns a late value into inputs; the default walks it as a JSON-like tree. */
+export type Collector = (value: unknown, source: InputSource, path: string, budget: WalkBudget, out: UserInput[], skip: ReadonlySet<string> | undefined) => void;
+
+/** One input a framework keeps on its own request object, read at each check. */
+export interface FrameworkSource<T> {
+  readonly source: InputSource;
+  /** Path prefix of the inputs, usually '' (a body's keys are the paths). */
+  readonly path: string;
+  readonly read: (target: T) => unknown;
+  /**
+   * The framework re-parses something rampart already collected from the raw request
+   * (query string, cookies): values equal to an input of the same source are skipped, so
+   * a request does not pay twice for them, while values the framework transformed
+   * (split, decoded differently) still become inputs.
+   */
+  readonly dedupe?: boolean;
+}
+
+/** How to read one framework's request object; defined once per framework, shared by all requests. */
+export interface FrameworkAdapter<T = any> {
+  readonly name: string;
+  readonly sources: readonly FrameworkSource<T>[];
+  /** Route template (`/users/:id`), read only when a finding is reported. */
+  readonly route?: (target: T) => string | undefined;
+}
+
+export const walkCollector: Collector = (value, source, path, budget, out, skip) => walkInputs(value, source, path, budget, out, skip);
+
+export class LateSlot {
+  /** Last value walked; the walk is redone only when the current value differs. */
+  seen: unknown = undefined;
+  inputs: readonly UserInput[] = [];
+  private spentInputs = 0;
+  private spentBytes = 0;
+
+  constructor(
+    readonly source: InputSource,
+    readonly path: string,
+    /** Identity for setLateValue(); undefined for reader slots. */
+    readonly key: unknown,
+    /** Reads the current value from a framework object, or undefined for a stored value. */
+    readonly read: ((target: any) => unknown) | undefined,
+    readonly target: unknown,
+    public value: unknown,
+    readonly collect: Collector,
+    readonly dedupe: boolean,
+  ) {}
+
+  current(): unknown {
+    if (this.read === undefined) return this.value;
+    try {
+      return this.read(this.target);
+    } catch {
+      return undefined; // a throwing getter on a framework object is not our concern
+    }
+  }
+
+  /** Gives back to the budget what this slot's last walk spent. */
+  release(budget: WalkBudget): void {
+    budget.inputsLeft += this.spentInputs;
+    budget.bytesLeft += this.spentBytes;
+    this.spentInputs = 0;
+    this.spentBytes = 0;
+  }
+
+  /** Walks `value` anew; what the previous walk spent goes back to the budget first. */
+  rewalk(value: unknown, budget: WalkBudget, skip: ReadonlySet<string> | undefined): void {
+    this.release(budget);
+    const inputsBefore = budget.inputsLeft;
+    const bytesBefore = budget.bytesLeft;
+    const out: UserInput[] = [];
+    if (value !== undefined && value !== null) {
+      try {
+        this.collect(value, this.source, this.path, budget, out, skip);
+      } catch {
+        // A collector never throws on data; a hostile getter or proxy might. Keep what we have.
+      }
+    }
+    this.seen = value;
+    this.inputs = out;
+    this.spentInputs = inputsBefore - budget.inputsLeft;
+    this.spentBytes = bytesBefore - budget.bytesLeft;
+  }
+}

@@ -1,0 +1,34 @@
+// XML bodies parsed with fast-xml-parser inside a request: the parsed document is an
+// input of source `xml` (`order.item.name`, attributes as `order.@_id` with the default
+// prefix). Stored on the context as parsed and walked only when a sink is reached.
+// Documents parsed outside any request (configuration files at start-up) are not inputs.
+import { currentContext } from '../../context/store';
+import type { ModuleHook } from '../types';
+import { unwrapMethod, wrapMethod } from '../wrap';
+
+function parserPrototype(loaded: unknown): object | undefined {
+  const XMLParser = (loaded as { XMLParser?: unknown } | undefined)?.XMLParser;
+  return typeof XMLParser === 'function' ? (XMLParser.prototype as object) : undefined;
+}
+
+export const fastXmlParserHook: ModuleHook = {
+  module: 'fast-xml-parser',
+  testedMajors: [4, 5],
+  patch(loaded) {
+    const proto = parserPrototype(loaded);
+    if (proto === undefined) return;
+    wrapMethod(proto, 'parse', (original) =>
+      function parse(this: unknown) {
+        // eslint-disable-next-line prefer-rest-params
+        const result = original.apply(this, arguments as unknown as unknown[]) as unknown;
+        // One slot per parsed document: a request may parse several.
+        if (result !== null && typeof result === 'object') currentContext()?.setLateValue(result, 'xml', '', result);
+        return result;
+      },
+    );
+  },
+  unpatch(loaded) {
+    const proto = parserPrototype(loaded);
+    if (proto !== undefined) unwrapMethod(proto, 'parse');
+  },
+};

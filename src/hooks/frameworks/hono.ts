@@ -1,0 +1,132 @@
+// Hono parses inputs on demand, inside its own request object: `c.req.param()`,
+// `c.req.json()`, `c.req.parseBody()` (urlencoded and multipart), `c.req.text()`,
+// `c.req.formData()`. The wrappers of those HonoRequest methods store each result on
+// the request context as a late value (walked at the next sink check, not now). Query
+// and headers come from Node's request, which @hono/node-server hands to rampart's
+// http hook. HonoRequest is not exported by 'hono'; its prototype is reached through
+// the exported Context class.
+import type { InputSource, UserInput } from '../../detect/types';
+import type { FrameworkAdapter } from '../../context/request-context';
+import { currentContext } from '../../context/store';
+import { addString, type WalkBudget } from '../../context/walk';
+import type { ModuleHook } from '../types';
+import { unwrapMethod, wrapMethod } from '../wrap';
+
+interface HonoRequestLike {
+  readonly routePath?: unknown;
+}
+
+const HONO_ADAPTER: FrameworkAdapter<HonoRequestLike> = {
+  name: 'hono',
+  sources: [],
+  route: (r) => (typeof r.routePath === 'string' ? r.routePath : undefined),
+};
+
+const JSON_KEY = Symbol('hono.json');
+const TEXT_KEY = Symbol('hono.text');
+const PARSED_KEY = Symbol('hono.parseBody');
+const FORM_KEY = Symbol('hono.formData');
+const PARAMS_KEY = Symbol('hono.params');
+
+/** FormData entries as `body` inputs; files are not text the client typed into a field. */
+function collectFormData(value: unknown, source: InputSource, path: string, budget: WalkBudget, out: UserInput[]): void {
+  const form = value as { forEach?: (fn: (v: unknown, k: string) => void) => void };
+  if (typeof form.forEach !== 'function') return;
+  let open = true;
+  form.forEach((v, k) => {
+    if (open && typeof v === 'string') open = addString(v, source, path.length === 0 ? k : `${path}.${k}`, budget, out);
+  });
+}
+
+function onResult(self: HonoRequestLike, key: unknown, source: InputSource, path: string, value: unknown, form = false): void {
+  const ctx = currentContext();
+  if (ctx === undefined) return;
+  ctx.attach(HONO_ADAPTER, self);
+  if (form) ctx.setLateValue(key, source, path, value, collectFormData);
+  else ctx.setLateValue(key, source, path, value);
+}
+
+/** Registers what a promise-returning method resolves to, without changing the promise the app gets. */
+function whenResolved(self: HonoRequestLike, result: unknown, key: unknown, form = false): void {
+  if (result === null || typeof (result as { then?: unknown })?.then !== 'function') return;
+  const ctx = currentContext();
+  if (ctx === undefined) return;
+  // Our reaction is attached before the app's await, so it runs first.
+  (result as Promise<unknown>).then(
+    (value) => {
+      ctx.attach(HONO_ADAPTER, self);
+      if (form) ctx.setLateValue(key, 'body', '', value, collectFormData);
+      else ctx.setLateValue(key, 'body', '', value);
+    },
+    () => undefined,
+  );
+}
+
+type Method = (this: HonoRequestLike, ...args: unknown[]) => unknown;
+
+const WRAPPERS: Record<string, (original: Method) => Method> = {
+  param: (original) =>
+    function param(this: HonoRequestLike, key?: unknown) {
+      // eslint-disable-next-line prefer-rest-params
+      const result = original.apply(this, arguments as unknown as unknown[]);
+      // One slot per parameter name: equal strings compare equal, so no re-walk.
+      if (typeof key === 'string') onResult(this, `hono.param.${key}`, 'params', key, result);
+      else onResult(this, PARAMS_KEY, 'params', '', result);
+      return result;
+    },
+  json: (original) =>
+    function json(this: HonoRequestLike) {
+      // eslint-disable-next-line prefer-rest-params
+      const result = original.apply(this, arguments as unknown as unknown[]);
+      whenResolved(this, result, JSON_KEY);
+      return result;
+    },
+  text: (original) =>
+    function text(this: HonoRequestLike) {
+      // eslint-disable-next-line prefer-rest-params
+      const result = original.apply(this, arguments as unknown as unknown[]);
+      whenResolved(this, result, TEXT_KEY);
+      return result;
+    },
+  parseBody: (original) =>
+    function parseBody(this: HonoRequestLike) {
+      // eslint-disable-next-line prefer-rest-params
+      const result = original.apply(this, arguments as unknown as unknown[]);
+      whenResolved(this, result, PARSED_KEY);
+      return result;
+    },
+  formData: (original) =>
+    function formData(this: HonoRequestLike) {
+      // eslint-disable-next-line prefer-rest-params
+      const result = original.apply(this, arguments as unknown as unknown[]);
+      whenResolved(this, result, FORM_KEY, true);
+      return result;
+    },
+};
+
+function honoRequestPrototype(loaded: unknown): object | undefined {
+  const Context = (loaded as { Context?: unknown } | undefined)?.Context;
+  if (typeof Context !== 'function' || typeof Request !== 'function') return undefined;
+  try {
+    const c = new (Context as new (req: Request) => { req: object })(new Request('http://localhost/'));
+    const proto = Object.getPrototypeOf(c.req) as object | null;
+    return proto !== null && typeof (proto as { param?: unknown }).param === 'function' ? proto : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const honoHook: ModuleHook = {
+  module: 'hono',
+  testedMajors: [4],
+  patch(loaded) {
+    const proto = honoRequestPrototype(loaded);
+    if (proto === undefined) return;
+    for (const name of Object.keys(WRAPPERS)) wrapMethod(proto, name, WRAPPERS[name]! as never);
+  },
+  unpatch(loaded) {
+    const proto = honoRequestPrototype(loaded);
+    if (proto === undefined) return;
+    for (const name of Object.keys(WRAPPERS)) unwrapMethod(proto, name);
+  },
+};

@@ -1,0 +1,63 @@
+// Koa keeps parsed inputs on its context: `ctx.request.body` (@koa/bodyparser, koa-body),
+// `ctx.params` (@koa/router), `ctx.request.query`. Application#createContext makes that
+// context for each request, inside rampart's request context: the wrapper hands it over.
+import type { IncomingMessage } from 'node:http';
+import type { FrameworkAdapter } from '../../context/request-context';
+import { currentContext } from '../../context/store';
+import type { ModuleHook } from '../types';
+import { unwrapMethod, wrapMethod } from '../wrap';
+
+interface KoaContextLike {
+  request?: { body?: unknown; params?: unknown; querystring?: unknown; _querycache?: Record<string, unknown> };
+  params?: unknown;
+  _matchedRoute?: unknown;
+}
+
+function cachedQuery(c: KoaContextLike): unknown {
+  const request = c.request;
+  const cache = request?._querycache;
+  if (cache === undefined || cache === null) return undefined;
+  const querystring = request!.querystring;
+  return typeof querystring === 'string' ? cache[querystring] : undefined;
+}
+
+export const KOA_ADAPTER: FrameworkAdapter<KoaContextLike> = {
+  name: 'koa',
+  sources: [
+    { source: 'body', path: '', read: (c) => c.request?.body },
+    { source: 'params', path: '', read: (c) => c.params ?? c.request?.params },
+    // Only a query the app already had koa parse (and cache): koa 3's parser is quadratic
+    // in the number of keys, so rampart must never be the one to trigger it. Its values
+    // equal what rampart reads from the raw query string unless the app assigned
+    // ctx.query itself; equal values are not added twice.
+    { source: 'query', path: '', read: cachedQuery, dedupe: true },
+  ],
+  route: (c) => (typeof c._matchedRoute === 'string' ? c._matchedRoute : undefined),
+};
+
+function prototypeOf(loaded: unknown): object | undefined {
+  const proto = (loaded as { prototype?: unknown } | undefined)?.prototype;
+  return typeof proto === 'object' && proto !== null && typeof (proto as { createContext?: unknown }).createContext === 'function' ? proto : undefined;
+}
+
+export const koaHook: ModuleHook = {
+  module: 'koa',
+  testedMajors: [2, 3],
+  patch(loaded) {
+    const proto = prototypeOf(loaded);
+    if (proto === undefined) return;
+    wrapMethod(proto, 'createContext', (original) =>
+      function createContext(this: unknown, req: IncomingMessage) {
+        // eslint-disable-next-line prefer-rest-params
+        const koaCtx = original.apply(this, arguments as unknown as unknown[]) as KoaContextLike;
+        const ctx = currentContext();
+        if (ctx !== undefined && ctx.req === req && koaCtx !== null && typeof koaCtx === 'object') ctx.attach(KOA_ADAPTER, koaCtx);
+        return koaCtx;
+      },
+    );
+  },
+  unpatch(loaded) {
+    const proto = prototypeOf(loaded);
+    if (proto !== undefined) unwrapMethod(proto, 'createContext');
+  },
+};

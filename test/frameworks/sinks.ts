@@ -1,0 +1,30 @@
+// The non-SQL sinks the framework tests drive through real routes: a shell command
+// (`echo` with input), a file read under a temp base directory, and an outbound fetch.
+// Each attack leaves a proof behind when it works (a canary file, a leaked secret, a hit
+// on the internal server), so the tests can show nothing happened.
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface SinkSandbox {
+  /** Where the app reads user-named files from. */
+  readonly base: string;
+  /** A file the shell attack would create. */
+  readonly canary: string;
+  readonly canaryExists: () => boolean;
+  /** Text only a traversal out of `base` can read. */
+  readonly secret: string;
+}
+
+export const REPORT = 'quarterly report: all good';
+
+export function sinkSandbox(prefix: string): SinkSandbox {
+  const root = mkdtempSync(join(tmpdir(), `rampart-fw-${prefix}-`));
+  const base = join(root, 'app', 'files');
+  mkdirSync(base, { recursive: true });
+  writeFileSync(join(base, 'report.txt'), REPORT);
+  const secret = `SECRET-${prefix}-5c1e`;
+  writeFileSync(join(root, 'secret.txt'), secret);
+  const canary = join(root, 'canary');
+  return { base, canary, canaryExists: () => existsSync(canary), secret };
+}
