@@ -7,6 +7,8 @@ const path = require('node:path');
 const { markdownTable, round } = require('./lib/stats');
 const { runDetectors } = require('./micro/detectors');
 const { runHooks } = require('./micro/hooks');
+const { runInputs } = require('./micro/inputs');
+const { spawnSync } = require('node:child_process');
 const { benchApp } = require('./e2e/run');
 
 function machine() {
@@ -26,6 +28,16 @@ async function main() {
   out.hooks = await runHooks({ pairs: quick ? 3 : 9, timeMs: quick ? 100 : 200 });
   console.log('\n## Hook overhead (same process, inside a request context with 10 inputs)\n');
   console.log(markdownTable(out.hooks.map((r) => ({ call: r.name, 'original ns': Math.round(r.originalNs), 'wrapped ns': Math.round(r.wrappedNs), ratio: round(r.ratio) }))));
+
+  out.inputs = await runInputs({ timeMs: quick ? 100 : 300 });
+  console.log('\n## Input collection per request\n');
+  console.log(markdownTable(out.inputs.map((r) => ({ case: r.name, 'median ns': Math.round(r.medianNs), 'p99 ns': Math.round(r.p99Ns) }))));
+
+  // Reporting registers a global OpenTelemetry SDK, so it runs in a process of its own.
+  console.log('\n## Reporting one finding\n');
+  const report = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'report.js')], { encoding: 'utf8' });
+  console.log(report.stdout.trim());
+  out.report = report.stdout;
 
   out.e2e = [];
   for (const app of ['express-hello', 'express-sqlite', 'express-pg', 'fastify-hello']) {
