@@ -16,7 +16,7 @@ const { Pool } = require('pg') as typeof import('pg');
 t.test('a pg pool connecting to 127.0.0.1 during a request from a 127.0.0.1 client', async (t) => {
   const pool = new Pool({ host: '127.0.0.1', user: 'postgres', database: 'rampart_test', max: 1 });
   t.teardown(() => pool.end());
-  const server = createServer(async (req, res) => {
+  const server = createServer(async (_req, res) => {
     try {
       const { rows } = await pool.query('SELECT 41 + 1 AS answer');
       res.end(JSON.stringify(rows));
@@ -35,7 +35,7 @@ t.test('a pg pool connecting to 127.0.0.1 during a request from a 127.0.0.1 clie
 
 t.test('a URL in a query parameter naming the same loopback host is still caught', async (t) => {
   let internalHits = 0;
-  const internal = createServer((req, res) => {
+  const internal = createServer((_req, res) => {
     internalHits++;
     res.end('secret');
   });
