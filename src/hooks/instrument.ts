@@ -111,6 +111,10 @@ export class Instrumentation {
     const cache = (Module as unknown as { _cache: Record<string, { exports: unknown } | undefined> })._cache;
     const files = Object.keys(cache);
     for (const hook of this.options.modules) {
+      if (isPackageFile(hook.module)) {
+        this.patchLoadedFile(hook, cache, files);
+        continue;
+      }
       const marker = `/node_modules/${hook.module}/`;
       if (!files.some((file) => file.includes(marker))) continue;
       this.options.logger.warn(
@@ -127,6 +131,36 @@ export class Instrumentation {
       if (loaded !== undefined) this.applyChecked(hook, loaded.exports, main.slice(0, main.lastIndexOf(marker) + marker.length));
     }
   }
+
+  /**
+   * A hook on a file inside a package (`mysql2/lib/base/connection`): that file is what
+   * the package loaded, under any copy of the package, whatever its "exports" allow.
+   */
+  private patchLoadedFile(hook: ModuleHook, cache: Record<string, { exports: unknown } | undefined>, files: readonly string[]): void {
+    const suffixes = ['.js', '.cjs', '/index.js'].map((ext) => `/node_modules/${hook.module}${ext}`);
+    const loaded = files.filter((file) => suffixes.some((suffix) => file.endsWith(suffix)));
+    if (loaded.length === 0) return;
+    this.options.logger.warn(
+      { module: hook.module },
+      `rampart: ${hook.module} was loaded before rampart started; load rampart first (node --require rampart/register) so every use of it is protected`,
+    );
+    const pkg = `/node_modules/${packageName(hook.module)}/`;
+    for (const file of loaded) {
+      const entry = cache[file];
+      if (entry !== undefined) this.applyChecked(hook, entry.exports, file.slice(0, file.lastIndexOf(pkg) + pkg.length));
+    }
+  }
+}
+
+/** `name` or `@scope/name`, from a module id such as `mysql2/lib/base/connection`. */
+function packageName(id: string): string {
+  const parts = id.split('/');
+  return id.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+/** Whether a module id names a file inside a package rather than the package itself. */
+function isPackageFile(id: string): boolean {
+  return id !== packageName(id);
 }
 
 function packageVersion(basedir: string): string | undefined {

@@ -54,6 +54,8 @@ function optionsFor(config: Config): PathDetectOptions {
 }
 
 const HOOK_DIR = __dirname + sep;
+// wrap.ts adds a frame in front of wrappers of async functions (see likeOriginal there).
+const WRAP_FILE = resolve(__dirname, '..', 'wrap.');
 // rampart's own code (src/ or dist/): its fs use inside a request is never the app's.
 const OWN_ROOT = resolve(__dirname, '..', '..') + sep;
 
@@ -82,7 +84,7 @@ function calledByNodeOrRampart(): boolean {
   if (!Array.isArray(frames)) return false;
   for (const frame of frames as NodeJS.CallSite[]) {
     const file = frame.getFileName() ?? '';
-    if (file.startsWith(HOOK_DIR)) continue; // our wrappers
+    if (file.startsWith(HOOK_DIR) || file.startsWith(WRAP_FILE)) continue; // our wrappers
     return (
       file === 'node:fs' ||
       file.startsWith('node:internal/fs/') ||
