@@ -32,23 +32,31 @@ export class Reporter {
 
   /** Never throws: a reporting failure is our bug, counted and logged, not the app's. */
   report(finding: Finding): void {
+    // Each signal fails on its own: a broken OTel pipeline must not cost the pino line.
+    this.attempt('report.metrics', () => countFinding(finding));
+    this.attempt('report.span', () => annotateActiveSpan(finding));
+    let admitted = true;
+    this.attempt('report.flood', () => {
+      admitted = this.limiter.admit(finding.kind, Date.now());
+      if (admitted) return;
+      countSuppressed(finding.kind, 1);
+      if (this.summaryTimer === undefined) contextStore.exit(this.scheduleSummary);
+    });
+    if (!admitted) return;
+    let attrs: Attributes | undefined;
+    const render = (): Attributes => (attrs ??= this.renderer.render(finding));
+    // Outside the request context: whatever the SDK starts from here (a batch timer, the
+    // export request) is rampart's own work and must not be checked against this
+    // request's inputs. The OTel context (the active span) is a separate store and stays.
+    this.attempt('report.event', () => contextStore.exit(emitFindingEvent, finding, render));
+    this.attempt('report.log', () => this.logFinding(finding, render));
+  }
+
+  private attempt(where: string, fn: () => void): void {
     try {
-      countFinding(finding);
-      annotateActiveSpan(finding);
-      if (!this.limiter.admit(finding.kind, Date.now())) {
-        countSuppressed(finding.kind, 1);
-        if (this.summaryTimer === undefined) contextStore.exit(this.scheduleSummary);
-        return;
-      }
-      let attrs: Attributes | undefined;
-      const render = (): Attributes => (attrs ??= this.renderer.render(finding));
-      // Outside the request context: whatever the SDK starts from here (a batch timer, the
-      // export request) is rampart's own work and must not be checked against this
-      // request's inputs. The OTel context (the active span) is a separate store and stays.
-      contextStore.exit(emitFindingEvent, finding, render);
-      this.logFinding(finding, render);
+      fn();
     } catch (error) {
-      this.internalError('report', error);
+      this.internalError(where, error);
     }
   }
 

@@ -213,11 +213,11 @@ t.test('the OTel log processor throws: monitor lets the query run, block still b
     t.equal(res.status, 200, 'monitor: the call proceeds');
     t.equal((JSON.parse(res.text) as unknown[]).length, 2);
   }
-  t.equal(await errorsCounted('report'), 3);
+  t.equal(await errorsCounted('report.event'), 3);
   t.equal(await metrics.sum('rampart.findings', { 'rampart.action': 'monitored' }), 3, 'the findings are still counted');
   stop();
-  let lines = await logLinesWhen(logFile, (ls) => internalErrors(ls, 'report').length > 0);
-  t.equal(internalErrors(lines, 'report').length, 1, 'logged once');
+  let lines = await logLinesWhen(logFile, (ls) => internalErrors(ls, 'report.event').length > 0);
+  t.equal(internalErrors(lines, 'report.event').length, 1, 'logged once');
 
   restart({ mode: 'block' });
   processorFault = 'throw';
@@ -226,8 +226,8 @@ t.test('the OTel log processor throws: monitor lets the query run, block still b
   t.ok(tableThere(), 'table still there');
   t.equal((await request(`${base}/users?name=alice`)).text, ALICE, 'benign traffic unaffected');
   stop();
-  lines = await logLinesWhen(logFile, (ls) => internalErrors(ls, 'report').length > 0);
-  t.equal(internalErrors(lines, 'report').length, 1);
+  lines = await logLinesWhen(logFile, (ls) => internalErrors(ls, 'report.event').length > 0);
+  t.equal(internalErrors(lines, 'report.event').length, 1);
 });
 
 t.test('the OTel log processor stalls: every response still arrives, every event recorded', async (t) => {
