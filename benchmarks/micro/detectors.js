@@ -61,6 +61,16 @@ cases.push({ name: 'ssrf classifyAddress v4', fn: () => classifyAddress('10.1.2.
 cases.push({ name: 'ssrf classifyAddress v6', fn: () => classifyAddress('fd00:ec2::254'), batch: 1000, group: 'ip' });
 cases.push({ name: 'ssrf parseIpLiteral odd notation', fn: () => parseIpLiteral('0x7f.1'), batch: 1000, group: 'ip' });
 cases.push({ name: 'ssrf host control, 10 inputs, no match', fn: () => findHostControllingInput({ hostname: 'api.partner.example', href: 'https://api.partner.example/v1' }, shellIns), batch: 1000, group: 'no-match' });
+cases.push({ name: 'ssrf host control, IP destination, 10 inputs, no match', fn: () => findHostControllingInput({ hostname: '10.20.30.40', href: 'http://10.20.30.40:8080/v1' }, shellIns), batch: 1000, group: 'no-match' });
+
+// First check of a request: a fresh inputs array of fresh objects, so nothing the detectors
+// derive from inputs is reused yet. The figures include making the 10 inputs; 'make 10
+// inputs' is that cost alone. Not gated: group 'first-check'.
+const plain1k = query(1024, 'alice');
+cases.push({ name: 'make 10 inputs (included in first-check cases)', fn: () => inputs(10), batch: 1000, group: 'first-check' });
+cases.push({ name: 'sql postgres 1024B, 10 fresh inputs, no match', fn: () => detectSqlInjection(plain1k, inputs(10), 'postgres'), batch: 100, group: 'first-check' });
+cases.push({ name: 'path, 10 fresh inputs, no match', fn: () => detectPathTraversal('/srv/app/public/index.html', inputs(10)), batch: 100, group: 'first-check' });
+cases.push({ name: 'ssrf host control, 10 fresh inputs, no match', fn: () => findHostControllingInput({ hostname: 'api.partner.example', href: 'https://api.partner.example/v1' }, inputs(10)), batch: 100, group: 'first-check' });
 
 async function runDetectors(options) {
   const results = await measure(cases, options);

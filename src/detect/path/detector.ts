@@ -4,6 +4,7 @@
 import type { Detection, UserInput } from '../types';
 import { decodedVariants } from './decode';
 import { isWithinDir, normalizePosixPath } from './normalize';
+import { InputMemo, MemoRow } from '../input-memo';
 
 export interface PathDetectOptions {
   /**
@@ -65,6 +66,43 @@ function scanForm(v: string): number {
   return flags;
 }
 
+/** A form of an input (itself or a decoded form) and what it can do to a path. */
+interface CheckedForm {
+  readonly form: string;
+  readonly flags: number;
+}
+
+const NOTHING: readonly CheckedForm[] = Object.freeze([]);
+
+/**
+ * Scanning (and decoding) every input again for every file operation of a request repeats
+ * the same work: it is done once per input (input-memo.ts), so a check of plain inputs
+ * costs a few comparisons each.
+ */
+const checksMemo = new InputMemo<readonly CheckedForm[]>();
+
+/** The forms of an input worth checking, in order; empty for plain names (the common case). */
+function checksOf(row: MemoRow<readonly CheckedForm[]>, i: number, input: UserInput, value: string): readonly CheckedForm[] {
+  const cached = row.get(i, input, value);
+  if (cached !== undefined) return cached;
+  let forms = NOTHING;
+  const flags = scanForm(value);
+  if (flags !== 0) {
+    const found: CheckedForm[] = [];
+    if ((flags & ~ENCODED) !== 0) found.push({ form: value, flags });
+    if ((flags & ENCODED) !== 0) {
+      const variants = decodedVariants(value);
+      for (let k = 0; k < variants.length; k++) {
+        const form = variants[k]!;
+        const formFlags = scanForm(form) & ~ENCODED;
+        if (formFlags !== 0) found.push({ form, flags: formFlags });
+      }
+    }
+    if (found.length > 0) forms = found;
+  }
+  return row.set(i, input, value, forms);
+}
+
 // The normalized sink path, computed at most once per check and only when needed.
 let memoPath = '';
 let memoNormalized = '.';
@@ -90,23 +128,13 @@ export function detectPathTraversal(
   inputs: readonly UserInput[],
   options?: PathDetectOptions,
 ): Detection | undefined {
-  if (path.length === 0) return undefined;
+  if (path.length === 0 || inputs.length === 0) return undefined;
+  const row = checksMemo.rowFor(inputs);
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
-    const value = input.value;
-    const flags = scanForm(value);
-    if (flags === 0) continue;
-    if ((flags & ~ENCODED) !== 0) {
-      const found = checkForm(path, value, flags, input, options);
-      if (found !== undefined) return found;
-    }
-    if ((flags & ENCODED) === 0) continue;
-    const variants = decodedVariants(value);
-    for (let k = 0; k < variants.length; k++) {
-      const form = variants[k]!;
-      const formFlags = scanForm(form) & ~ENCODED;
-      if (formFlags === 0) continue;
-      const found = checkForm(path, form, formFlags, input, options);
+    const forms = checksOf(row, i, input, input.value);
+    for (let k = 0; k < forms.length; k++) {
+      const found = checkForm(path, forms[k]!.form, forms[k]!.flags, input, options);
       if (found !== undefined) return found;
     }
   }

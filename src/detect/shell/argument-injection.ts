@@ -86,9 +86,15 @@ export function detectArgumentInjection(
     const arg = args[i];
     if (typeof arg !== 'string' || arg.length === 0) continue;
     if (arg === '--' && honoursEnd) break; // the app ended the options: the rest are operands
+    const isOption = arg.charCodeAt(0) === 45; /* - */
     for (let j = 0; j < inputs.length; j++) {
       const value = inputs[j].value;
       if (typeof value !== 'string' || value.length < 2) continue;
+      // inspectArgument only finds an input in the argument (equal to it, at its start, after
+      // `-o` or an `=`) or, for an option, the option among the blank-separated words of a
+      // longer input. Anything else cannot match; ruling it out here keeps the common case
+      // (headers and other inputs unrelated to the command) to a length test or two.
+      if (value.length <= arg.length ? arg.indexOf(value) === -1 : !isOption || !hasWordStartingWithDash(value)) continue;
       const reason = inspectArgument(args, i, value, entries, program);
       if (reason !== undefined) return { kind: 'command_injection', input: inputs[j], rule: RULE, reason };
     }
@@ -164,6 +170,14 @@ function isBlankDelimitedIn(value: string, arg: string): boolean {
 }
 
 const isSeparator = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** Does a blank-separated word of `value` start with `-` (only then can it hold an option)? */
+function hasWordStartingWithDash(value: string): boolean {
+  for (let at = value.indexOf('-'); at !== -1; at = value.indexOf('-', at + 1)) {
+    if (at === 0 || isSeparator(value.charCodeAt(at - 1))) return true;
+  }
+  return false;
+}
 
 /**
  * Did the app split `value` on blanks into consecutive arguments around `args[i]`? Checked

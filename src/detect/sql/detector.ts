@@ -6,8 +6,9 @@ import { TokenBuffer } from './token-buffer';
 import { SqlDialect, lexInto } from './tokenize';
 import { ListMemo, judgeOccurrence } from './judge';
 import { REASONS, RULES, SqlRule } from './rules';
-import { HAS_QUOTE, LOWER, MIXED, foldCase, traitsOf } from './fold';
+import { LOWER, MIXED, foldCase } from './fold';
 import { isAsciiAlnum, isSqlSpace } from './chars';
+import { FormsRow, SearchForm, formsOf, formsRow } from './input-forms';
 
 export interface SqlDetectOptions {
   /**
@@ -19,6 +20,14 @@ export interface SqlDetectOptions {
 
 /** A buffer grown past this many tokens by a huge query is dropped after the call. */
 const MAX_RETAINED_TOKENS = 1 << 16;
+
+/**
+ * The last query folded, kept across calls: apps run the same query text many times (a
+ * parameterized query in a loop, in every request), so folding allocates once per text,
+ * not once per call. Queries longer than this are folded per call and not retained.
+ */
+const MAX_RETAINED_FOLD = 1 << 16;
+const lastFold = { query: '', folded: '' };
 
 /**
  * State of the current call, kept in one reused object so that the no-match path allocates
@@ -57,6 +66,7 @@ export function detectSqlInjection(
   call.tokenized = false;
   call.suspect = undefined;
   call.culprit = undefined;
+  let row: FormsRow | undefined;
   try {
     for (let k = 0; k < inputs.length; k++) {
       const input = inputs[k];
@@ -69,15 +79,13 @@ export function detectSqlInjection(
         return detection(input, RULES.fullQuery);
       }
       if (m > n) continue;
-      const traits = traitsOf(value);
-      let rule = judgeText(input, value, traits);
       // A careful app escapes quotes before pasting; the escaped text must then sit inside one
       // literal. Escaping meant for another dialect (doubling quotes for MySQL, where `\'`
-      // then closes nothing) leaves an injection that only the escaped form reveals.
-      if (rule === undefined && (traits & HAS_QUOTE) !== 0) {
-        rule = judgeText(input, value.split("'").join("''"), traits);
-        rule ??= judgeText(input, value.split('\\').join('\\\\').split("'").join("\\'"), traits);
-      }
+      // then closes nothing) leaves an injection that only the escaped form reveals. So an
+      // input with a quote is also searched for in its two escaped forms (input-forms.ts).
+      const forms = formsOf((row ??= formsRow(inputs)), k, input, value);
+      let rule: SqlRule | undefined;
+      for (let f = 0; f < forms.length && rule === undefined; f++) rule = judgeText(input, forms[f]!);
       if (rule !== undefined) return detection(input, rule);
     }
     // Fail closed: the database runs what comes before the broken part.
@@ -92,24 +100,24 @@ export function detectSqlInjection(
   }
 }
 
-/** Finds `text` (the input or an escaped form of it) in the query and judges each occurrence. */
-function judgeText(input: UserInput, text: string, traits: number): SqlRule | undefined {
+/** Finds `form` (the input or an escaped form of it) in the query and judges each occurrence. */
+function judgeText(input: UserInput, form: SearchForm): SqlRule | undefined {
+  if (form.blank) return undefined;
   const query = call.query;
   let haystack = query;
-  let needle = text;
-  if ((traits & (LOWER | MIXED)) !== 0) {
-    call.folded ??= foldCase(query);
-    haystack = call.folded;
-    if ((traits & MIXED) !== 0) needle = foldCase(text);
+  if ((form.traits & (LOWER | MIXED)) !== 0) {
+    // Most inputs are in no query: rule that out on the query as it is when possible.
+    if (form.anchor !== undefined && query.indexOf(form.anchor) === -1) return undefined;
+    haystack = call.folded ??= foldedQuery(query);
   }
-  let at = haystack.indexOf(needle);
-  if (at === -1 || isBlank(text)) return undefined;
+  let at = form.indexIn(haystack, 0);
+  if (at === -1) return undefined;
   const buf = call.buf;
   if (!call.tokenized) {
     lexInto(query, call.dialect, buf);
     call.tokenized = true;
   }
-  const len = needle.length;
+  const len = form.needle.length;
   call.memo.from = -1;
   call.memo.to = -1;
   do {
@@ -119,9 +127,19 @@ function judgeText(input: UserInput, text: string, traits: number): SqlRule | un
       call.suspect ??= input;
       if (call.culprit === undefined && at + len > buf.unterminatedAt) call.culprit = input;
     }
-    at = haystack.indexOf(needle, at + 1);
+    at = form.indexIn(haystack, at + 1);
   } while (at !== -1);
   return undefined;
+}
+
+function foldedQuery(query: string): string {
+  if (query === lastFold.query) return lastFold.folded;
+  const folded = foldCase(query);
+  if (query.length <= MAX_RETAINED_FOLD) {
+    lastFold.query = query;
+    lastFold.folded = folded;
+  }
+  return folded;
 }
 
 function detection(input: UserInput, rule: SqlRule): Detection {
@@ -131,11 +149,6 @@ function detection(input: UserInput, rule: SqlRule): Detection {
 /** A one-character letter, digit or space cannot change a token sequence on its own. */
 function isInert(c: number): boolean {
   return isAsciiAlnum(c) || isSqlSpace(c);
-}
-
-function isBlank(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (!isSqlSpace(s.charCodeAt(i))) return false;
-  return true;
 }
 
 /**

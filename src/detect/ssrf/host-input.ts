@@ -3,6 +3,7 @@
 // address actually connected to.)
 
 import type { UserInput } from '../types';
+import { InputMemo, MemoRow } from '../input-memo';
 import { canonicalHost } from './host-canon';
 import { parseIpLiteral } from './ip-parse';
 import { bareAuthorityHost, urlHost } from './url-host';
@@ -48,8 +49,7 @@ function startsHost(c: number): boolean {
  * merely mentions a name ("runs on localhost now") and longer names that contain it
  * (`localhost.evil.com`, `xlocalhost`) do not count.
  */
-function holdsHostAsHost(lowered: string, host: string): boolean {
-  let at = lowered.indexOf(host);
+function holdsHostAsHost(lowered: string, host: string, at: number): boolean {
   while (at !== -1) {
     const after = at + host.length;
     const before = at === 0 || startsHost(lowered.charCodeAt(at - 1));
@@ -101,16 +101,95 @@ function couldName(raw: string, canonical: string, destIsIp: boolean): boolean {
   return end === canonical.length;
 }
 
-function candidateNames(raw: string | undefined, canonical: string, destIsIp: boolean): boolean {
-  return raw !== undefined && couldName(raw, canonical, destIsIp) && canonicalHost(raw) === canonical;
+// What `HostFacts.shape` records about an input value.
+const ENCODED = 1; // `%`, non-ASCII, tab or newline: may spell a host in other characters
+const IP_CHARS = 2; // a digit, `[` or `:`: may spell an IP literal
+
+function shapeOf(value: string): number {
+  let shape = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x25 || c >= 0x80 || c === 0x09 || c === 0x0a || c === 0x0d) shape |= ENCODED;
+    else if ((c >= 0x30 && c <= 0x3a) || c === 0x5b) shape |= IP_CHARS;
+  }
+  return shape;
 }
 
-/** Does the input, used as a URL, as an authority, or as an IP, name the host? */
-function namesHost(value: string, canonical: string, destIsIp: boolean): boolean {
-  if (candidateNames(urlHost(value), canonical, destIsIp)) return true;
-  if (candidateNames(bareAuthorityHost(value), canonical, destIsIp)) return true;
-  // `{ host: '::1' }`: a bare IPv6 literal has colons an authority would read as a port.
-  return value.indexOf(':') !== -1 && value.length <= MAX_RAW_HOST && parseIpLiteral(value.trim())?.address === canonical;
+/**
+ * What an input says about hosts, whatever the destination: derived once per input and
+ * reused for every outbound request of the request (input-memo.ts). The hosts it names are
+ * parsed and canonicalized only when a destination first needs them (null: not yet).
+ */
+class HostFacts {
+  readonly lowered: string;
+  readonly shape: number;
+  private urlRaw: string | undefined | null = null;
+  private authorityRaw: string | undefined | null = null;
+  private urlHost: string | undefined | null = null;
+  private authorityHost: string | undefined | null = null;
+  private ipHost: string | undefined | null = null;
+
+  constructor(readonly value: string) {
+    this.lowered = value.toLowerCase();
+    this.shape = shapeOf(value);
+  }
+
+  /** Does the input, used as a URL, as an authority, or as an IP, name the host? */
+  namesHost(canonical: string, destIsIp: boolean): boolean {
+    const value = this.value;
+    if (this.urlRaw === null) {
+      this.urlRaw = urlHost(value);
+      this.authorityRaw = bareAuthorityHost(value);
+    }
+    const url = this.urlRaw;
+    if (url !== undefined && couldName(url, canonical, destIsIp)) {
+      if (this.urlHost === null) this.urlHost = canonicalHost(url);
+      if (this.urlHost === canonical) return true;
+    }
+    const authority = this.authorityRaw as string | undefined; // set with urlRaw
+    if (authority !== undefined && couldName(authority, canonical, destIsIp)) {
+      if (this.authorityHost === null) this.authorityHost = canonicalHost(authority);
+      if (this.authorityHost === canonical) return true;
+    }
+    // `{ host: '::1' }`: a bare IPv6 literal has colons an authority would read as a port.
+    if (this.ipHost === null) {
+      this.ipHost = value.indexOf(':') !== -1 && value.length <= MAX_RAW_HOST ? parseIpLiteral(value.trim())?.address : undefined;
+    }
+    return this.ipHost === canonical;
+  }
+}
+
+const factsMemo = new InputMemo<HostFacts>();
+
+function factsOf(row: MemoRow<HostFacts>, i: number, input: UserInput, value: string): HostFacts {
+  return row.get(i, input, value) ?? row.set(i, input, value, new HostFacts(value));
+}
+
+/**
+ * Could the input, as a URL, authority or IP literal, name the destination? Decoding is
+ * needed only for values with escapes or non-ASCII. Otherwise a host text is a piece of
+ * the value: a DNS name then appears in it (lowercased, as canonical hosts are) and an IP
+ * literal in any notation starts with a digit, `[` or `:`. (A DNS destination is never
+ * named by an IP literal, whose canonical text would parse as an IP.)
+ */
+function mayName(facts: HostFacts, canonical: string, isIp: boolean, textAt: number, text: string): boolean {
+  if ((facts.shape & ENCODED) !== 0) return true;
+  if (isIp) return (facts.shape & IP_CHARS) !== 0;
+  return canonical === text ? textAt !== -1 : facts.lowered.indexOf(canonical) !== -1;
+}
+
+/** The last destination looked at: apps call the same few hosts again and again. */
+const dest = { hostname: '', text: '', canonical: '', isIp: false };
+
+function setDestination(hostname: string): void {
+  if (hostname === dest.hostname) return;
+  const text = plainHost(hostname);
+  const canonical = text.length === 0 ? '' : (canonicalHost(hostname) ?? text);
+  dest.hostname = hostname;
+  dest.text = text;
+  dest.canonical = canonical;
+  // Octets are not labels: `1` must not control `10.0.0.1`.
+  dest.isIp = text.length !== 0 && parseIpLiteral(canonical) !== undefined;
 }
 
 /**
@@ -129,19 +208,19 @@ export function findHostControllingInput(
   let hostname = url.hostname;
   if (hostname.length === 0 && url.href !== undefined) hostname = urlHost(url.href) ?? '';
   if (hostname.length === 0 || inputs.length === 0) return undefined;
-  const text = plainHost(hostname);
+  setDestination(hostname);
+  const { text, canonical, isIp } = dest;
   if (text.length === 0) return undefined;
-  const canonical = canonicalHost(hostname) ?? text;
-  // Octets are not labels: `1` must not control `10.0.0.1`.
-  const isIp = parseIpLiteral(canonical) !== undefined;
+  const row = factsMemo.rowFor(inputs);
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
     const value = input.value;
     if (value.length === 0) continue;
-    const lowered = value.toLowerCase();
-    if (holdsHostAsHost(lowered, text)) return input;
-    if (!isIp && isWholeLabels(lowered, text)) return input;
-    if (namesHost(value, canonical, isIp)) return input;
+    const facts = factsOf(row, i, input, value);
+    const textAt = facts.lowered.indexOf(text);
+    if (holdsHostAsHost(facts.lowered, text, textAt)) return input;
+    if (!isIp && isWholeLabels(facts.lowered, text)) return input;
+    if (mayName(facts, canonical, isIp, textAt, text) && facts.namesHost(canonical, isIp)) return input;
   }
   return undefined;
 }

@@ -1,0 +1,137 @@
+// What the detector searches the query for, per input: the input and, when it has a quote,
+// its escaped forms, each with what decides how it is searched. Derived once per input and
+// reused for every query of the request (input-memo.ts), so the common no-match check
+// allocates nothing and mostly does not even fold the query.
+
+import type { UserInput } from '../types';
+import { InputMemo, MemoRow } from '../input-memo';
+import { isAsciiLetter, isSqlSpace } from './chars';
+import { HAS_QUOTE, LOWER, MIXED, foldCase } from './fold';
+
+/** One text searched for: the input itself or one of its escaped forms. */
+export class SearchForm {
+  /** The text as the app would paste it. */
+  readonly text: string;
+  /** `traitsOf(text)`: escaping adds only quotes and backslashes, so every form has the input's. */
+  readonly traits: number;
+  /** Only whitespace: never judged. */
+  readonly blank: boolean;
+  /**
+   * Longest run of ASCII non-letters (digits, punctuation, spaces) of a text with letters,
+   * or undefined. Case folding never changes such characters and never produces them from
+   * others (String#toLowerCase maps only letters and keeps every offset except for U+0130,
+   * and `foldCase` falls back to ASCII-only folding then), so a query without the run cannot
+   * hold the text in any case: checked on the query as it is, before folding it.
+   */
+  readonly anchor: string | undefined;
+  // The needle and where it is searched from, made on the first search (most inputs are
+  // ruled out by the anchor before that).
+  private needleText: string | undefined = undefined;
+  private skip = 0;
+  private tail = '';
+
+  constructor(text: string) {
+    let traits = 0;
+    let blank = true;
+    let best = 0;
+    let bestAt = 0;
+    let runAt = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x61 && c <= 0x7a) traits |= LOWER;
+      else if (c >= 0x80 || (c >= 0x41 && c <= 0x5a)) traits |= MIXED;
+      else if (c === 0x27) traits |= HAS_QUOTE;
+      if (blank && !isSqlSpace(c)) blank = false;
+      if (c < 0x80 && !isAsciiLetter(c)) continue; // extends the current run
+      if (i - runAt > best) {
+        best = i - runAt;
+        bestAt = runAt;
+      }
+      runAt = i + 1;
+    }
+    if (text.length - runAt > best) {
+      best = text.length - runAt;
+      bestAt = runAt;
+    }
+    this.text = text;
+    this.traits = traits;
+    this.blank = blank;
+    // Even one character (`@` of an e-mail address) is a sound and often decisive filter.
+    const letters = (traits & (LOWER | MIXED)) !== 0;
+    this.anchor = letters && best > 0 ? text.slice(bestAt, bestAt + best) : undefined;
+  }
+
+  /** What is searched for: the text, case-folded when it has upper-case or non-ASCII letters. */
+  get needle(): string {
+    return (this.needleText ??= this.prepare());
+  }
+
+  /**
+   * `haystack.indexOf(this.needle, from)`, faster. V8 looks for the needle's first character
+   * and compares at each hit, so a needle starting with a letter common in SQL
+   * (`shop.example.com` in a query full of `s`) restarts every few characters: over a
+   * microsecond per KB. Searching from a rarer character of the needle, then checking the
+   * few characters skipped, finds the same occurrences in the same order. After a few hits
+   * without the right start (`abbb…` in `cbbb…`, where each restart would rescan), the plain
+   * search takes over: never much slower than it.
+   */
+  indexIn(haystack: string, from: number): number {
+    const needle = this.needle;
+    const skip = this.skip;
+    if (skip === 0) return haystack.indexOf(needle, from);
+    let at = haystack.indexOf(this.tail, from + skip);
+    for (let misses = 0; at !== -1; misses++) {
+      if (haystack.startsWith(needle, at - skip)) return at - skip;
+      if (misses === MAX_MISSES) return haystack.indexOf(needle, at - skip + 1);
+      at = haystack.indexOf(this.tail, at + 1);
+    }
+    return -1;
+  }
+
+  private prepare(): string {
+    const needle = (this.traits & MIXED) !== 0 ? foldCase(this.text) : this.text;
+    let bestRank = -1;
+    for (let i = 0; i < needle.length && i < MAX_SKIP; i++) {
+      const c = needle.charCodeAt(i);
+      const rank = c < 0x80 ? RANK[c]! : RARE;
+      if (rank > bestRank) {
+        this.skip = i;
+        bestRank = rank;
+      }
+    }
+    this.tail = this.skip === 0 ? needle : needle.slice(this.skip);
+    return needle;
+  }
+}
+
+// Characters from most to least common in (lower-cased) SQL; unlisted ones count as rarest.
+// A rough guide is enough: any choice finds the same occurrences.
+const COMMON = " e_atsoirnlc,dm.u'()=p1h0g2yfb*3w5v49687k-x";
+const RARE = COMMON.length;
+const RANK = new Uint8Array(128).fill(RARE);
+for (let i = 0; i < COMMON.length; i++) RANK[COMMON.charCodeAt(i)] = i;
+/** How far into the needle a start is looked for: bounds the characters re-checked per hit. */
+const MAX_SKIP = 8;
+const MAX_MISSES = 8;
+
+const formsMemo = new InputMemo<readonly SearchForm[]>();
+
+export type FormsRow = MemoRow<readonly SearchForm[]>;
+
+export function formsRow(inputs: readonly UserInput[]): FormsRow {
+  return formsMemo.rowFor(inputs);
+}
+
+/**
+ * The forms of `input` (index `k` of the inputs of `row`) whose value is `value`: the input,
+ * then for an input with a quote its quote-doubled and backslash-escaped forms.
+ */
+export function formsOf(row: FormsRow, k: number, input: UserInput, value: string): readonly SearchForm[] {
+  const cached = row.get(k, input, value);
+  if (cached !== undefined) return cached;
+  const plain = new SearchForm(value);
+  const forms = (plain.traits & HAS_QUOTE) === 0
+    ? [plain]
+    : [plain, new SearchForm(value.split("'").join("''")), new SearchForm(value.split('\\').join('\\\\').split("'").join("\\'"))];
+  return row.set(k, input, value, forms);
+}
