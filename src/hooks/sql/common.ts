@@ -8,6 +8,8 @@
 import { contextStore } from '../../context/store';
 import { RampartBlockedError } from '../../errors';
 import { guardSink, type SinkDetector } from '../../guard';
+import type { ModuleHook } from '../types';
+import { unwrapMethod, wrapMethod } from '../wrap';
 
 /** Asks the guard about one SQL text; returns the block error instead of throwing it. */
 export function checkSql(detector: SinkDetector<string>, sink: string, sql: unknown): RampartBlockedError | undefined {
@@ -49,4 +51,33 @@ export function callbackError(callback: unknown, error: Error): void {
 export function lastFunctionIndex(args: ArrayLike<unknown>): number {
   for (let i = args.length - 1; i >= 0; i--) if (typeof args[i] === 'function') return i;
   return -1;
+}
+
+/**
+ * A hook for a pool class whose getConnection(callback) hands a freed connection to the
+ * next waiter from the releasing request's context: the callback is bound to its caller.
+ */
+export function poolGetConnectionHook(module: string, testedMajors: readonly number[]): ModuleHook {
+  return {
+    module,
+    testedMajors,
+    patch(exports) {
+      const proto = (exports as { prototype?: object }).prototype;
+      if (proto !== undefined) wrapMethod(proto, 'getConnection', wrapGetConnection);
+    },
+    unpatch(exports) {
+      const proto = (exports as { prototype?: object }).prototype;
+      if (proto !== undefined) unwrapMethod(proto, 'getConnection');
+    },
+  };
+}
+
+function wrapGetConnection(original: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  return function getConnection(this: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as unknown[];
+    const last = args.length - 1;
+    if (last >= 0 && typeof args[last] === 'function') args[last] = bindToCaller(args[last]);
+    return original.apply(this, args);
+  };
 }

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { sqlSinkDetector } from '../sql-sink';
 import type { ModuleHook } from '../types';
 import { unwrapMethod, wrapMethod } from '../wrap';
-import { bindToCaller, checkSql } from './common';
+import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
 
 const detector = sqlSinkDetector('mysql', 'mysql');
 const SINK = 'mysql.query';
@@ -73,26 +73,5 @@ export const mysqlConnectionHook: ModuleHook = {
   },
 };
 
-function wrapGetConnection(original: AnyFn): AnyFn {
-  return function getConnection(this: unknown) {
-    // eslint-disable-next-line prefer-rest-params
-    const args = arguments as unknown as unknown[];
-    const last = args.length - 1;
-    if (last >= 0 && typeof args[last] === 'function') args[last] = bindToCaller(args[last]);
-    return original.apply(this, args);
-  };
-}
-
 /** Pool clusters and pool namespaces end in Pool#getConnection, called synchronously. */
-export const mysqlPoolHook: ModuleHook = {
-  module: 'mysql/lib/Pool',
-  testedMajors: [2],
-  patch(exports) {
-    const proto = (exports as { prototype?: object }).prototype;
-    if (proto !== undefined) wrapMethod(proto, 'getConnection', wrapGetConnection);
-  },
-  unpatch(exports) {
-    const proto = (exports as { prototype?: object }).prototype;
-    if (proto !== undefined) unwrapMethod(proto, 'getConnection');
-  },
-};
+export const mysqlPoolHook: ModuleHook = poolGetConnectionHook('mysql/lib/Pool', [2]);

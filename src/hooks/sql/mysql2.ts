@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import { sqlSinkDetector } from '../sql-sink';
 import type { ModuleHook } from '../types';
 import { unwrapMethod, wrapMethod } from '../wrap';
-import { bindToCaller, checkSql } from './common';
+import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
 
 const detector = sqlSinkDetector('mysql', 'mysql');
 
@@ -116,29 +116,5 @@ export const mysql2ConnectionHook: ModuleHook = {
   },
 };
 
-function wrapGetConnection(original: AnyFn): AnyFn {
-  return function getConnection(this: unknown) {
-    // eslint-disable-next-line prefer-rest-params
-    const args = arguments as unknown as unknown[];
-    const last = args.length - 1;
-    if (last >= 0 && typeof args[last] === 'function') args[last] = bindToCaller(args[last]);
-    return original.apply(this, args);
-  };
-}
-
-/**
- * Pools hand a freed connection to the next waiter from the releasing request's context;
- * pool clusters and the promise pool go through the base pool's getConnection too.
- */
-export const mysql2PoolHook: ModuleHook = {
-  module: 'mysql2/lib/base/pool',
-  testedMajors: [3],
-  patch(exports) {
-    const proto = (exports as { prototype?: object }).prototype;
-    if (proto !== undefined) wrapMethod(proto, 'getConnection', wrapGetConnection);
-  },
-  unpatch(exports) {
-    const proto = (exports as { prototype?: object }).prototype;
-    if (proto !== undefined) unwrapMethod(proto, 'getConnection');
-  },
-};
+/** Pool clusters and the promise pool go through the base pool's getConnection too. */
+export const mysql2PoolHook: ModuleHook = poolGetConnectionHook('mysql2/lib/base/pool', [3]);
