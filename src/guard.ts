@@ -6,6 +6,7 @@ import type { RequestContext } from './context/request-context';
 import { currentContext } from './context/store';
 import type { Config } from './config/types';
 import type { AttackKind, Detection, UserInput } from './detect/types';
+import { BUDGET_RULE, closeBudget, openBudget } from './detect/budget';
 import { RampartBlockedError } from './errors';
 import { findingFrom, type RequestFacts, type SinkAttributes } from './report/finding';
 import { recordCheckDuration } from './report/otel';
@@ -39,19 +40,26 @@ export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P
     if (inputs.length === 0) return;
     if (state.allowlist.sinkAllowed(sink)) return;
     started = performance.now();
-    detection = detectAllowing(detector, payload, inputs, state);
+    openBudget(started, state.config.limits.checkBudgetMs);
+    try {
+      detection = detectAllowing(detector, payload, inputs, state);
+    } finally {
+      closeBudget();
+    }
     const duration = performance.now() - started;
     recordCheckDuration(detector.family, duration);
     if (detection === undefined) return;
     if (state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
-    const action = mode === 'block' ? 'blocked' : 'monitored';
-    const finding = findingFrom(detection, action, sink, safeDescribe(detector, payload, state), requestFacts(ctx), duration, appStack());
+    // A check stopped by its budget blocks like an attack unless configured to let it run:
+    // failing open would let an attacker pad a request until the check gives up.
+    const enforce = mode === 'block' && (detection.rule !== BUDGET_RULE || state.config.limits.onCheckBudgetExceeded === 'block');
+    const finding = findingFrom(detection, enforce ? 'blocked' : 'monitored', sink, safeDescribe(detector, payload, state), requestFacts(ctx), duration, appStack());
     state.reporter.report(finding);
+    if (!enforce) return;
   } catch (error) {
     state.reporter.internalError(`guard:${sink}`, error);
     return;
   }
-  if (mode !== 'block') return;
   const requestId = ctx.requestId;
   const firstBlock = ctx.blocked === undefined;
   ctx.blocked = { requestId };
@@ -68,7 +76,7 @@ export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P
 /** Runs the detector; an allowlisted input is taken out and the check repeated. */
 function detectAllowing<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState): Detection | undefined {
   let detection = detector.detect(payload, inputs, state.config);
-  if (detection === undefined || !state.allowlist.hasInputRules) return detection;
+  if (detection === undefined || !state.allowlist.hasInputRules || detection.rule === BUDGET_RULE) return detection;
   let remaining = inputs;
   while (detection !== undefined && state.allowlist.inputAllowed(detection.input, detector.kind)) {
     const allowed = detection.input;

@@ -32,6 +32,10 @@ export interface LimitsConfig {
   readonly maxDepth: number;
   readonly maxInputs: number;
   readonly maxBytes: number;
+  /** Time one sink check may take before it stops undecided (milliseconds). */
+  readonly checkBudgetMs: number;
+  /** What a check that ran out of its budget does in block mode; monitor mode always lets the call run. */
+  readonly onCheckBudgetExceeded: 'block' | 'allow';
 }
 
 /** The frozen configuration the agent runs with. */

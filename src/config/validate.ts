@@ -98,11 +98,15 @@ export function validateConfig(raw: unknown, origin: string): PartialConfig {
   if (obj.logDestination !== undefined) out.logDestination = c.string('logDestination', obj.logDestination);
   if (obj.limits !== undefined) {
     const l = c.object('limits', obj.limits);
-    c.keys('limits', l, ['maxDepth', 'maxInputs', 'maxBytes']);
+    c.keys('limits', l, ['maxDepth', 'maxInputs', 'maxBytes', 'checkBudgetMs', 'onCheckBudgetExceeded']);
     out.limits = {};
     if (l.maxDepth !== undefined) out.limits.maxDepth = c.int('limits.maxDepth', l.maxDepth, 1, 1000);
     if (l.maxInputs !== undefined) out.limits.maxInputs = c.int('limits.maxInputs', l.maxInputs, 1, 1_000_000);
     if (l.maxBytes !== undefined) out.limits.maxBytes = c.int('limits.maxBytes', l.maxBytes, 1024, 1024 * 1024 * 1024);
+    if (l.checkBudgetMs !== undefined) out.limits.checkBudgetMs = c.int('limits.checkBudgetMs', l.checkBudgetMs, 1, 60_000);
+    if (l.onCheckBudgetExceeded !== undefined) {
+      out.limits.onCheckBudgetExceeded = c.oneOf('limits.onCheckBudgetExceeded', l.onCheckBudgetExceeded, ['block', 'allow'] as const);
+    }
   }
   if (obj.sql !== undefined) {
     const s = c.object('sql', obj.sql);

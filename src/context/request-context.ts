@@ -11,6 +11,9 @@ import { collectBearerClaims } from './jwt';
 import { LateSlot, walkCollector, type Collector, type FrameworkAdapter } from './late';
 import { addString, isPlainWord, walkInputs, type WalkBudget } from './walk';
 
+/** The limits that bound input collection (the rest of LimitsConfig bounds the checks). */
+type CollectionLimits = Pick<LimitsConfig, 'maxDepth' | 'maxInputs' | 'maxBytes'>;
+
 export type { Collector, FrameworkAdapter, FrameworkSource } from './late';
 
 export interface BlockState {
@@ -60,7 +63,7 @@ export class RequestContext {
 
   private id: string | undefined;
   private explicitRoute: string | undefined;
-  private readonly limits: LimitsConfig;
+  private readonly limits: CollectionLimits;
   private adapter: FrameworkAdapter | undefined;
   private target: unknown;
   private fixed: UserInput[] | undefined;
@@ -71,7 +74,7 @@ export class RequestContext {
   private budget: WalkBudget | undefined;
   private fixedBySource: Map<InputSource, Set<string>> | undefined;
 
-  constructor(limits: LimitsConfig, req?: IncomingMessage, res?: ServerResponse) {
+  constructor(limits: CollectionLimits, req?: IncomingMessage, res?: ServerResponse) {
     this.limits = limits;
     this.req = req;
     this.res = res;

@@ -2,9 +2,11 @@
 // meant, or choose the path outright? DESIGN section 3, applied to path segments.
 
 import type { Detection, UserInput } from '../types';
+import { budgetExceeded, spend } from '../budget';
 import { decodedVariants } from './decode';
 import { isWithinDir, normalizePosixPath } from './normalize';
 import { InputMemo, MemoRow } from '../input-memo';
+import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 
 export interface PathDetectOptions {
   /**
@@ -132,6 +134,7 @@ export function detectPathTraversal(
   const row = checksMemo.rowFor(inputs);
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
+    if (spend(path.length)) return budgetExceeded('path_traversal', input);
     const forms = checksOf(row, i, input, input.value);
     for (let k = 0; k < forms.length; k++) {
       const found = checkForm(path, forms[k]!.form, forms[k]!.flags, input, options);
@@ -176,7 +179,7 @@ function nulReachesPath(path: string, form: string): boolean {
   if (path.indexOf('\0') === -1) return false;
   const nulAt = form.indexOf('\0');
   const segStart = form.lastIndexOf('/', nulAt) + 1;
-  return path.indexOf(segStart === 0 ? form : form.slice(segStart)) !== -1;
+  return indexOfLinear(path, segStart === 0 ? form : form.slice(segStart), 0) !== -1;
 }
 
 /** Number of name segments of a normalized path (`/` has none, `/etc/passwd` two). */
@@ -203,7 +206,7 @@ function sameDir(a: string, b: string): boolean {
  * top-level directories of paths the app builds itself.
  */
 function controlsStart(path: string, form: string): boolean {
-  const at = path.indexOf(form);
+  const at = indexOfLinear(path, form, 0);
   if (at > 0) return false; // under a directory the app chose (path.join(base, '/x'))
   const nf = normalizePosixPath(form);
   const np = normalizedPath(path);
@@ -262,12 +265,18 @@ function regionHasDotDot(path: string, from: number, to: number): boolean {
  */
 const CLIMBS_ONLY = "input is only '..' segments: it names a parent of the directory it is joined to";
 const CLIMBS_OUT = "input climbs above the directory it is joined to with '..' segments";
+const TOO_OFTEN = "input with '..' segments occurs too often in the path to inspect it (failing closed)";
+const MAX_OCCURRENCES = 64;
 
 function escapeReason(path: string, form: string): string | undefined {
   const len = form.length;
-  let at = path.indexOf(form);
+  let at = indexOfLinear(path, form, 0);
   let sawDotDot = false;
-  while (at !== -1) {
+  let period = 0; // made when a second occurrence is looked for
+  for (let seen = 1; at !== -1; seen++) {
+    // Each occurrence may normalize the path before it: bounded, so that a run of `../../…`
+    // cannot make the check quadratic. No app pastes one such input this often.
+    if (seen > MAX_OCCURRENCES) return TOO_OFTEN;
     // An absolute input at the start has no base: that is the absolute rule's call.
     const absoluteStart = at === 0 && form.charCodeAt(0) === SLASH;
     if (!absoluteStart && regionHasDotDot(path, at, at + len)) {
@@ -281,7 +290,8 @@ function escapeReason(path: string, form: string): string | undefined {
         return `input adds '..' segments that leave the directory ${baseDir}`;
       }
     }
-    at = path.indexOf(form, at + 1);
+    if (period === 0) period = smallestPeriod(form);
+    at = nextOccurrence(path, form, at, period);
   }
   if (sawDotDot) return undefined; // the exact check above had its say
   let start = 0;
@@ -294,10 +304,11 @@ function escapeReason(path: string, form: string): string | undefined {
   if (rest.endsWith('/')) rest = rest.slice(0, -1);
   if (rest.length === 0) return CLIMBS_ONLY;
   const np = normalizedPath(path);
-  let idx = np.indexOf(rest);
+  let idx = indexOfLinear(np, rest, 0);
+  const restPeriod = idx === -1 ? 0 : smallestPeriod(rest);
   while (idx !== -1) {
     if (idx === 0 || np.charCodeAt(idx - 1) === SLASH) return CLIMBS_OUT;
-    idx = np.indexOf(rest, idx + 1);
+    idx = nextOccurrence(np, rest, idx, restPeriod);
   }
   return undefined;
 }

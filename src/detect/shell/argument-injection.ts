@@ -4,7 +4,9 @@
 // program known to have options that run commands or write files.
 
 import type { Detection, UserInput } from '../types';
+import { budgetExceeded, spend } from '../budget';
 import { resolveCommand } from './program';
+import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 
 /**
  * Program basename (lower case, no `.exe`) -> dangerous argument prefixes.
@@ -90,11 +92,12 @@ export function detectArgumentInjection(
     for (let j = 0; j < inputs.length; j++) {
       const value = inputs[j].value;
       if (typeof value !== 'string' || value.length < 2) continue;
+      if (spend(arg.length)) return budgetExceeded('command_injection', inputs[j]);
       // inspectArgument only finds an input in the argument (equal to it, at its start, after
       // `-o` or an `=`) or, for an option, the option among the blank-separated words of a
       // longer input. Anything else cannot match; ruling it out here keeps the common case
       // (headers and other inputs unrelated to the command) to a length test or two.
-      if (value.length <= arg.length ? arg.indexOf(value) === -1 : !isOption || !hasWordStartingWithDash(value)) continue;
+      if (value.length <= arg.length ? indexOfLinear(arg, value, 0) === -1 : !isOption || !hasWordStartingWithDash(value)) continue;
       const reason = inspectArgument(args, i, value, entries, program);
       if (reason !== undefined) return { kind: 'command_injection', input: inputs[j], rule: RULE, reason };
     }
@@ -158,13 +161,15 @@ function matchesOption(arg: string, entry: string): boolean {
 
 /** Is `arg` one of the blank-separated pieces of `value` (`value.split(' ')` by the app)? */
 function isBlankDelimitedIn(value: string, arg: string): boolean {
-  let at = value.indexOf(arg);
+  let at = indexOfLinear(value, arg, 0);
+  let period = 0; // made when a second occurrence is looked for
   while (at !== -1) {
     const before = at === 0 ? 32 : value.charCodeAt(at - 1);
     const endAt = at + arg.length;
     const after = endAt === value.length ? 32 : value.charCodeAt(endAt);
     if (isSeparator(before) && isSeparator(after)) return true;
-    at = value.indexOf(arg, at + 1);
+    if (period === 0) period = smallestPeriod(arg);
+    at = nextOccurrence(value, arg, at, period);
   }
   return false;
 }

@@ -5,7 +5,9 @@
 // attack, and a script that contains an input but does not lex is an attack too.
 
 import type { Detection, UserInput } from '../types';
+import { budgetExceeded, spend } from '../budget';
 import { lexShell, type LexResult, type ShellToken, type WordPart } from './tokenizer';
+import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 
 export type ShellRule =
   | 'cmdi.operator'
@@ -52,12 +54,14 @@ const COMMENT = f('cmdi.comment', 'the input starts a comment that hides the res
 const QUOTE = f('cmdi.quote-breakout', 'the input closes or opens a quote, or escapes a character outside itself');
 const WORDS = f('cmdi.word-boundary', 'the input spans several words or splits a word into arguments');
 const COMMAND = f('cmdi.command', 'the input is the whole name of the program to run');
-const TOO_COMPLEX = f('cmdi.unterminated', 'the input occurs too often in the command line to inspect it (failing closed)');
+const TOO_COMPLEX = f('cmdi.unterminated', 'the command line holding the input is too long or repeats it too often to inspect (failing closed)');
 
 // Work budget per call, counted in tokens and parts visited. An input repeated throughout a
 // huge script (`''''...`) would otherwise cost occurrences x input length; real commands
 // use a few dozen visits. The detector is synchronous, so a module-level counter is safe.
 const BUDGET = 1_000_000;
+/** Longest script with user input that is lexed rather than refused (see detectShellInjection). */
+const MAX_SCRIPT_LENGTH = 256 * 1024;
 let budget = BUDGET;
 
 function operatorFinding(src: string, t: ShellToken): ShellFinding {
@@ -111,17 +115,24 @@ export function detectShellInjection(script: string, inputs: readonly UserInput[
     const input = inputs[i];
     const value = input.value;
     if (typeof value !== 'string' || !worthChecking(value)) continue;
-    let at = script.indexOf(value);
+    if (spend(script.length)) return budgetExceeded('command_injection', input);
+    let at = indexOfLinear(script, value, 0);
     if (at === -1) continue;
+    // Lexing allocates per word part, so a huge script costs garbage collection more than
+    // scanning; no shell accepts one this long as its `-c` argument anyway (Linux caps one
+    // argument at 128 KiB), so holding an input is enough to fail closed.
+    if (script.length > MAX_SCRIPT_LENGTH) return detection(input, TOO_COMPLEX);
     if (lexed === undefined) lexed = lexShell(script, true); // stops early if unterminated
     if (lexed.unterminated) return detection(input, UNTERMINATED);
     const safe = allSafe(value);
     budget = BUDGET;
+    let period = 0; // made when a second occurrence is looked for
     while (at !== -1) {
       if (budget < 0) return detection(input, TOO_COMPLEX);
       const finding = inspectSpan(lexed.tokens, script, at, at + value.length, safe, WORDS);
       if (finding !== undefined) return detection(input, finding);
-      at = script.indexOf(value, at + 1);
+      if (period === 0) period = smallestPeriod(value);
+      at = nextOccurrence(script, value, at, period);
     }
   }
   return undefined;

@@ -2,6 +2,8 @@
 // every occurrence (see judge.ts). Pure: no Node imports, no I/O, never throws on strings.
 
 import type { Detection, UserInput } from '../types';
+import { budgetExceeded, spend } from '../budget';
+import { indexOfLinear } from '../occurrences';
 import { TokenBuffer } from './token-buffer';
 import { SqlDialect, lexInto } from './tokenize';
 import { ListMemo, judgeOccurrence } from './judge';
@@ -79,6 +81,7 @@ export function detectSqlInjection(
         return detection(input, RULES.fullQuery);
       }
       if (m > n) continue;
+      if (spend(n)) return budgetExceeded('sql_injection', input);
       // A careful app escapes quotes before pasting; the escaped text must then sit inside one
       // literal. Escaping meant for another dialect (doubling quotes for MySQL, where `\'`
       // then closes nothing) leaves an injection that only the escaped form reveals. So an
@@ -107,7 +110,7 @@ function judgeText(input: UserInput, form: SearchForm): SqlRule | undefined {
   let haystack = query;
   if ((form.traits & (LOWER | MIXED)) !== 0) {
     // Most inputs are in no query: rule that out on the query as it is when possible.
-    if (form.anchor !== undefined && query.indexOf(form.anchor) === -1) return undefined;
+    if (form.anchor !== undefined && indexOfLinear(query, form.anchor, 0) === -1) return undefined;
     haystack = call.folded ??= foldedQuery(query);
   }
   let at = form.indexIn(haystack, 0);
@@ -127,7 +130,7 @@ function judgeText(input: UserInput, form: SearchForm): SqlRule | undefined {
       call.suspect ??= input;
       if (call.culprit === undefined && at + len > buf.unterminatedAt) call.culprit = input;
     }
-    at = form.indexIn(haystack, at + 1);
+    at = form.nextIn(haystack, at);
   } while (at !== -1);
   return undefined;
 }

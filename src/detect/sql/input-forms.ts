@@ -5,6 +5,7 @@
 
 import type { UserInput } from '../types';
 import { InputMemo, MemoRow } from '../input-memo';
+import { LONG_NEEDLE, indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import { isAsciiLetter, isSqlSpace } from './chars';
 import { HAS_QUOTE, LOWER, MIXED, foldCase } from './fold';
 
@@ -29,6 +30,7 @@ export class SearchForm {
   private needleText: string | undefined = undefined;
   private skip = 0;
   private tail = '';
+  private periodOfNeedle = -1;
 
   constructor(text: string) {
     let traits = 0;
@@ -66,6 +68,17 @@ export class SearchForm {
     return (this.needleText ??= this.prepare());
   }
 
+  /** The needle's smallest period (occurrences.ts), made when a second occurrence is looked for. */
+  get period(): number {
+    if (this.periodOfNeedle < 0) this.periodOfNeedle = smallestPeriod(this.needle);
+    return this.periodOfNeedle;
+  }
+
+  /** The occurrence after the one at `at`, in linear time over a whole scan. */
+  nextIn(haystack: string, at: number): number {
+    return nextOccurrence(haystack, this.needle, at, this.period, this);
+  }
+
   /**
    * `haystack.indexOf(this.needle, from)`, faster. V8 looks for the needle's first character
    * and compares at each hit, so a needle starting with a letter common in SQL
@@ -78,7 +91,7 @@ export class SearchForm {
   indexIn(haystack: string, from: number): number {
     const needle = this.needle;
     const skip = this.skip;
-    if (skip === 0) return haystack.indexOf(needle, from);
+    if (skip === 0 || needle.length > LONG_NEEDLE) return indexOfLinear(haystack, needle, from);
     let at = haystack.indexOf(this.tail, from + skip);
     for (let misses = 0; at !== -1; misses++) {
       if (haystack.startsWith(needle, at - skip)) return at - skip;

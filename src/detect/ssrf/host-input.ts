@@ -4,6 +4,7 @@
 
 import type { UserInput } from '../types';
 import { InputMemo, MemoRow } from '../input-memo';
+import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import { canonicalHost } from './host-canon';
 import { parseIpLiteral } from './ip-parse';
 import { bareAuthorityHost, urlHost } from './url-host';
@@ -50,6 +51,7 @@ function startsHost(c: number): boolean {
  * (`localhost.evil.com`, `xlocalhost`) do not count.
  */
 function holdsHostAsHost(lowered: string, host: string, at: number): boolean {
+  let period = 0; // made when a second occurrence is looked for
   while (at !== -1) {
     const after = at + host.length;
     const before = at === 0 || startsHost(lowered.charCodeAt(at - 1));
@@ -57,7 +59,8 @@ function holdsHostAsHost(lowered: string, host: string, at: number): boolean {
     if (lowered.charCodeAt(end) === 0x2e) end++; // FQDN trailing dot
     const closes = end === lowered.length || endsHost(lowered.charCodeAt(end));
     if (before && closes) return true;
-    at = lowered.indexOf(host, at + 1);
+    if (period === 0) period = smallestPeriod(host);
+    at = nextOccurrence(lowered, host, at, period);
   }
   return false;
 }
@@ -71,12 +74,14 @@ function isWholeLabels(lowered: string, host: string): boolean {
   while (end > 0 && lowered.charCodeAt(end - 1) === 0x2e) end--;
   if (end === 0 || end > host.length || lowered.charCodeAt(0) === 0x2e) return false;
   const label = end === lowered.length ? lowered : lowered.slice(0, end);
-  let at = host.indexOf(label);
+  let at = indexOfLinear(host, label, 0);
+  let period = 0; // made when a second occurrence is looked for
   while (at !== -1) {
     const startOk = at === 0 || host.charCodeAt(at - 1) === 0x2e;
     const endOk = at + end === host.length || host.charCodeAt(at + end) === 0x2e;
     if (startOk && endOk) return true;
-    at = host.indexOf(label, at + 1);
+    if (period === 0) period = smallestPeriod(label);
+    at = nextOccurrence(host, label, at, period);
   }
   return false;
 }
@@ -175,7 +180,7 @@ function factsOf(row: MemoRow<HostFacts>, i: number, input: UserInput, value: st
 function mayName(facts: HostFacts, canonical: string, isIp: boolean, textAt: number, text: string): boolean {
   if ((facts.shape & ENCODED) !== 0) return true;
   if (isIp) return (facts.shape & IP_CHARS) !== 0;
-  return canonical === text ? textAt !== -1 : facts.lowered.indexOf(canonical) !== -1;
+  return canonical === text ? textAt !== -1 : indexOfLinear(facts.lowered, canonical, 0) !== -1;
 }
 
 /** The last destination looked at: apps call the same few hosts again and again. */
@@ -217,7 +222,7 @@ export function findHostControllingInput(
     const value = input.value;
     if (value.length === 0) continue;
     const facts = factsOf(row, i, input, value);
-    const textAt = facts.lowered.indexOf(text);
+    const textAt = indexOfLinear(facts.lowered, text, 0);
     if (holdsHostAsHost(facts.lowered, text, textAt)) return input;
     if (!isIp && isWholeLabels(facts.lowered, text)) return input;
     if (mayName(facts, canonical, isIp, textAt, text) && facts.namesHost(canonical, isIp)) return input;
