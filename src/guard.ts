@@ -9,6 +9,7 @@ import type { AttackKind, Detection, UserInput } from './detect/types';
 import { BUDGET_RULE, closeBudget, openBudget } from './detect/budget';
 import { RampartBlockedError } from './errors';
 import { findingFrom, type RequestFacts, type SinkAttributes } from './report/finding';
+import { countCheck } from './report/check-stats';
 import { recordCheckDuration } from './report/otel';
 import { agentState, type AgentState } from './state';
 
@@ -33,22 +34,24 @@ export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P
   if (mode === 'off') return;
   const ctx = currentContext();
   if (ctx === undefined) return;
-  let detection: Detection | undefined;
-  let started = 0;
   try {
     const inputs = ctx.inputs();
     if (inputs.length === 0) return;
     if (state.allowlist.sinkAllowed(sink)) return;
-    started = performance.now();
-    openBudget(started, state.config.limits.checkBudgetMs);
-    try {
-      detection = detectAllowing(detector, payload, inputs, state);
-    } finally {
-      closeBudget();
-    }
-    const duration = performance.now() - started;
-    recordCheckDuration(detector.family, duration);
+    const timed = countCheck(detector.family);
+    const started = timed ? performance.now() : 0;
+    let detection = detectWithinBudget(detector, payload, inputs, state);
+    let duration = timed ? performance.now() - started : 0;
+    if (timed) recordCheckDuration(detector.family, duration);
     if (detection === undefined) return;
+    if (!timed && detection.rule !== BUDGET_RULE) {
+      // Findings carry their duration: time the (pure, deterministic) check again.
+      const again = performance.now();
+      detection = detectWithinBudget(detector, payload, inputs, state) ?? detection;
+      duration = performance.now() - again;
+    } else if (!timed) {
+      duration = state.config.limits.checkBudgetMs;
+    }
     if (state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
     // A check stopped by its budget blocks like an attack unless configured to let it run:
     // failing open would let an attacker pad a request until the check gives up.
@@ -71,6 +74,15 @@ export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P
     }
   }
   throw new RampartBlockedError(detector.kind, sink, requestId);
+}
+
+function detectWithinBudget<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState): Detection | undefined {
+  openBudget(state.config.limits.checkBudgetMs);
+  try {
+    return detectAllowing(detector, payload, inputs, state);
+  } finally {
+    closeBudget();
+  }
 }
 
 /** Runs the detector; an allowlisted input is taken out and the check repeated. */
@@ -150,11 +162,17 @@ export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: strin
   const ctx = currentContext();
   try {
     if (state.allowlist.sinkAllowed(sink)) return;
-    const started = performance.now();
-    const detection = detector.detect(payload, state.config);
-    const duration = performance.now() - started;
-    recordCheckDuration(detector.family, duration);
+    const timed = countCheck(detector.family);
+    const started = timed ? performance.now() : 0;
+    let detection = detector.detect(payload, state.config);
+    let duration = timed ? performance.now() - started : 0;
+    if (timed) recordCheckDuration(detector.family, duration);
     if (detection === undefined) return;
+    if (!timed) {
+      const again = performance.now();
+      detection = detector.detect(payload, state.config) ?? detection;
+      duration = performance.now() - again;
+    }
     if (ctx !== undefined && state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
     const action = mode === 'block' ? 'blocked' : 'monitored';
     let attributes: SinkAttributes = {};

@@ -10,29 +10,37 @@ import type { AttackKind, Detection, UserInput } from './types';
 /** Work units (characters scanned) between two readings of the clock. */
 const UNITS_PER_CLOCK_READ = 1 << 20;
 
+let budgetMs = Infinity;
 let deadline = Infinity;
 let unitsBeforeClock = UNITS_PER_CLOCK_READ;
 let exceeded = false;
 
-/** Opens a budget of `budgetMs` for the check that started at `startedAt` (performance.now()). */
-export function openBudget(startedAt: number, budgetMs: number): void {
-  deadline = startedAt + budgetMs;
+/**
+ * Opens a budget of `ms` for the check about to run. Its clock starts at the first reading,
+ * after the first mebi-unit of work (well under a millisecond of scanning): reading it at
+ * the start of every check would cost more than most checks.
+ */
+export function openBudget(ms: number): void {
+  budgetMs = ms;
+  deadline = Infinity;
   unitsBeforeClock = UNITS_PER_CLOCK_READ;
   exceeded = false;
 }
 
 /** Closes the budget: detectors called directly (tests, evaluation) run unbounded. */
 export function closeBudget(): void {
-  deadline = Infinity;
+  budgetMs = Infinity;
   exceeded = false;
 }
 
 /** Counts `units` of work; true once the open budget has run out (and from then on). */
 export function spend(units: number): boolean {
   unitsBeforeClock -= units;
-  if (unitsBeforeClock > 0 || deadline === Infinity) return exceeded;
+  if (unitsBeforeClock > 0 || budgetMs === Infinity) return exceeded;
   unitsBeforeClock = UNITS_PER_CLOCK_READ;
-  if (performance.now() > deadline) exceeded = true;
+  const now = performance.now();
+  if (deadline === Infinity) deadline = now + budgetMs;
+  else if (now > deadline) exceeded = true;
   return exceeded;
 }
 

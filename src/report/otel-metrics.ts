@@ -4,9 +4,11 @@
 import { metrics, type Attributes, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
 import type { Finding } from './finding';
 import { SCOPE_NAME, SCOPE_VERSION } from './scope';
+import { checkCounts } from './check-stats';
 
 export const METRIC_FINDINGS = 'rampart.findings';
 export const METRIC_CHECK_DURATION = 'rampart.check.duration';
+export const METRIC_CHECKS = 'rampart.checks';
 export const METRIC_INTERNAL_ERRORS = 'rampart.internal_errors';
 export const METRIC_SUPPRESSED = 'rampart.events.suppressed';
 
@@ -38,6 +40,12 @@ function current(): Instruments {
     internalErrors: meter.createCounter(METRIC_INTERNAL_ERRORS, { description: 'Errors inside rampart; the app call went on', unit: '{error}' }),
     suppressed: meter.createCounter(METRIC_SUPPRESSED, { description: 'Finding events not emitted because of flood control', unit: '{event}' }),
   };
+  // Counted in check-stats.ts as plain integers (no cost per check), observed at collection.
+  meter
+    .createObservableCounter(METRIC_CHECKS, { description: 'Sink calls that carried user input and were checked', unit: '{check}' })
+    .addCallback((result) => {
+      for (const { family, checks } of checkCounts()) result.observe(checks, sinkKindAttributes(family));
+    });
   return instruments;
 }
 
@@ -75,10 +83,21 @@ export function countFinding(finding: Finding): void {
   current().findings.add(1, attrs);
 }
 
-/** Called by the guard for every check that ran a detector; `sinkKind` is the sink family. */
+/** Called by the guard for the sampled checks (check-stats.ts); `sinkKind` is the sink family. */
 export function recordCheckDuration(sinkKind: string, durationMs: number): void {
-  const attrs = cached(sinkKindAttrs, sinkKind, () => ({ 'rampart.sink.kind': sinkKind }));
-  current().checkDuration.record(durationMs / 1000, attrs);
+  current().checkDuration.record(durationMs / 1000, sinkKindAttributes(sinkKind));
+}
+
+function sinkKindAttributes(sinkKind: string): Attributes {
+  return cached(sinkKindAttrs, sinkKind, () => ({ 'rampart.sink.kind': sinkKind }));
+}
+
+/**
+ * Makes sure the instruments exist for the current MeterProvider, so the check counter is
+ * observed from the first collection even before any finding or timed check.
+ */
+export function ensureInstruments(): void {
+  current();
 }
 
 export function countInternalError(where: string): void {

@@ -108,7 +108,7 @@ t.test('monitor mode: the call runs and is reported', async (t) => {
 t.test('detectors honour an open budget and run unbounded without one', async (t) => {
   const inputs: UserInput[] = bigImport.names.map((value, i) => ({ source: 'body', path: `names.${i}`, value }));
   const query = `INSERT INTO items (name) VALUES ${bigImport.names.map((n) => `('${n}')`).join(',')}`;
-  openBudget(performance.now(), 1);
+  openBudget(1);
   try {
     t.equal(detectSqlInjection(query, inputs, 'sqlite')?.rule, BUDGET_RULE);
   } finally {

@@ -35,7 +35,7 @@ const fs = require('node:fs') as Record<string, unknown>;
 const Database = require('better-sqlite3') as typeof import('better-sqlite3');
 const db = new Database(':memory:');
 db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('alice')");
-const checks = () => metrics.count('rampart.check.duration', { 'rampart.sink.kind': 'sql' });
+const checks = () => metrics.sum('rampart.checks', { 'rampart.sink.kind': 'sql' });
 
 t.test('the second copy stands down with a warning', async (t) => {
   t.not(other.start, start, 'really two copies of the code');

@@ -257,13 +257,28 @@ t.test('metrics: resolved lazily, counted by kind/action/sink; check duration; i
     'the finding made before the SDK existed is not there; the later ones are',
   );
 
-  const duration = byName('rampart.check.duration')!;
-  t.equal(duration.dataPointType, DataPointType.HISTOGRAM);
-  t.equal(duration.descriptor.unit, 's');
-  const point = duration.dataPoints[0]!;
-  t.same(point.attributes, { 'rampart.sink.kind': 'shell' });
-  t.equal((point.value as HistogramPoint).count, 4, 'one per check that ran the detector');
-  t.equal((point.value as HistogramPoint).buckets.boundaries[0], 1e-6, 'microsecond buckets');
+  const checks = byName('rampart.checks')!;
+  t.equal(checks.descriptor.unit, '{check}');
+  const shellChecks = () => checks.dataPoints.find((p) => p.attributes['rampart.sink.kind'] === 'shell')?.value as number;
+  t.ok(shellChecks() >= 5, 'every check counted, the one before the SDK too (a process-wide total)');
+
+  // One check in 16 is timed: any 16 checks in a row add exactly one duration.
+  const shellDurations = async () => {
+    const { resourceMetrics: now } = await reader.collect();
+    const metric = now.scopeMetrics.flatMap((m) => m.metrics).find((m) => m.descriptor.name === 'rampart.check.duration');
+    const point = metric?.dataPoints.find((p) => p.attributes['rampart.sink.kind'] === 'shell');
+    const counted = now.scopeMetrics.flatMap((m) => m.metrics).find((m) => m.descriptor.name === 'rampart.checks');
+    const total = counted?.dataPoints.find((p) => p.attributes['rampart.sink.kind'] === 'shell')?.value as number;
+    return { metric, histogram: point?.value as HistogramPoint | undefined, total };
+  };
+  const before = await shellDurations();
+  for (let i = 0; i < 16; i++) withInput({ name: 'cmd', value: 'evil' }, () => guardSink(evilDetector, SINK, 'run good'));
+  const after = await shellDurations();
+  t.equal(after.total - before.total, 16, 'sixteen checks counted');
+  t.equal((after.histogram?.count ?? 0) - (before.histogram?.count ?? 0), 1, 'one of them timed');
+  t.equal(after.metric?.dataPointType, DataPointType.HISTOGRAM);
+  t.equal(after.metric?.descriptor.unit, 's');
+  t.equal(after.histogram?.buckets.boundaries[0], 1e-6, 'microsecond buckets');
 
   t.same(byName('rampart.internal_errors')!.dataPoints.map((p) => [p.attributes, p.value]), [[{ 'rampart.where': `guard:${SINK}` }, 1]]);
   t.same(byName('rampart.events.suppressed')!.dataPoints.map((p) => [p.attributes, p.value]), [[{ 'rampart.attack.kind': 'command_injection' }, 1]]);
