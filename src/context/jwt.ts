@@ -1,17 +1,6 @@
 // The claims of a bearer token are strings the client chose (unless the app checks the
-// signature, which rampart cannot know), and apps put them in queries: `WHERE tenant =
-// '${claims.tenant}'`. The payload segment is decoded without verifying anything.
-import type { UserInput } from '../detect/types';
-import { walkInputs, type WalkBudget } from './walk';
-
-/** Adds the claims of an `Authorization: Bearer <jwt>` header as `jwt` inputs. */
-export function collectBearerClaims(authorization: string, budget: WalkBudget, out: UserInput[]): void {
-  // `Bearer` is case-insensitive (RFC 6750 follows RFC 7235 auth-schemes).
-  if (authorization.length < 7 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') return;
-  const token = authorization.slice(7).trim();
-  const claims = decodeJwtPayload(token, budget.bytesLeft);
-  if (claims !== undefined) walkInputs(claims, 'jwt', '', budget, out);
-}
+// signature, which rampart cannot know). The payload segment is decoded without verifying
+// anything; authorization.ts adds the claims as `jwt` inputs.
 
 /** The parsed payload of a compact JWS (`header.payload.signature`), or undefined. */
 export function decodeJwtPayload(token: string, maxLength: number): unknown {

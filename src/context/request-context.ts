@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InputSource, UserInput } from '../detect/types';
 import type { LimitsConfig } from '../config/types';
 import { parseCookieHeader } from './cookies';
-import { collectBearerClaims } from './jwt';
+import { collectAuthorization } from './authorization';
 import { LateSlot, walkCollector, type Collector, type FrameworkAdapter } from './late';
 import { addString, isPlainWord, walkInputs, type WalkBudget } from './walk';
 
@@ -283,7 +283,7 @@ export class RequestContext {
       }
     }
     const authorization = headers.authorization;
-    if (typeof authorization === 'string') collectBearerClaims(authorization, budget, out);
+    if (typeof authorization === 'string') collectAuthorization(authorization, budget, out);
     return out;
   }
 }
