@@ -6,7 +6,9 @@ import { BUILTIN_HOOKS, MODULE_HOOKS } from './hooks';
 import { Instrumentation } from './hooks/instrument';
 import { createLogger } from './report/logger';
 import { Reporter } from './report/reporter';
+import { claimProcess, releaseProcess, someCopyRuns } from './running-copy';
 import { agentState, setAgentState } from './state';
+import { OWN_API } from './untrusted';
 
 export interface StartFlags {
   /** Set by the ESM preload once import-in-the-middle's loader is registered. */
@@ -18,8 +20,6 @@ interface Running {
   readonly reporter: Reporter;
 }
 
-// Shared across copies of rampart in one process, so a second copy stands down.
-const GLOBAL_KEY = Symbol.for('rampart.agent.running');
 let running: Running | undefined;
 
 /** Starts protection. Throws RampartConfigError on invalid configuration. */
@@ -31,8 +31,7 @@ export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
   }
   const config = loadConfig({ cwd: process.cwd(), env: process.env, options });
   const logger = createLogger(config);
-  const global = globalThis as Record<symbol, unknown>;
-  if (global[GLOBAL_KEY] !== undefined) {
+  if (someCopyRuns()) {
     logger.warn('rampart: another copy of rampart is already running in this process; this copy stays inactive');
     return config;
   }
@@ -44,7 +43,7 @@ export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
     instrumentation.start();
   }
   running = { instrumentation, reporter };
-  global[GLOBAL_KEY] = true;
+  claimProcess(OWN_API);
   logger.info({ event: 'rampart.started', mode: config.mode, modes: config.modes, esm: flags.esm === true }, `rampart started in ${config.mode} mode`);
   return config;
 }
@@ -56,5 +55,5 @@ export function stopAgent(): void {
   running.reporter.close();
   running = undefined;
   setAgentState(undefined);
-  delete (globalThis as Record<symbol, unknown>)[GLOBAL_KEY];
+  releaseProcess();
 }

@@ -6,6 +6,7 @@ import { RequestContext } from './context/request-context';
 import { contextStore, currentContext } from './context/store';
 import { DEFAULT_CONFIG } from './config/defaults';
 import type { InputSource } from './detect/types';
+import { otherRunningCopy, type CopyApi } from './running-copy';
 import { agentState } from './state';
 
 export interface UntrustedInput {
@@ -26,6 +27,8 @@ const SOURCES: ReadonlySet<string> = new Set<InputSource>(['query', 'body', 'par
  * otherwise `fn` runs in a fresh context of its own, which ends with `fn`.
  */
 export function withInput<T>(inputs: UntrustedInput | readonly UntrustedInput[], fn: () => T): T {
+  const other = otherRunningCopy(OWN_API);
+  if (other !== undefined) return other.withInput(inputs as never, fn) as T;
   const list = Array.isArray(inputs) ? inputs : [inputs as UntrustedInput];
   const existing = currentContext();
   const ctx = existing ?? new RequestContext(agentState()?.config.limits ?? DEFAULT_CONFIG.limits);
@@ -42,9 +45,14 @@ export function withInput<T>(inputs: UntrustedInput | readonly UntrustedInput[],
  * unchanged and nothing is recorded (wrap the work in withInput instead).
  */
 export function markUntrusted<T>(value: T, name = 'marked', source: InputSource = 'custom'): T {
+  const other = otherRunningCopy(OWN_API);
+  if (other !== undefined) return other.markUntrusted(value, name, source as never) as T;
   currentContext()?.addInput(sourceOf(source), String(name), value);
   return value;
 }
+
+/** This copy's input API, published while it runs (running-copy.ts). */
+export const OWN_API: CopyApi = { withInput, markUntrusted } as CopyApi;
 
 function sourceOf(source: unknown): InputSource {
   return typeof source === 'string' && SOURCES.has(source) ? (source as InputSource) : 'custom';

@@ -1,6 +1,7 @@
 // Two copies of rampart in one process (the app's and a dependency's): the second to start
 // stands down with a warning, installs nothing, and every sink is checked exactly once;
-// stopping the idle copy leaves the running one in place. Copy one is the source tree;
+// stopping the idle copy leaves the running one in place; the idle copy's withInput and
+// markUntrusted feed the running copy. Copy one is the source tree;
 // copy two is the built dist/ copied to a temporary directory (run `npm run build` first).
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
@@ -61,6 +62,19 @@ t.test('each sink call is checked once, reported once', async (t) => {
   before = await checks();
   t.same(withInput({ source: 'query', name: 'name', value: 'alice' }, () => db.prepare("SELECT id, name FROM users WHERE name = 'alice'").all()), [{ id: 1, name: 'alice' }]);
   t.equal((await checks()) - before, 1, 'benign: one check as well');
+});
+
+t.test("the idle copy's withInput and markUntrusted reach the running copy", async (t) => {
+  const attack = "x' OR '1'='1";
+  const query = `SELECT * FROM users WHERE name = '${attack}'`;
+  t.throws(() => other.withInput({ source: 'query', name: 'name', value: attack }, () => db.prepare(query)), RampartBlockedError);
+  t.throws(
+    () => withInput({ source: 'query', name: 'page', value: '2' }, () => db.prepare(`SELECT * FROM users WHERE name = '${other.markUntrusted(attack, 'partner.name')}'`)),
+    RampartBlockedError,
+  );
+  t.equal(events.attacks().at(-1)?.attributes['rampart.input.path'], 'partner.name');
+  t.same(other.withInput({ source: 'query', name: 'name', value: 'alice' }, () => db.prepare("SELECT name FROM users WHERE name = 'alice'").all()), [{ name: 'alice' }], 'benign input unchanged');
+  events.reset();
 });
 
 t.test('stopping the idle copy leaves the running one in place', async (t) => {
