@@ -2,7 +2,7 @@
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
 import { captureOtelLogs } from '../../helpers/otel';
-import { startServer, type TestServer } from './servers';
+import { loopbackServers } from './servers';
 
 const events = captureOtelLogs();
 start({ logLevel: 'silent', ssrf: { allowHosts: ['127.0.0.2'] } });
@@ -11,13 +11,7 @@ t.teardown(stop);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const axios = require('axios') as import('axios').AxiosStatic;
 
-let internal: TestServer;
-let allowed: TestServer;
-t.before(async () => {
-  internal = await startServer('127.0.0.1');
-  allowed = await startServer('127.0.0.2');
-});
-t.teardown(() => Promise.all([internal.close(), allowed.close()]));
+const servers = loopbackServers(t);
 
 const asQuery = (value: string) => ({ source: 'query' as const, name: 'url', value });
 
@@ -39,41 +33,41 @@ async function caught(run: () => Promise<unknown>): Promise<unknown> {
 }
 
 t.test('axios: attacks refused, internal server untouched', async (t) => {
-  for (const url of [`http://127.0.0.1:${internal.port}/secret`, `http://2130706433:${internal.port}/secret`, `http://localhost:${internal.port}/secret`]) {
+  for (const url of [`http://127.0.0.1:${servers.internal.port}/secret`, `http://2130706433:${servers.internal.port}/secret`, `http://localhost:${servers.internal.port}/secret`]) {
     const error = await withInput(asQuery(url), () => caught(() => axios.get(url)));
     t.type(blockedIn(error), RampartBlockedError, url);
   }
-  allowed.bounceTo = `${internal.origin}/secret`;
-  const redirected = await withInput(asQuery(`${allowed.origin}/bounce`), () => caught(() => axios.get(`${allowed.origin}/bounce`)));
+  servers.allowed.bounceTo = `${servers.internal.origin}/secret`;
+  const redirected = await withInput(asQuery(`${servers.allowed.origin}/bounce`), () => caught(() => axios.get(`${servers.allowed.origin}/bounce`)));
   t.type(blockedIn(redirected), RampartBlockedError, 'redirect followed by follow-redirects');
-  t.same(internal.hits, []);
+  t.same(servers.internal.hits, []);
   events.reset();
 });
 
 t.test('axios: benign requests unchanged', async (t) => {
-  const url = `${allowed.origin}/hello`;
+  const url = `${servers.allowed.origin}/hello`;
   const plain = await axios.get<string>(url);
   const steered = await withInput(asQuery(url), () => axios.get<string>(url));
   t.equal(steered.status, plain.status);
   t.equal(steered.data, plain.data);
   t.equal(steered.headers['x-served-by'], '127.0.0.2');
-  const teapot = await withInput(asQuery(url), () => caught(() => axios.get(`${allowed.origin}/status/418`)));
+  const teapot = await withInput(asQuery(url), () => caught(() => axios.get(`${servers.allowed.origin}/status/418`)));
   t.equal((teapot as { response?: { status: number } }).response?.status, 418, 'HTTP errors as usual');
   t.equal(events.attacks().length, 0);
 });
 
 t.test('got: attacks refused, benign requests unchanged', async (t) => {
   const { got } = (await import('got')) as typeof import('got', { with: { 'resolution-mode': 'import' } });
-  for (const url of [`http://127.0.0.1:${internal.port}/secret`, `http://0x7f.1:${internal.port}/secret`, `http://localhost:${internal.port}/secret`]) {
+  for (const url of [`http://127.0.0.1:${servers.internal.port}/secret`, `http://0x7f.1:${servers.internal.port}/secret`, `http://localhost:${servers.internal.port}/secret`]) {
     const error = await withInput(asQuery(url), () => caught(() => got(url, { retry: { limit: 0 } })));
     t.type(blockedIn(error), RampartBlockedError, url);
   }
-  allowed.bounceTo = `http://localhost:${internal.port}/secret`;
-  const redirected = await withInput(asQuery(`${allowed.origin}/bounce`), () => caught(() => got(`${allowed.origin}/bounce`, { retry: { limit: 0 } })));
+  servers.allowed.bounceTo = `http://localhost:${servers.internal.port}/secret`;
+  const redirected = await withInput(asQuery(`${servers.allowed.origin}/bounce`), () => caught(() => got(`${servers.allowed.origin}/bounce`, { retry: { limit: 0 } })));
   t.type(blockedIn(redirected), RampartBlockedError, 'redirect followed by got');
-  t.same(internal.hits, []);
+  t.same(servers.internal.hits, []);
   events.reset();
-  const url = `${allowed.origin}/hello`;
+  const url = `${servers.allowed.origin}/hello`;
   const plain = await got(url);
   const steered = await withInput(asQuery(url), () => got(url));
   t.equal(steered.body, plain.body);

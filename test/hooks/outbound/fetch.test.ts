@@ -3,7 +3,7 @@
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
 import { captureOtelLogs } from '../../helpers/otel';
-import { fakeDns, loopbackOnlyTripwire, startServer, type TestServer } from './servers';
+import { fakeDns, loopbackOnlyTripwire, loopbackServers, startServer } from './servers';
 
 const events = captureOtelLogs();
 start({ logLevel: 'silent', ssrf: { allowHosts: ['127.0.0.2'] } });
@@ -13,13 +13,7 @@ t.teardown(stop);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Agent } = require('undici') as typeof import('undici');
 
-let internal: TestServer;
-let allowed: TestServer;
-t.before(async () => {
-  internal = await startServer('127.0.0.1');
-  allowed = await startServer('127.0.0.2');
-});
-t.teardown(() => Promise.all([internal.close(), allowed.close()]));
+const servers = loopbackServers(t);
 
 const asQuery = (value: string) => ({ source: 'query' as const, name: 'url', value });
 /** fetch's (undocumented in its types) `dispatcher` init option. */
@@ -36,29 +30,29 @@ async function settle(run: () => Promise<Response>): Promise<{ status?: number; 
 
 t.test('IP-literal hosts: fetch rejects with RampartBlockedError at once', async (t) => {
   for (const host of ['127.0.0.1', '2130706433', '0x7f.1', '[::ffff:7f00:1]']) {
-    const url = `http://${host}:${internal.port}/secret`;
+    const url = `http://${host}:${servers.internal.port}/secret`;
     const result = await withInput(asQuery(url), () => settle(() => fetch(url)));
     t.type(result.error, RampartBlockedError, host);
   }
-  const url = `http://127.0.0.1:${internal.port}/secret`;
+  const url = `http://127.0.0.1:${servers.internal.port}/secret`;
   const asRequest = await withInput(asQuery(url), () => settle(() => fetch(new Request(url))));
   t.type(asRequest.error, RampartBlockedError, 'Request object');
   const asUrl = await withInput(asQuery(url), () => settle(() => fetch(new URL(url))));
   t.type(asUrl.error, RampartBlockedError, 'URL object');
-  t.same(internal.hits, []);
+  t.same(servers.internal.hits, []);
   t.equal(events.attacks()[0]?.attributes['rampart.sink'], 'fetch');
   events.reset();
 });
 
 t.test('DNS names resolving to loopback: refused at connect, fetch rejects with RampartBlockedError', async (t) => {
   const dispatcher = new Agent({ connect: { lookup: fakeDns({ 'internal.test': '127.0.0.1' }) } });
-  const viaTable = `http://internal.test:${internal.port}/secret`;
+  const viaTable = `http://internal.test:${servers.internal.port}/secret`;
   const a = await withInput(asQuery(viaTable), () => settle(() => fetch(viaTable, via(dispatcher))));
   t.type(a.error, RampartBlockedError, 'custom lookup');
-  const viaSystem = `http://localhost:${internal.port}/secret`;
+  const viaSystem = `http://localhost:${servers.internal.port}/secret`;
   const b = await withInput(asQuery(viaSystem), () => settle(() => fetch(viaSystem)));
   t.type(b.error, RampartBlockedError, 'localhost');
-  t.same(internal.hits, []);
+  t.same(servers.internal.hits, []);
   const [event] = events.attacks();
   t.equal(event?.attributes['rampart.sink'], 'fetch');
   t.equal(event?.attributes['url.full'], viaTable);
@@ -69,14 +63,14 @@ t.test('DNS names resolving to loopback: refused at connect, fetch rejects with 
 
 t.test('benign: allowlisted destination, same status, headers, body and stream', async (t) => {
   for (const path of ['/hello', '/status/418', '/stream']) {
-    const url = `${allowed.origin}${path}`;
+    const url = `${servers.allowed.origin}${path}`;
     const plain = await settle(() => fetch(url));
     const steered = await withInput(asQuery(url), () => settle(() => fetch(url)));
     t.equal(steered.status, plain.status, path);
     t.equal(steered.body, plain.body);
     t.equal(steered.headers?.get('x-served-by'), plain.headers?.get('x-served-by'));
   }
-  const posted = await withInput(asQuery(allowed.origin), () => settle(() => fetch(`${allowed.origin}/echo`, { method: 'POST', body: 'data' })));
+  const posted = await withInput(asQuery(servers.allowed.origin), () => settle(() => fetch(`${servers.allowed.origin}/echo`, { method: 'POST', body: 'data' })));
   t.equal(posted.body, 'data');
   const closed = await startServer('127.0.0.2');
   await closed.close();
@@ -87,35 +81,35 @@ t.test('benign: allowlisted destination, same status, headers, body and stream',
 });
 
 t.test('redirects are judged hop by hop', async (t) => {
-  allowed.hits.length = 0;
+  servers.allowed.hits.length = 0;
   // The input names only the allowed host; its server picks the internal target.
-  allowed.bounceTo = `${internal.origin}/secret`;
-  const url = `${allowed.origin}/bounce`;
+  servers.allowed.bounceTo = `${servers.internal.origin}/secret`;
+  const url = `${servers.allowed.origin}/bounce`;
   const result = await withInput(asQuery(url), () => settle(() => fetch(url)));
   t.type(result.error, RampartBlockedError, 'redirect into 127.0.0.1');
-  t.same(internal.hits, []);
-  t.same(allowed.hits, ['/bounce'], 'the first hop went out');
+  t.same(servers.internal.hits, []);
+  t.same(servers.allowed.hits, ['/bounce'], 'the first hop went out');
   const [event] = events.attacks();
   t.equal(event?.attributes['network.peer.address'], '127.0.0.1');
   t.equal(event?.attributes['url.full'], url, 'the URL the app was given');
-  allowed.bounceTo = `http://localhost:${internal.port}/secret`;
+  servers.allowed.bounceTo = `http://localhost:${servers.internal.port}/secret`;
   const viaName = await withInput(asQuery(url), () => settle(() => fetch(url)));
   t.type(viaName.error, RampartBlockedError, 'redirect into localhost');
   const viaRequest = await withInput(asQuery(url), () => settle(() => fetch(new Request(url))));
   t.type(viaRequest.error, RampartBlockedError, 'Request object');
   const manual = await withInput(asQuery(url), () => settle(() => fetch(url, { redirect: 'manual' })));
   t.equal(manual.status, 302, 'not followed: nothing to judge');
-  const toQuery = `${allowed.origin}/redirect?to=${encodeURIComponent(`${internal.origin}/secret`)}`;
+  const toQuery = `${servers.allowed.origin}/redirect?to=${encodeURIComponent(`${servers.internal.origin}/secret`)}`;
   const named = await withInput(asQuery(toQuery), () => settle(() => fetch(toQuery)));
   t.type(named.error, RampartBlockedError, 'target named in the input itself');
   const plain = await settle(() => fetch(url));
   t.equal(plain.body, 'internal secret', "without input the app's own redirects are its business");
-  internal.hits.length = 0;
-  const fine = `${allowed.origin}/redirect?to=/hello`;
+  servers.internal.hits.length = 0;
+  const fine = `${servers.allowed.origin}/redirect?to=/hello`;
   const followed = await withInput(asQuery(fine), () => settle(() => fetch(fine)));
   t.equal(followed.body, 'hello from 127.0.0.2', 'redirect within the allowed host works');
-  t.same(internal.hits, []);
-  allowed.hits.length = 0;
+  t.same(servers.internal.hits, []);
+  servers.allowed.hits.length = 0;
   events.reset();
 });
 
@@ -123,25 +117,25 @@ t.test('rebinding: the second connection is judged on its own answer', async (t)
   let calls = 0;
   const lookup = fakeDns({ 'rebind.test': () => (calls++ === 0 ? '127.0.0.2' : '127.0.0.1') });
   const dispatcher = new Agent({ connect: { lookup } });
-  const first = `http://rebind.test:${allowed.port}/hello`;
+  const first = `http://rebind.test:${servers.allowed.port}/hello`;
   const ok = await withInput(asQuery(first), () => settle(() => fetch(first, via(dispatcher))));
   t.equal(ok.body, 'hello from 127.0.0.2');
-  const second = `http://rebind.test:${internal.port}/secret`;
+  const second = `http://rebind.test:${servers.internal.port}/secret`;
   const refused = await withInput(asQuery(second), () => settle(() => fetch(second, via(dispatcher))));
   t.type(refused.error, RampartBlockedError);
-  t.same(internal.hits, []);
+  t.same(servers.internal.hits, []);
   await dispatcher.close();
   events.reset();
 });
 
 t.test('a pooled connection the app opened to an internal host is not reused for input', async (t) => {
-  const own = await settle(() => fetch(`http://localhost:${internal.port}/own`));
+  const own = await settle(() => fetch(`http://localhost:${servers.internal.port}/own`));
   t.equal(own.body, 'internal secret', "the app's own call works");
-  const url = `http://localhost:${internal.port}/secret`;
+  const url = `http://localhost:${servers.internal.port}/secret`;
   const refused = await withInput(asQuery(url), () => settle(() => fetch(url)));
   t.type(refused.error, RampartBlockedError);
-  t.same(internal.hits, ['/own'], 'the reused connection carried nothing');
-  internal.hits.length = 0;
+  t.same(servers.internal.hits, ['/own'], 'the reused connection carried nothing');
+  servers.internal.hits.length = 0;
   events.reset();
 });
 
@@ -153,7 +147,7 @@ t.test('cloud metadata is refused without any user input', async (t) => {
   t.same(tripwire.attempted, [], 'no connection was attempted');
   // The tripwire does see connections: a fresh one to the allowed server shows up.
   const fresh = new Agent();
-  t.equal((await settle(() => fetch(`${allowed.origin}/hello`, via(fresh)))).status, 200);
+  t.equal((await settle(() => fetch(`${servers.allowed.origin}/hello`, via(fresh)))).status, 200);
   t.same(tripwire.attempted, ['127.0.0.2']);
   await fresh.close();
   const [event] = events.attacks();

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
 import { captureOtelLogs } from '../../helpers/otel';
-import { collect, fakeDns, startServer, type TestServer } from './servers';
+import { collect, fakeDns, loopbackServers, startServer } from './servers';
 
 const events = captureOtelLogs();
 const config = { logLevel: 'silent', ssrf: { allowHosts: ['127.0.0.2'] } } as const;
@@ -13,47 +13,41 @@ t.teardown(stop);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const http = require('node:http') as typeof import('node:http');
 
-let internal: TestServer;
-let allowed: TestServer;
-t.before(async () => {
-  internal = await startServer('127.0.0.1');
-  allowed = await startServer('127.0.0.2');
-});
-t.teardown(() => Promise.all([internal.close(), allowed.close()]));
+const servers = loopbackServers(t);
 
 const asQuery = (value: string) => ({ source: 'query' as const, name: 'url', value });
 
 t.test('IP-literal hosts in any notation: http.get throws before any socket exists', async (t) => {
   for (const host of ['127.0.0.1', '2130706433', '0x7f.1', '0177.0.0.1', '[::ffff:127.0.0.1]']) {
-    const url = `http://${host}:${internal.port}/secret`;
+    const url = `http://${host}:${servers.internal.port}/secret`;
     t.throws(() => withInput(asQuery(url), () => http.get(url)), RampartBlockedError, host);
   }
-  const url = new URL(`http://127.1:${internal.port}/secret`);
+  const url = new URL(`http://127.1:${servers.internal.port}/secret`);
   t.throws(() => withInput(asQuery(url.href), () => http.request(url).end()), RampartBlockedError, 'URL object');
   t.throws(
-    () => withInput({ source: 'body', name: 'host', value: '127.0.0.1' }, () => http.request({ host: '127.0.0.1', port: internal.port, path: '/secret' })),
+    () => withInput({ source: 'body', name: 'host', value: '127.0.0.1' }, () => http.request({ host: '127.0.0.1', port: servers.internal.port, path: '/secret' })),
     RampartBlockedError,
     'options object',
   );
-  t.same(internal.hits, [], 'the internal server got nothing');
+  t.same(servers.internal.hits, [], 'the internal server got nothing');
   const [event] = events.attacks();
   t.equal(event?.attributes['rampart.sink'], 'http.request');
   t.equal(event?.attributes['security_rule.name'], 'ssrf.internal-address');
   t.equal(event?.attributes['server.address'], '127.0.0.1');
-  t.equal(event?.attributes['url.full'], `http://127.0.0.1:${internal.port}/secret`);
+  t.equal(event?.attributes['url.full'], `http://127.0.0.1:${servers.internal.port}/secret`);
   events.reset();
 });
 
 t.test('a DNS name resolving to loopback is refused at lookup: the request errors, nothing connects', async (t) => {
   const lookup = fakeDns({ 'internal.test': '127.0.0.1', 'dual.test': ['127.0.0.2', '127.0.0.1'] });
-  for (const url of [`http://localhost:${internal.port}/secret`, `http://internal.test:${internal.port}/secret`, `http://dual.test:${internal.port}/secret`]) {
+  for (const url of [`http://localhost:${servers.internal.port}/secret`, `http://internal.test:${servers.internal.port}/secret`, `http://dual.test:${servers.internal.port}/secret`]) {
     // localhost goes through the system resolver; the .test names through the table.
     const options = url.includes('localhost') ? {} : { lookup };
     const result = await withInput(asQuery(url), () => collect(http.get(url, options)));
     t.type(result.error, RampartBlockedError, url);
     t.equal((result.error as RampartBlockedError).code, 'RAMPART_BLOCKED');
   }
-  t.same(internal.hits, []);
+  t.same(servers.internal.hits, []);
   const attacks = events.attacks();
   t.equal(attacks.length, 3);
   t.equal(attacks[1]?.attributes['network.peer.address'], '127.0.0.1');
@@ -62,23 +56,23 @@ t.test('a DNS name resolving to loopback is refused at lookup: the request error
 });
 
 t.test('credentials in the URL never reach the event', async (t) => {
-  const url = `http://admin:hunter2@127.0.0.1:${internal.port}/secret`;
+  const url = `http://admin:hunter2@127.0.0.1:${servers.internal.port}/secret`;
   t.throws(() => withInput(asQuery(url), () => http.get(url)), RampartBlockedError);
-  t.equal(events.attacks()[0]?.attributes['url.full'], `http://127.0.0.1:${internal.port}/secret`);
+  t.equal(events.attacks()[0]?.attributes['url.full'], `http://127.0.0.1:${servers.internal.port}/secret`);
   events.reset();
 });
 
 t.test('benign: an allowlisted destination answers exactly as without input', async (t) => {
   const lookup = fakeDns({ 'public.test': '127.0.0.2' });
-  for (const url of [`${allowed.origin}/hello`, `http://public.test:${allowed.port}/hello`, `${allowed.origin}/status/418`, `${allowed.origin}/stream`]) {
+  for (const url of [`${servers.allowed.origin}/hello`, `http://public.test:${servers.allowed.port}/hello`, `${servers.allowed.origin}/status/418`, `${servers.allowed.origin}/stream`]) {
     const plain = await collect(http.get(url, { lookup }));
     const steered = await withInput(asQuery(url), () => collect(http.get(url, { lookup })));
     t.equal(steered.status, plain.status, url);
     t.equal(steered.body, plain.body);
     t.equal(steered.headers?.['x-served-by'], plain.headers?.['x-served-by']);
   }
-  const body = await withInput(asQuery(allowed.origin), () => {
-    const req = http.request(`${allowed.origin}/echo`, { method: 'POST' });
+  const body = await withInput(asQuery(servers.allowed.origin), () => {
+    const req = http.request(`${servers.allowed.origin}/echo`, { method: 'POST' });
     const done = collect(req);
     req.end('payload');
     return done;
@@ -102,13 +96,13 @@ t.test('benign: network errors are unchanged', async (t) => {
 t.test('DNS rebinding: each connection is judged on its own answer', async (t) => {
   let calls = 0;
   const lookup = fakeDns({ 'rebind.test': () => (calls++ === 0 ? '127.0.0.2' : '127.0.0.1') });
-  const first = `http://rebind.test:${allowed.port}/hello`;
+  const first = `http://rebind.test:${servers.allowed.port}/hello`;
   const ok = await withInput(asQuery(first), () => collect(http.get(first, { lookup, agent: false })));
   t.equal(ok.body, 'hello from 127.0.0.2');
-  const second = `http://rebind.test:${internal.port}/secret`;
+  const second = `http://rebind.test:${servers.internal.port}/secret`;
   const refused = await withInput(asQuery(second), () => collect(http.get(second, { lookup, agent: false })));
   t.type(refused.error, RampartBlockedError);
-  t.same(internal.hits, []);
+  t.same(servers.internal.hits, []);
   events.reset();
 });
 
@@ -116,23 +110,23 @@ t.test('a keep-alive socket the app opened to an internal host is not reused for
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const lookup = fakeDns({ 'svc.test': '127.0.0.1' });
   // The app's own call (no input): allowed, and its socket stays in the pool.
-  const own = await collect(http.get(`http://svc.test:${internal.port}/own`, { agent, lookup }));
+  const own = await collect(http.get(`http://svc.test:${servers.internal.port}/own`, { agent, lookup }));
   t.equal(own.body, 'internal secret');
-  const url = `http://svc.test:${internal.port}/secret`;
+  const url = `http://svc.test:${servers.internal.port}/secret`;
   const refused = await withInput(asQuery(url), () => collect(http.get(url, { agent, lookup })));
   t.type(refused.error, RampartBlockedError);
-  t.same(internal.hits, ['/own'], 'only the app call reached the internal server');
+  t.same(servers.internal.hits, ['/own'], 'only the app call reached the internal server');
   agent.destroy();
   events.reset();
 });
 
 t.test('the app calling itself or its own services is never flagged', async (t) => {
-  const own = await withInput(asQuery('unrelated'), () => collect(http.get(`${internal.origin}/own`)));
+  const own = await withInput(asQuery('unrelated'), () => collect(http.get(`${servers.internal.origin}/own`)));
   t.equal(own.body, 'internal secret');
-  const local = await withInput(asQuery('something else'), () => collect(http.get(`http://localhost:${internal.port}/own`)));
+  const local = await withInput(asQuery('something else'), () => collect(http.get(`http://localhost:${servers.internal.port}/own`)));
   t.equal(local.body, 'internal secret');
   t.equal(events.attacks().length, 0);
-  internal.hits.length = 0;
+  servers.internal.hits.length = 0;
 });
 
 t.test('hooks are transparent and stop() restores them', async (t) => {
@@ -141,22 +135,22 @@ t.test('hooks are transparent and stop() restores them', async (t) => {
   const wrapped = http.get;
   stop();
   t.not(http.get, wrapped);
-  const url = `${internal.origin}/after-stop`;
+  const url = `${servers.internal.origin}/after-stop`;
   const result = await withInput(asQuery(url), () => collect(http.get(url)));
   t.equal(result.body, 'internal secret', 'stopped: nothing is checked');
   start(config);
-  internal.hits.length = 0;
+  servers.internal.hits.length = 0;
 });
 
 t.test('monitor mode: the request runs and one finding is reported', async (t) => {
   stop();
   start({ ...config, mode: 'monitor' });
   const lookup = fakeDns({ 'internal.test': '127.0.0.1' });
-  for (const url of [`${internal.origin}/m1`, `http://internal.test:${internal.port}/m2`]) {
+  for (const url of [`${servers.internal.origin}/m1`, `http://internal.test:${servers.internal.port}/m2`]) {
     const result = await withInput(asQuery(url), () => collect(http.get(url, { lookup })));
     t.equal(result.body, 'internal secret');
   }
-  t.same(internal.hits, ['/m1', '/m2']);
+  t.same(servers.internal.hits, ['/m1', '/m2']);
   const attacks = events.attacks();
   t.equal(attacks.length, 2, 'one finding per request');
   t.equal(attacks[0]?.attributes['rampart.action'], 'monitored');

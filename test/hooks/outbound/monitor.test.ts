@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { start, stop, withInput } from '../../../src/index';
 import { captureOtelLogs } from '../../helpers/otel';
-import { collect, fakeDns, startServer, type TestServer } from './servers';
+import { collect, fakeDns, loopbackServers } from './servers';
 
 const events = captureOtelLogs();
 start({ logLevel: 'silent', modes: { ssrf: 'monitor' }, ssrf: { allowHosts: ['127.0.0.2'] } });
@@ -17,13 +17,7 @@ const net = require('node:net') as typeof import('node:net');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const undici = require('undici') as typeof import('undici');
 
-let internal: TestServer;
-let allowed: TestServer;
-t.before(async () => {
-  internal = await startServer('127.0.0.1');
-  allowed = await startServer('127.0.0.2');
-});
-t.teardown(() => Promise.all([internal.close(), allowed.close()]));
+const servers = loopbackServers(t);
 
 const asQuery = (value: string) => ({ source: 'query' as const, name: 'url', value });
 const lookup = fakeDns({ 'internal.test': '127.0.0.1' });
@@ -31,26 +25,26 @@ const lookup = fakeDns({ 'internal.test': '127.0.0.1' });
 /** Runs one attack and checks: it reached the internal server, one monitored finding. */
 async function once(t: Test, name: string, path: string, run: () => Promise<unknown>): Promise<void> {
   events.reset();
-  internal.hits.length = 0;
+  servers.internal.hits.length = 0;
   await run();
-  t.same(internal.hits, [path], `${name}: the call ran`);
+  t.same(servers.internal.hits, [path], `${name}: the call ran`);
   const attacks = events.attacks();
   t.equal(attacks.length, 1, `${name}: one finding`);
   t.equal(attacks[0]?.attributes['rampart.action'], 'monitored');
 }
 
 t.test('every sink family: the call runs, one finding', async (t) => {
-  const literal = (p: string) => `${internal.origin}${p}`;
-  const named = (p: string) => `http://localhost:${internal.port}${p}`;
+  const literal = (p: string) => `${servers.internal.origin}${p}`;
+  const named = (p: string) => `http://localhost:${servers.internal.port}${p}`;
   await once(t, 'http literal', '/a', () => withInput(asQuery(literal('/a')), () => collect(http.get(literal('/a')))));
   await once(t, 'http lookup', '/b', () =>
-    withInput(asQuery('http://internal.test/b'), () => collect(http.get(`http://internal.test:${internal.port}/b`, { lookup }))),
+    withInput(asQuery('http://internal.test/b'), () => collect(http.get(`http://internal.test:${servers.internal.port}/b`, { lookup }))),
   );
   await once(t, 'fetch literal', '/c', () => withInput(asQuery(literal('/c')), () => fetch(literal('/c')).then((r) => r.text())));
   await once(t, 'fetch name', '/d', () => withInput(asQuery(named('/d')), () => fetch(named('/d')).then((r) => r.text())));
   await once(t, 'fetch redirect', '/secret', () => {
-    allowed.bounceTo = literal('/secret');
-    return withInput(asQuery(`${allowed.origin}/bounce`), () => fetch(`${allowed.origin}/bounce`).then((r) => r.text()));
+    servers.allowed.bounceTo = literal('/secret');
+    return withInput(asQuery(`${servers.allowed.origin}/bounce`), () => fetch(`${servers.allowed.origin}/bounce`).then((r) => r.text()));
   });
   await once(t, 'undici.request', '/e', () => withInput(asQuery(named('/e')), () => undici.request(named('/e')).then((r) => r.body.text())));
   await once(t, 'fetch on a reused connection', '/f', () => withInput(asQuery(named('/f')), () => fetch(named('/f')).then((r) => r.text())));

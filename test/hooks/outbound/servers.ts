@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import diagnostics from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
+import type { Test } from 'tap';
 
 export interface TestServer {
   readonly server: Server;
@@ -55,6 +56,17 @@ function route(req: IncomingMessage, res: ServerResponse, host: string, bounceTo
     return;
   }
   res.writeHead(200, { 'content-type': 'text/plain', 'x-served-by': host }).end(host === '127.0.0.1' ? 'internal secret' : `hello from ${host}`);
+}
+
+/** The internal and allowed servers, started before a file's (or suite's) tests and closed after. */
+export function loopbackServers(t: Test): { readonly internal: TestServer; readonly allowed: TestServer } {
+  const servers = {} as { internal: TestServer; allowed: TestServer };
+  t.before(async () => {
+    servers.internal = await startServer('127.0.0.1');
+    servers.allowed = await startServer('127.0.0.2');
+  });
+  t.teardown(() => Promise.all([servers.internal.close(), servers.allowed.close()]));
+  return servers;
 }
 
 export async function startServer(host: '127.0.0.1' | '127.0.0.2'): Promise<TestServer> {
