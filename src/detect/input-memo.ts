@@ -16,6 +16,22 @@ export class MemoRow<T> {
   private readonly inputs: (UserInput | undefined)[] = [];
   private readonly values: (string | undefined)[] = [];
   private readonly data: (T | undefined)[] = [];
+  /**
+   * A detector's summary of the whole array (which inputs need a look at all), so a check
+   * of inputs that cannot matter touches two arrays instead of every input. Valid while
+   * `summaryOf` holds the same input objects as the array (UserInput objects are never
+   * changed in place; contexts hand out new ones).
+   */
+  summary: unknown = undefined;
+  summaryOf: readonly UserInput[] = [];
+
+  /** Whether the summary was made for exactly these input objects. */
+  summaryFits(inputs: readonly UserInput[]): boolean {
+    const of = this.summaryOf;
+    if (of.length !== inputs.length || this.summary === undefined) return false;
+    for (let i = 0; i < of.length; i++) if (of[i] !== inputs[i]) return false;
+    return true;
+  }
 
   /** What was derived for `input` at index `i` with this value, or undefined. */
   get(i: number, input: UserInput, value: string): T | undefined {

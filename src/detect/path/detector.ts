@@ -131,17 +131,44 @@ export function detectPathTraversal(
   options?: PathDetectOptions,
 ): Detection | undefined {
   if (path.length === 0 || inputs.length === 0) return undefined;
-  const row = checksMemo.rowFor(inputs);
-  for (let i = 0; i < inputs.length; i++) {
-    const input = inputs[i]!;
+  const checks = pathChecksOf(inputs);
+  for (let i = 0; i < checks.inputs.length; i++) {
+    const input = checks.inputs[i]!;
     if (spend(path.length)) return budgetExceeded('path_traversal', input);
-    const forms = checksOf(row, i, input, input.value);
+    const forms = checks.forms[i]!;
     for (let k = 0; k < forms.length; k++) {
       const found = checkForm(path, forms[k]!.form, forms[k]!.flags, input, options);
       if (found !== undefined) return found;
     }
   }
   return undefined;
+}
+
+/** The inputs of an array that can do anything to a path, with their forms (most have none). */
+interface PathChecks {
+  readonly inputs: UserInput[];
+  readonly forms: (readonly CheckedForm[])[];
+}
+
+/**
+ * Kept per inputs array: every file operation of a request then touches one summary, not
+ * every input (a file operation is cheap, and each object read after its system call costs
+ * a cache and TLB miss).
+ */
+function pathChecksOf(inputs: readonly UserInput[]): PathChecks {
+  const row = checksMemo.rowFor(inputs);
+  if (row.summaryFits(inputs)) return row.summary as PathChecks;
+  const checks: PathChecks = { inputs: [], forms: [] };
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    const forms = checksOf(row, i, input, input.value);
+    if (forms.length === 0) continue;
+    checks.inputs.push(input);
+    checks.forms.push(forms);
+  }
+  row.summary = checks;
+  row.summaryOf = inputs.slice();
+  return checks;
 }
 
 function checkForm(
