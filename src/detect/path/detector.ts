@@ -144,6 +144,11 @@ export function detectPathTraversal(
   return undefined;
 }
 
+/** Whether any of `inputs` can do anything to a path: when none can, no path is checked. */
+export function mayAffectPaths(inputs: readonly UserInput[]): boolean {
+  return inputs.length > 0 && pathChecksOf(inputs).inputs.length > 0;
+}
+
 /** The inputs of an array that can do anything to a path, with their forms (most have none). */
 interface PathChecks {
   readonly inputs: UserInput[];

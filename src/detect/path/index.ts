@@ -1,5 +1,5 @@
 // Path traversal detector: public surface.
-export { detectPathTraversal, PATH_RULES } from './detector';
+export { detectPathTraversal, mayAffectPaths, PATH_RULES } from './detector';
 export type { PathDetectOptions } from './detector';
 export { normalizePosixPath, isWithinDir } from './normalize';
 export { lenientPercentDecode, decodedVariants } from './decode';

@@ -3,6 +3,9 @@
 // request context or no inputs), then the original call with `arguments` untouched.
 import { promisify } from 'node:util';
 import { RampartBlockedError } from '../../errors';
+import { currentContext } from '../../context/store';
+import { mayAffectPaths } from '../../detect/path';
+import type { UserInput } from '../../detect/types';
 import { guardSink } from '../../guard';
 import { fsSinkDetector } from './detector';
 import type { RefusalStyle } from './sinks';
@@ -13,9 +16,24 @@ type AnyFunction = (...args: any[]) => any;
 // reaches) are never checked themselves: no recursion, no findings about ourselves.
 let busy = false;
 
+// The last inputs array seen and whether it can affect a path (a request's fs calls in a row).
+let lastInputs: readonly UserInput[] | undefined;
+let lastMayAffect = false;
+
 /** Asks the guard about one path; returns the block error instead of throwing it. */
 function check(sink: string, path: unknown): RampartBlockedError | undefined {
   if (busy) return undefined;
+  // Most requests carry no input that can do anything to a path (no `..` segment, leading
+  // slash, NUL or encoding), and an fs call is a cheap system call, after which every
+  // object and function the guard touches is a cache miss: skip the guard then.
+  const ctx = currentContext();
+  if (ctx === undefined) return undefined;
+  const inputs = ctx.inputs();
+  if (inputs !== lastInputs) {
+    lastInputs = inputs;
+    lastMayAffect = mayAffectPaths(inputs);
+  }
+  if (!lastMayAffect) return undefined;
   busy = true;
   try {
     guardSink(fsSinkDetector, sink, path);
