@@ -85,8 +85,19 @@ export function countFinding(finding: Finding): void {
 
 /** Called by the guard for the sampled checks (check-stats.ts); `sinkKind` is the sink family. */
 export function recordCheckDuration(sinkKind: string, durationMs: number): void {
-  current().checkDuration.record(durationMs / 1000, sinkKindAttributes(sinkKind));
+  // Looking the global MeterProvider up costs microseconds (the API checks versions on every
+  // read): on this path it is looked up again every REFRESH_EVERY recordings only, so an SDK
+  // registered after start() gets durations from at most that many recordings later.
+  let active = instruments;
+  if (active === undefined || ++recordingsSinceLookup >= REFRESH_EVERY) {
+    recordingsSinceLookup = 0;
+    active = current();
+  }
+  active.checkDuration.record(durationMs / 1000, sinkKindAttributes(sinkKind));
 }
+
+const REFRESH_EVERY = 64;
+let recordingsSinceLookup = 0;
 
 function sinkKindAttributes(sinkKind: string): Attributes {
   return cached(sinkKindAttrs, sinkKind, () => ({ 'rampart.sink.kind': sinkKind }));
