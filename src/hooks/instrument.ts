@@ -41,8 +41,9 @@ export class Instrumentation {
     this.patchAlreadyLoaded();
     const byName = new Map(modules.map((m) => [m.module, m]));
     const names = [...byName.keys()];
+    const requireNames = modules.filter((m) => m.esmOnly !== true).map((m) => m.module);
     this.hooks.push(
-      new RequireHook(names, { internals: false }, (exports, name, basedir) => {
+      new RequireHook(requireNames, { internals: false }, (exports, name, basedir) => {
         const hook = byName.get(name);
         // A hook may hand back replacement exports (see ModuleHook.patch).
         return hook === undefined ? exports : (this.applyChecked(hook, exports, basedir) as typeof exports);
@@ -88,17 +89,17 @@ export class Instrumentation {
         `rampart: ${hook.module}@${version} is outside the tested majors (${hook.testedMajors.join(', ')}); protecting it anyway`,
       );
     }
-    return this.apply(hook, exports);
+    return this.apply(hook, exports, basedir);
   }
 
   /** Patches once; returns the exports to hand out (a hook's replacement, if it made one). */
-  private apply(hook: ModuleHook | BuiltinHook, exports: unknown): unknown {
+  private apply(hook: ModuleHook | BuiltinHook, exports: unknown, basedir?: string): unknown {
     if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return exports;
     let seen = this.seen.get(hook);
     if (seen === undefined) this.seen.set(hook, (seen = new WeakSet<object>()));
     if (seen.has(exports as object)) return this.replacements.get(exports as object) ?? exports;
     seen.add(exports as object);
-    const replacement = hook.patch(exports);
+    const replacement = hook.patch(exports, basedir);
     this.patched.push({ hook, exports });
     if (replacement === undefined || replacement === exports) return exports;
     seen.add(replacement as object);
@@ -111,6 +112,7 @@ export class Instrumentation {
     const cache = (Module as unknown as { _cache: Record<string, { exports: unknown } | undefined> })._cache;
     const files = Object.keys(cache);
     for (const hook of this.options.modules) {
+      if (hook.esmOnly === true) continue; // ES modules are not in require's cache
       if (isPackageFile(hook.module)) {
         this.patchLoadedFile(hook, cache, files);
         continue;

@@ -5,11 +5,17 @@ export interface ModuleHook {
   /** Major versions the hook is tested with; others are patched with a warning. */
   readonly testedMajors: readonly number[];
   /**
+   * Only for ES module imports (import-in-the-middle): a package whose ESM build is a
+   * separate set of files that require() never loads. Not hooked through require.
+   */
+  readonly esmOnly?: boolean;
+  /**
    * Patches the module's exports in place. Must be idempotent. May return replacement
    * exports instead, for CommonJS modules whose exports cannot be patched in place (esbuild
    * bundles export non-configurable getters); `unpatch` still receives the original exports.
+   * `basedir` is the package's directory, when known, for hooks that reach sibling files.
    */
-  patch(exports: unknown): unknown;
+  patch(exports: unknown, basedir?: string): unknown;
   unpatch(exports: unknown): void;
 }
 

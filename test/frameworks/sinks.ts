@@ -28,3 +28,28 @@ export function sinkSandbox(prefix: string): SinkSandbox {
   const canary = join(root, 'canary');
   return { base, canary, canaryExists: () => existsSync(canary), secret };
 }
+
+/**
+ * What the sink routes of a test app run with the user's value, whatever the framework:
+ * `echo <msg>` through a shell, a read of `<base>/<name>`, a fetch of `<url>`. Node's
+ * modules are looked up at each call, after the test file started rampart.
+ */
+export interface SinkActions {
+  echo(msg: string): Promise<string>;
+  readFile(name: string): Promise<string>;
+  preview(url: string): Promise<string>;
+}
+
+export function sinkActions(box: SinkSandbox): SinkActions {
+  return {
+    echo: (msg) =>
+      new Promise((resolve, reject) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { exec } = require('node:child_process') as typeof import('node:child_process');
+        exec(`echo ${msg}`, (error, stdout) => (error ? reject(error) : resolve(stdout.trim())));
+      }),
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    readFile: (name) => (require('node:fs/promises') as typeof import('node:fs/promises')).readFile(join(box.base, name), 'utf8'),
+    preview: async (url) => (await fetch(url)).text(),
+  };
+}

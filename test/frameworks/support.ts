@@ -5,10 +5,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import type { CapturedEvents } from '../helpers/otel';
 import type { SimpleResponse } from '../helpers/http';
 
 export interface UsersDb {
+  /** The database file, for test apps that run in a child process. */
+  readonly file: string;
   /** The vulnerable query every test app runs: the value is pasted into the SQL text. */
   findUser(name: string): Array<{ id: number; name: string }>;
   /** Proves the attack did nothing: the table still exists with its two rows. */
@@ -18,15 +19,26 @@ export interface UsersDb {
 export function usersDb(): UsersDb {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Database = require('better-sqlite3') as typeof import('better-sqlite3');
-  const db = new Database(join(mkdtempSync(join(tmpdir(), 'rampart-fw-')), 'users.db'));
+  const file = join(mkdtempSync(join(tmpdir(), 'rampart-fw-')), 'users.db');
+  const db = new Database(file);
   db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('alice'), ('bob')");
   return {
+    file,
     findUser: (name) => db.prepare(`SELECT id, name FROM users WHERE name = '${name}'`).all() as Array<{ id: number; name: string }>,
     intact: () => {
       const t = db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'users'").get() as { n: number };
       return t.n === 1 && (db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n === 2;
     },
   };
+}
+
+/**
+ * Finding events as the assertions read them: the in-process OTel capture
+ * (captureOtelLogs), or the events a child app's own capture reports (child-app.ts).
+ */
+export interface FindingEvents {
+  attacks(): ReadonlyArray<{ readonly attributes: Readonly<Record<string, unknown>> }>;
+  reset(): void;
 }
 
 /** An injection that returns every row when it runs. */
@@ -38,7 +50,7 @@ export const SQLI_STACKED = "x'; DROP TABLE users; --";
  * The response is rampart's 403, no row leaked, and exactly one finding names the
  * expected source and path (and sink, when given). Resets the captured events.
  */
-export function assertBlocked(t: Test, res: SimpleResponse, events: CapturedEvents, source: string, path: string, sink?: string): void {
+export function assertBlocked(t: Test, res: SimpleResponse, events: FindingEvents, source: string, path: string, sink?: string): void {
   t.equal(res.status, 403, `blocked (${source}.${path})`);
   t.notMatch(res.text, /alice|bob/, 'no row leaked');
   const attacks = events.attacks();
@@ -53,7 +65,7 @@ export function assertBlocked(t: Test, res: SimpleResponse, events: CapturedEven
 }
 
 /** The benign call works as without rampart and reports nothing. */
-export function assertBenign(t: Test, res: SimpleResponse, events: CapturedEvents, expected: unknown): void {
+export function assertBenign(t: Test, res: SimpleResponse, events: FindingEvents, expected: unknown): void {
   t.equal(res.status, 200, 'benign request served');
   t.same(safeJson(res.text), expected, 'same result as without rampart');
   t.equal(events.attacks().length, 0, 'no finding');

@@ -14,7 +14,7 @@ import type { BuiltinHook } from '../types';
 const CHANNEL = 'fastify.initialization';
 
 interface FastifyRequestLike {
-  raw?: unknown;
+  raw?: { headers?: Record<string, unknown> };
   body?: unknown;
   params?: unknown;
   query?: unknown;
@@ -35,10 +35,29 @@ type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
  */
 const contexts = new WeakMap<object, RequestContext>();
 
+/**
+ * request.body, except the part objects @fastify/multipart's `attachFieldsToBody: true`
+ * puts there: each points back at the whole body (`fields`), so a walk would revisit the
+ * body at every level, and their fields are collected where busboy parses them
+ * (busboy.ts). Only multipart requests pay for the look at the first field.
+ */
+function bodyOf(r: FastifyRequestLike): unknown {
+  const body = r.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const type = r.raw?.headers?.['content-type'];
+  if (typeof type !== 'string' || !type.startsWith('multipart/')) return body;
+  for (const key in body) {
+    const first = (body as Record<string, unknown>)[key];
+    const part = (Array.isArray(first) ? first[0] : first) as { fields?: unknown } | null | undefined;
+    return part !== null && typeof part === 'object' && part.fields === body ? undefined : body;
+  }
+  return body;
+}
+
 export const FASTIFY_ADAPTER: FrameworkAdapter<FastifyRequestLike> = {
   name: 'fastify',
   sources: [
-    { source: 'body', path: '', read: (r) => r.body },
+    { source: 'body', path: '', read: bodyOf },
     { source: 'params', path: '', read: (r) => r.params },
     // Parsed from the same query string and Cookie header rampart reads itself: only
     // values the parser produced differently (a custom querystringParser) are added.

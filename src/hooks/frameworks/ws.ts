@@ -4,6 +4,7 @@
 // plus the upgrade request's query, headers, cookies and bearer claims. The
 // 'connection' callback runs in a context of the upgrade request.
 import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import type { InputSource, UserInput } from '../../detect/types';
 import { RequestContext } from '../../context/request-context';
 import { contextStore } from '../../context/store';
@@ -100,16 +101,39 @@ interface WsExports {
   Server?: { prototype?: object };
 }
 
-function prototypes(loaded: unknown): { socket: object | undefined; server: object | undefined } {
+/** The server prototype found for each patched export, so unpatch finds it without basedir. */
+const servers = new WeakMap<object, object>();
+
+/**
+ * The server class hangs off the CommonJS export (index.js sets `WebSocket.WebSocketServer`);
+ * the ESM build (wrapper.mjs) imports lib/websocket-server.js directly and hands the hook
+ * the bare WebSocket class: the server then comes from that sibling file, which is the
+ * same module instance the ESM build imported.
+ */
+function serverPrototype(ws: WsExports, basedir: string | undefined): object | undefined {
+  const attached = (ws.WebSocketServer ?? ws.Server)?.prototype;
+  if (attached !== undefined || basedir === undefined) return attached;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(join(basedir, 'lib', 'websocket-server.js')) as { prototype?: object }).prototype;
+  } catch {
+    return undefined;
+  }
+}
+
+function prototypes(loaded: unknown, basedir?: string): { socket: object | undefined; server: object | undefined } {
   const ws = loaded as WsExports | undefined;
-  return { socket: ws?.prototype, server: (ws?.WebSocketServer ?? ws?.Server)?.prototype };
+  if (ws === undefined || ws === null) return { socket: undefined, server: undefined };
+  const server = servers.get(ws) ?? serverPrototype(ws, basedir);
+  if (server !== undefined) servers.set(ws, server);
+  return { socket: ws.prototype, server };
 }
 
 export const wsHook: ModuleHook = {
   module: 'ws',
   testedMajors: [8],
-  patch(loaded) {
-    const { socket, server } = prototypes(loaded);
+  patch(loaded, basedir) {
+    const { socket, server } = prototypes(loaded, basedir);
     if (socket === undefined || server === undefined) return;
     wrapMethod(socket, 'emit', wrapEmit);
     wrapMethod(server, 'completeUpgrade', wrapCompleteUpgrade);

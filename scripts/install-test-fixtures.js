@@ -1,0 +1,36 @@
+// Installs the nested fixture packages that hold previous framework majors under their
+// real names (test/fixtures/legacy-frameworks: express 4, fastify 4, koa 2, NestJS 10...),
+// so hooks that match by package name see what users have. `npm ci` runs only when a
+// fixture's node_modules is missing or was installed from another package.json or lockfile.
+// Run by `npm test` (pretest) and by .ci/run after the root `npm ci`. The packages are pure
+// JavaScript and need no install scripts.
+const { execFileSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
+const { existsSync, readFileSync, writeFileSync } = require('node:fs');
+const { join, relative } = require('node:path');
+
+const ROOT = join(__dirname, '..');
+const FIXTURES = [join(ROOT, 'test', 'fixtures', 'legacy-frameworks')];
+const STAMP = '.rampart-installed';
+
+function manifestHash(dir) {
+  const hash = createHash('sha256');
+  for (const file of ['package.json', 'package-lock.json']) hash.update(readFileSync(join(dir, file)));
+  return hash.digest('hex');
+}
+
+/** npm as the one running this script (`npm test`), else the npm on PATH. */
+function npm(args, dir) {
+  const cli = process.env.npm_execpath;
+  const [command, prefix] = cli !== undefined && cli.endsWith('.js') ? [process.execPath, [cli]] : [process.platform === 'win32' ? 'npm.cmd' : 'npm', []];
+  execFileSync(command, [...prefix, ...args], { cwd: dir, stdio: 'inherit' });
+}
+
+for (const dir of FIXTURES) {
+  const stamp = join(dir, 'node_modules', STAMP);
+  const wanted = manifestHash(dir);
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) continue;
+  console.log(`installing test fixture ${relative(ROOT, dir)} (npm ci)`);
+  npm(['ci', '--prefix', dir, '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], dir);
+  writeFileSync(stamp, wanted);
+}

@@ -1,0 +1,38 @@
+// XML bodies parsed with xml2js inside a request: the parsed document is an input of
+// source `xml`, named in xml2js's own shape (`order.customer.0.name.0`, attributes under
+// `order.$.ref` by default). xml2js hands every result (parseString callbacks,
+// parseStringPromise, 'end' listeners) through one `emit('end', result)` on its Parser,
+// so that emit is where the document is recorded, in the context the parse runs in
+// (async mode's setImmediate keeps it). Stored as parsed and walked only at a sink check;
+// documents parsed outside any request are not inputs.
+import { currentContext } from '../../context/store';
+import type { ModuleHook } from '../types';
+import { unwrapMethod, wrapMethod } from '../wrap';
+
+function parserPrototype(loaded: unknown): object | undefined {
+  const Parser = (loaded as { Parser?: unknown } | undefined)?.Parser;
+  const proto = typeof Parser === 'function' ? (Parser.prototype as { emit?: unknown } | undefined) : undefined;
+  return proto !== undefined && typeof proto.emit === 'function' ? proto : undefined;
+}
+
+export const xml2jsHook: ModuleHook = {
+  module: 'xml2js',
+  testedMajors: [0],
+  patch(loaded) {
+    const proto = parserPrototype(loaded);
+    if (proto === undefined) return;
+    // emit is inherited from EventEmitter: the wrapper is an own method of Parser.prototype only.
+    wrapMethod(proto, 'emit', (original) =>
+      function emit(this: unknown, event: unknown, result: unknown) {
+        // One slot per parsed document: a request may parse several.
+        if (event === 'end' && result !== null && typeof result === 'object') currentContext()?.setLateValue(result, 'xml', '', result);
+        // eslint-disable-next-line prefer-rest-params
+        return original.apply(this, arguments as unknown as unknown[]) as unknown;
+      },
+    );
+  },
+  unpatch(loaded) {
+    const proto = parserPrototype(loaded);
+    if (proto !== undefined) unwrapMethod(proto, 'emit');
+  },
+};
