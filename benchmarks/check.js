@@ -5,6 +5,7 @@ const budgets = require('./budgets.json');
 const { markdownTable, round } = require('./lib/stats');
 const { runDetectors } = require('./micro/detectors');
 const { runHooks } = require('./micro/hooks');
+const { runSqlDrivers } = require('./micro/sql-drivers');
 const { benchApp } = require('./e2e/run');
 
 // A breach is confirmed by a second, longer measurement before the gate fails: on a shared
@@ -43,6 +44,25 @@ async function main() {
   for (const h of hooks.filter((x) => x.gated !== false)) {
     const limit = budgets.hooks.perCall?.[h.name] ?? hookBudget;
     record(`hook overhead ratio: ${h.name}`, round(h.ratio), `< ${limit}`, h.ratio < limit);
+  }
+
+  // Per-query overhead through the real drivers: needs the local PostgreSQL and MariaDB; a
+  // driver that cannot be measured counts as a breach, not as a pass.
+  const sql = budgets.sqlDrivers;
+  const caseName = (r) => `${r.driver} ${r.call} / ${r.query}`;
+  const sqlLimit = (name) => sql.perCase?.[name] ?? sql.maxOverheadRatio;
+  const sqlDrivers = [...new Set(sql.gatedCases.map((name) => name.split(' ')[0]))];
+  const gatedRow = (rows, name) => rows.find((r) => r.skipped === undefined && caseName(r) === name);
+  const driverRows = await confirmed(
+    (o) => runSqlDrivers(o ?? { rounds: 5, calls: 200, only: sqlDrivers }),
+    (rows) => sql.gatedCases.every((name) => gatedRow(rows, name)?.ratio < sqlLimit(name)),
+    { rounds: 9, calls: 300, only: sqlDrivers },
+  );
+  for (const name of sql.gatedCases) {
+    const row = gatedRow(driverRows, name);
+    const skipped = driverRows.find((r) => r.skipped !== undefined && r.driver === name.split(' ')[0]);
+    if (row === undefined) record(`sql driver overhead ratio: ${name}`, skipped ? `not measured: ${skipped.skipped}` : 'not measured', `< ${sqlLimit(name)}`, false);
+    else record(`sql driver overhead ratio: ${name}`, round(row.ratio), `< ${sqlLimit(name)}`, row.ratio < sqlLimit(name));
   }
 
   for (const [app, variants] of Object.entries(budgets.e2e)) {

@@ -8,6 +8,7 @@ const { markdownTable, round } = require('./lib/stats');
 const { runDetectors } = require('./micro/detectors');
 const { runHooks } = require('./micro/hooks');
 const { runInputs } = require('./micro/inputs');
+const { runSqlDrivers } = require('./micro/sql-drivers');
 const { spawnSync } = require('node:child_process');
 const { benchApp } = require('./e2e/run');
 
@@ -28,6 +29,12 @@ async function main() {
   out.hooks = await runHooks({ pairs: quick ? 3 : 9, timeMs: quick ? 100 : 200 });
   console.log('\n## Hook overhead (same process, inside a request context with 10 inputs)\n');
   console.log(markdownTable(out.hooks.map((r) => ({ call: r.name, 'original ns': Math.round(r.originalNs), 'wrapped ns': Math.round(r.wrappedNs), ratio: round(r.ratio) }))));
+
+  out.sqlDrivers = await runSqlDrivers({ rounds: quick ? 3 : 9, calls: quick ? 100 : 300 });
+  console.log('\n## SQL drivers, per query (real PostgreSQL / MariaDB / in-memory SQLite, inside a request context; ratio = wrapped / unwrapped)\n');
+  const measured = out.sqlDrivers.filter((r) => r.skipped === undefined);
+  console.log(markdownTable(measured.map((r) => ({ driver: r.driver, call: r.call, query: r.query, 'unwrapped µs': round(r.originalNs / 1000, 1), 'wrapped µs': round(r.wrappedNs / 1000, 1), ratio: round(r.ratio) }))));
+  for (const r of out.sqlDrivers.filter((x) => x.skipped !== undefined)) console.log(`${r.driver} skipped: ${r.skipped}`);
 
   out.inputs = await runInputs({ timeMs: quick ? 100 : 300 });
   console.log('\n## Input collection per request\n');

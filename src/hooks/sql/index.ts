@@ -4,13 +4,14 @@ import { mariadbCallbackHook, mariadbHook } from './mariadb';
 import { mysqlConnectionHook, mysqlPoolHook } from './mysql';
 import { mysql2ConnectionHook, mysql2PoolHook } from './mysql2';
 import { pgHook, pgPoolHook } from './pg';
-import { postgresHook } from './postgres';
+import { postgresEsmHook, postgresHook } from './postgres';
 import { sqlite3Hook } from './sqlite3';
 
 export const SQL_DRIVER_HOOKS: readonly ModuleHook[] = [
   pgHook,
   pgPoolHook,
   postgresHook,
+  postgresEsmHook,
   mysql2ConnectionHook,
   mysql2PoolHook,
   mysqlConnectionHook,

@@ -6,8 +6,12 @@
 // so the hook sits there: a plain unsafe query is checked by its text; a tagged query is
 // checked only when it contains an unsafe fragment, as the text the server will see
 // (parameters shown as $n). Tagged queries without fragments cost one scan of their values.
-// The CommonJS build's query module is hooked by path.
+// The package ships two builds with a Query class each: CommonJS (cjs/src/query.js, what
+// require loads, hooked by path) and ES modules (src/query.js, what `import` loads).
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { currentContext } from '../../context/store';
+import { agentState } from '../../state';
 import { sqlSinkDetector } from '../sql-sink';
 import type { ModuleHook } from '../types';
 import { unwrapMethod, wrapMethod } from '../wrap';
@@ -90,16 +94,63 @@ function wrapHandle(Query: QueryClass) {
     };
 }
 
+interface QueryModule {
+  Query?: QueryClass;
+}
+
+function patchQueryModule(exports: unknown): void {
+  const Query = (exports as QueryModule | null)?.Query;
+  if (typeof Query === 'function') wrapMethod(Query.prototype, 'handle', wrapHandle(Query));
+}
+
+function unpatchQueryModule(exports: unknown): void {
+  const Query = (exports as QueryModule | null)?.Query;
+  if (typeof Query === 'function') unwrapMethod(Query.prototype, 'handle');
+}
+
 export const postgresHook: ModuleHook = {
   module: 'postgres/cjs/src/query',
   testedMajors: [3],
-  patch(exports) {
-    const Query = (exports as { Query?: QueryClass }).Query;
-    if (typeof Query !== 'function') return;
-    wrapMethod(Query.prototype, 'handle', wrapHandle(Query));
+  patch: patchQueryModule,
+  unpatch: unpatchQueryModule,
+};
+
+// The ES module build. import-in-the-middle wraps only the modules it is told to, by the
+// specifier the app imports ('postgres'), not the package's own relative imports such as
+// './query.js'; so the hook sits on the entry, which has loaded src/query.js by the time
+// it runs, and takes that module instance (require of an ES module hands back the one the
+// loader already evaluated). Where require cannot load ES modules (Node before 20.19,
+// or --no-experimental-require-module) the same instance comes from import(), a few
+// microtasks later: before any request, though not before the app's own top-level code.
+/** The ESM query module patched for each `postgres` default export, for unpatch. */
+const esmQueryModules = new WeakMap<object, unknown>();
+
+export const postgresEsmHook: ModuleHook = {
+  module: 'postgres',
+  esmOnly: true,
+  testedMajors: [3],
+  patch(exports, basedir) {
+    if (basedir === undefined || (typeof exports !== 'function' && typeof exports !== 'object') || exports === null) return;
+    const file = join(basedir, 'src', 'query.js');
+    const use = (mod: unknown): void => {
+      patchQueryModule(mod);
+      esmQueryModules.set(exports, mod);
+    };
+    let mod: unknown;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      mod = require(file);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ERR_REQUIRE_ESM') return;
+      // Unless rampart was stopped in the meantime.
+      import(pathToFileURL(file).href).then((late: unknown) => agentState() !== undefined && use(late), () => undefined);
+      return;
+    }
+    use(mod);
   },
   unpatch(exports) {
-    const Query = (exports as { Query?: QueryClass }).Query;
-    if (typeof Query === 'function') unwrapMethod(Query.prototype, 'handle');
+    if ((typeof exports !== 'function' && typeof exports !== 'object') || exports === null) return;
+    unpatchQueryModule(esmQueryModules.get(exports));
+    esmQueryModules.delete(exports);
   },
 };
