@@ -33,9 +33,10 @@ export function normalizePosixPath(p: string): string {
     }
     start = i + 1;
   }
-  let body = '';
-  for (let i = 0; i < dotdots; i++) body += i === 0 ? '..' : '/..';
-  for (let i = 0; i < segments.length; i++) body += body.length === 0 ? segments[i] : '/' + segments[i];
+  // Joined once: appending segment by segment builds a rope of a node per segment.
+  const up = dotdots === 0 ? '' : '..' + '/..'.repeat(dotdots - 1);
+  const rest = segments.join('/');
+  let body = up.length === 0 ? rest : rest.length === 0 ? up : `${up}/${rest}`;
   if (body.length === 0) {
     if (absolute) return '/';
     return trailingSlash ? './' : '.';
