@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import t from 'tap';
 import { start, stop } from '../../src/index';
-import { closeServer, listen, postJson, request } from '../helpers/http';
+import { postJson, request, serveOnLoopback } from '../helpers/http';
 import { captureOtelLogs } from '../helpers/otel';
 
 const events = captureOtelLogs();
@@ -12,24 +12,19 @@ t.teardown(stop);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { app } = require('../../examples/express-sqlite/app.js') as { app: import('express').Express };
 const server: Server = app.listen();
-let base = '';
-t.before(async () => {
-  server.close();
-  base = await listen(server);
-});
-t.teardown(() => closeServer(server));
+const site = serveOnLoopback(t, server);
 
 t.test('benign input on the vulnerable route works', async (t) => {
-  const res = await request(`${base}/users?name=alice`);
+  const res = await request(`${site.base}/users?name=alice`);
   t.equal(res.status, 200);
   t.same(res.json(), [{ id: 1, name: 'alice', email: 'alice@example.com' }]);
-  const safe = await request(`${base}/users/safe?name=${encodeURIComponent("o'brien")}`);
+  const safe = await request(`${site.base}/users/safe?name=${encodeURIComponent("o'brien")}`);
   t.same(safe.json(), [{ id: 3, name: "o'brien", email: 'obrien@example.com' }]);
   t.equal(events.attacks().length, 0);
 });
 
 t.test("' OR '1'='1 gets a 403 JSON with the request id of the event, not the app's 500", async (t) => {
-  const res = await request(`${base}/users?name=${encodeURIComponent("' OR '1'='1")}`);
+  const res = await request(`${site.base}/users?name=${encodeURIComponent("' OR '1'='1")}`);
   t.equal(res.status, 403);
   t.match(res.headers.get('content-type'), /application\/json/);
   const body = res.json() as { error: string; requestId: string };
@@ -45,7 +40,7 @@ t.test("' OR '1'='1 gets a 403 JSON with the request id of the event, not the ap
 });
 
 t.test('HTML block page when the client prefers HTML', async (t) => {
-  const res = await request(`${base}/users?name=${encodeURIComponent("x' UNION SELECT 1,2,3 --")}`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+  const res = await request(`${site.base}/users?name=${encodeURIComponent("x' UNION SELECT 1,2,3 --")}`, { headers: { accept: 'text/html,application/xhtml+xml' } });
   t.equal(res.status, 403);
   t.match(res.headers.get('content-type'), /text\/html/);
   t.match(res.text, /Forbidden/);
@@ -53,12 +48,12 @@ t.test('HTML block page when the client prefers HTML', async (t) => {
 });
 
 t.test('stacked DROP TABLE in a JSON body: blocked, table intact, nothing inserted', async (t) => {
-  const before = (await request(`${base}/notes/count`)).json() as { n: number };
-  const res = await postJson(`${base}/notes`, { note: "x'); DROP TABLE users; --" });
+  const before = (await request(`${site.base}/notes/count`)).json() as { n: number };
+  const res = await postJson(`${site.base}/notes`, { note: "x'); DROP TABLE users; --" });
   t.equal(res.status, 403);
-  const tables = (await request(`${base}/tables`)).json();
+  const tables = (await request(`${site.base}/tables`)).json();
   t.same(tables, ['notes', 'users']);
-  t.same((await request(`${base}/notes/count`)).json(), before, 'no note inserted');
+  t.same((await request(`${site.base}/notes/count`)).json(), before, 'no note inserted');
   const [event] = events.attacks();
   t.equal(event?.attributes['rampart.input.source'], 'body');
   t.equal(event?.attributes['rampart.input.path'], 'note');
@@ -67,7 +62,7 @@ t.test('stacked DROP TABLE in a JSON body: blocked, table intact, nothing insert
 });
 
 t.test('benign note still inserts; the server keeps serving after blocks', async (t) => {
-  const res = await postJson(`${base}/notes`, { note: 'remember the milk' });
+  const res = await postJson(`${site.base}/notes`, { note: 'remember the milk' });
   t.equal(res.status, 201);
-  t.same((await request(`${base}/users?name=bob`)).json(), [{ id: 2, name: 'bob', email: 'bob@example.com' }]);
+  t.same((await request(`${site.base}/users?name=bob`)).json(), [{ id: 2, name: 'bob', email: 'bob@example.com' }]);
 });

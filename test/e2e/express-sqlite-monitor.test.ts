@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import t from 'tap';
 import { start, stop } from '../../src/index';
-import { closeServer, listen, request } from '../helpers/http';
+import { request, serveOnLoopback } from '../helpers/http';
 import { captureOtelLogs } from '../helpers/otel';
 
 const events = captureOtelLogs();
@@ -12,15 +12,10 @@ t.teardown(stop);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { app } = require('../../examples/express-sqlite/app.js') as { app: import('express').Express };
 const server: Server = app.listen();
-let base = '';
-t.before(async () => {
-  server.close();
-  base = await listen(server);
-});
-t.teardown(() => closeServer(server));
+const site = serveOnLoopback(t, server);
 
 t.test('the injected query runs and one finding is reported as monitored', async (t) => {
-  const res = await request(`${base}/users?name=${encodeURIComponent("' OR '1'='1")}`);
+  const res = await request(`${site.base}/users?name=${encodeURIComponent("' OR '1'='1")}`);
   t.equal(res.status, 200);
   t.equal((res.json() as unknown[]).length, 3, 'the tautology returned every row: monitor mode never interferes');
   const attacks = events.attacks();

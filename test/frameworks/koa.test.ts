@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import t from 'tap';
 import { start, stop } from '../../src/index';
-import { closeServer, listen, postJson, request } from '../helpers/http';
+import { postJson, request, serveOnLoopback } from '../helpers/http';
 import { captureOtelLogs } from '../helpers/otel';
 import { SQLI, assertBenign, assertBlocked, fakeJwt, usersDb } from './support';
 
@@ -56,51 +56,46 @@ app.use(bodyParser({ enableTypes: ['json', 'form', 'text'] }));
 app.use(router.routes());
 
 const server: Server = app.listen();
-let base = '';
-t.before(async () => {
-  server.close();
-  base = await listen(server);
-});
-t.teardown(() => closeServer(server));
+const site = serveOnLoopback(t, server);
 
 const form = (body: string) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 const text = (body: string) => ({ method: 'POST', headers: { 'content-type': 'text/plain' }, body });
 
 t.test('route params from @koa/router, with the matched route in the event', async (t) => {
-  const res = await request(`${base}/users/${encodeURIComponent(SQLI)}`);
+  const res = await request(`${site.base}/users/${encodeURIComponent(SQLI)}`);
   const route = events.attacks()[0]?.attributes['http.route'];
   assertBlocked(t, res, events, 'params', 'name', 'better-sqlite3.prepare');
   t.equal(route, '/users/:name');
-  assertBenign(t, await request(`${base}/users/alice`), events, ALICE);
+  assertBenign(t, await request(`${site.base}/users/alice`), events, ALICE);
   t.ok(db.intact());
 });
 
 t.test('query string', async (t) => {
-  assertBlocked(t, await request(`${base}/by-query?name=${encodeURIComponent(SQLI)}`), events, 'query', 'name');
-  assertBenign(t, await request(`${base}/by-query?name=alice`), events, ALICE);
+  assertBlocked(t, await request(`${site.base}/by-query?name=${encodeURIComponent(SQLI)}`), events, 'query', 'name');
+  assertBenign(t, await request(`${site.base}/by-query?name=alice`), events, ALICE);
 });
 
 t.test('JSON body from @koa/bodyparser', async (t) => {
-  assertBlocked(t, await postJson(`${base}/by-body`, { user: { name: SQLI } }), events, 'body', 'user.name');
-  assertBenign(t, await postJson(`${base}/by-body`, { user: { name: 'alice' } }), events, ALICE);
+  assertBlocked(t, await postJson(`${site.base}/by-body`, { user: { name: SQLI } }), events, 'body', 'user.name');
+  assertBenign(t, await postJson(`${site.base}/by-body`, { user: { name: 'alice' } }), events, ALICE);
 });
 
 t.test('urlencoded body', async (t) => {
-  assertBlocked(t, await request(`${base}/by-body`, form(`name=${encodeURIComponent(SQLI)}`)), events, 'body', 'name');
-  assertBenign(t, await request(`${base}/by-body`, form('name=alice')), events, ALICE);
+  assertBlocked(t, await request(`${site.base}/by-body`, form(`name=${encodeURIComponent(SQLI)}`)), events, 'body', 'name');
+  assertBenign(t, await request(`${site.base}/by-body`, form('name=alice')), events, ALICE);
 });
 
 t.test('plain text body', async (t) => {
-  assertBlocked(t, await request(`${base}/by-body`, text(SQLI)), events, 'body', '');
-  assertBenign(t, await request(`${base}/by-body`, text('alice')), events, ALICE);
+  assertBlocked(t, await request(`${site.base}/by-body`, text(SQLI)), events, 'body', '');
+  assertBenign(t, await request(`${site.base}/by-body`, text('alice')), events, ALICE);
 });
 
 t.test('header, cookie and JWT claims', async (t) => {
-  assertBlocked(t, await request(`${base}/by-header`, { headers: { 'x-user': SQLI } }), events, 'headers', 'x-user');
-  assertBenign(t, await request(`${base}/by-header`, { headers: { 'x-user': 'alice' } }), events, ALICE);
-  assertBlocked(t, await request(`${base}/by-cookie`, { headers: { cookie: `user=${encodeURIComponent(SQLI)}` } }), events, 'cookies', 'user');
-  assertBenign(t, await request(`${base}/by-cookie`, { headers: { cookie: 'user=alice' } }), events, ALICE);
-  assertBlocked(t, await request(`${base}/by-jwt`, { headers: { authorization: `Bearer ${fakeJwt({ tenant: SQLI })}` } }), events, 'jwt', 'tenant');
-  assertBenign(t, await request(`${base}/by-jwt`, { headers: { authorization: `Bearer ${fakeJwt({ tenant: 'alice' })}` } }), events, ALICE);
+  assertBlocked(t, await request(`${site.base}/by-header`, { headers: { 'x-user': SQLI } }), events, 'headers', 'x-user');
+  assertBenign(t, await request(`${site.base}/by-header`, { headers: { 'x-user': 'alice' } }), events, ALICE);
+  assertBlocked(t, await request(`${site.base}/by-cookie`, { headers: { cookie: `user=${encodeURIComponent(SQLI)}` } }), events, 'cookies', 'user');
+  assertBenign(t, await request(`${site.base}/by-cookie`, { headers: { cookie: 'user=alice' } }), events, ALICE);
+  assertBlocked(t, await request(`${site.base}/by-jwt`, { headers: { authorization: `Bearer ${fakeJwt({ tenant: SQLI })}` } }), events, 'jwt', 'tenant');
+  assertBenign(t, await request(`${site.base}/by-jwt`, { headers: { authorization: `Bearer ${fakeJwt({ tenant: 'alice' })}` } }), events, ALICE);
   t.ok(db.intact());
 });

@@ -12,7 +12,7 @@ import { start, stop, RampartConfigError } from '../../src/index';
 import { BUDGET_RULE, closeBudget, openBudget } from '../../src/detect/budget';
 import { detectSqlInjection } from '../../src/detect/sql';
 import type { UserInput } from '../../src/detect/types';
-import { closeServer, listen, postJson } from '../helpers/http';
+import { postJson, serveOnLoopback } from '../helpers/http';
 import { captureOtelLogs } from '../helpers/otel';
 
 const events = captureOtelLogs();
@@ -52,12 +52,7 @@ app.post('/import', (req, res) => {
   }
 });
 const server: Server = app.listen();
-let base = '';
-t.before(async () => {
-  server.close();
-  base = await listen(server);
-});
-t.teardown(() => closeServer(server));
+const site = serveOnLoopback(t, server);
 
 /** Two thousand names of a hundred characters: searching each in the query is ~400M characters. */
 const bigImport = { names: Array.from({ length: 2000 }, (_, i) => `item ${i} ${'x'.repeat(90)}`) };
@@ -66,7 +61,7 @@ const smallImport = { names: ['hammer', 'saw', "o'brien's chisel"] };
 t.test('within the default budget a bulk import is checked and runs', async (t) => {
   restart({});
   db.exec('DELETE FROM items');
-  const res = await postJson(`${base}/import`, smallImport);
+  const res = await postJson(`${site.base}/import`, smallImport);
   t.equal(res.status, 200);
   t.same(res.json(), { imported: 3 });
   t.equal(count(), 3);
@@ -76,7 +71,7 @@ t.test('within the default budget a bulk import is checked and runs', async (t) 
 t.test('block mode: a check out of budget refuses the call and says why', async (t) => {
   restart({ checkBudgetMs: 1 });
   db.exec('DELETE FROM items');
-  const res = await postJson(`${base}/import`, bigImport);
+  const res = await postJson(`${site.base}/import`, bigImport);
   t.equal(res.status, 403);
   t.equal(count(), 0, 'nothing inserted');
   const [event] = events.attacks();
@@ -88,7 +83,7 @@ t.test('block mode: a check out of budget refuses the call and says why', async 
 t.test("block mode with onCheckBudgetExceeded 'allow': the call runs and is reported", async (t) => {
   restart({ checkBudgetMs: 1, onCheckBudgetExceeded: 'allow' });
   db.exec('DELETE FROM items');
-  const res = await postJson(`${base}/import`, bigImport);
+  const res = await postJson(`${site.base}/import`, bigImport);
   t.equal(res.status, 200);
   t.equal(count(), 2000, 'every row inserted');
   const [event] = events.attacks();
@@ -99,7 +94,7 @@ t.test("block mode with onCheckBudgetExceeded 'allow': the call runs and is repo
 t.test('monitor mode: the call runs and is reported', async (t) => {
   restart({ checkBudgetMs: 1 }, 'monitor');
   db.exec('DELETE FROM items');
-  const res = await postJson(`${base}/import`, bigImport);
+  const res = await postJson(`${site.base}/import`, bigImport);
   t.equal(res.status, 200);
   t.equal(count(), 2000);
   t.equal(events.attacks()[0]?.attributes['rampart.action'], 'monitored');

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Test } from 'tap';
 
 export interface SimpleResponse {
   readonly status: number;
@@ -27,4 +28,19 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
 export function closeServer(server: Server): Promise<void> {
   server.closeAllConnections?.();
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Moves a server the app already started (`app.listen()` binds every interface) to an
+ * ephemeral loopback port before the file's tests, and closes it after them. `site.base`
+ * is the base URL once the tests run.
+ */
+export function serveOnLoopback(t: Test, server: Server): { readonly base: string } {
+  const site = { base: '' };
+  t.before(async () => {
+    server.close();
+    site.base = await listen(server);
+  });
+  t.teardown(() => closeServer(server));
+  return site;
 }

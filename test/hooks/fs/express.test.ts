@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import t from 'tap';
 import { start, stop } from '../../../src/index';
-import { closeServer, listen, request } from '../../helpers/http';
+import { request, serveOnLoopback } from '../../helpers/http';
 import { captureOtelLogs } from '../../helpers/otel';
 import { REPORT_TEXT, makeSandbox } from './sandbox';
 
@@ -39,19 +39,14 @@ app.get('/read', (req, res) => {
 });
 
 const server: Server = app.listen();
-let base = '';
-t.before(async () => {
-  server.close();
-  base = await listen(server);
-});
-t.teardown(() => closeServer(server));
+const site = serveOnLoopback(t, server);
 
 t.test('e2e: fs.readFile(path.join(BASE, req.query.file))', async (t) => {
-  const ok = await request(`${base}/read?file=report.txt`);
+  const ok = await request(`${site.base}/read?file=report.txt`);
   t.equal(ok.status, 200);
   t.equal(ok.text, REPORT_TEXT);
   t.equal(events.attacks().length, 0);
-  const attack = await request(`${base}/read?file=${encodeURIComponent('../secret.txt')}`);
+  const attack = await request(`${site.base}/read?file=${encodeURIComponent('../secret.txt')}`);
   t.equal(attack.status, 403);
   t.notMatch(attack.text, SECRET, 'secret not in the response');
   t.notMatch(attack.text, /cannot read/, "the app's own error page did not get through");
@@ -63,16 +58,16 @@ t.test('e2e: fs.readFile(path.join(BASE, req.query.file))', async (t) => {
   t.equal(event?.attributes['file.path'], join(BASE, '..', 'secret.txt'));
   t.equal(event?.attributes['rampart.request.id'], body.requestId);
   events.reset();
-  const after = await request(`${base}/read?file=report.txt`);
+  const after = await request(`${site.base}/read?file=report.txt`);
   t.equal(after.text, REPORT_TEXT, 'the server keeps serving');
 });
 
 t.test('res.sendFile with root: files served, 404 stays 404, send keeps its own 403 for ..', async (t) => {
-  const ok = await request(`${base}/download?name=report.txt`);
+  const ok = await request(`${site.base}/download?name=report.txt`);
   t.equal(ok.status, 200);
   t.equal(ok.text, REPORT_TEXT);
-  t.equal((await request(`${base}/download?name=missing.txt`)).status, 404);
-  const up = await request(`${base}/download?name=${encodeURIComponent('../secret.txt')}`);
+  t.equal((await request(`${site.base}/download?name=missing.txt`)).status, 404);
+  const up = await request(`${site.base}/download?name=${encodeURIComponent('../secret.txt')}`);
   t.equal(up.status, 403, "send's 403");
   t.equal(up.headers.get('x-rampart-request-id'), null, 'refused by send, before any fs call');
   t.notMatch(up.text, SECRET);
@@ -80,8 +75,8 @@ t.test('res.sendFile with root: files served, 404 stays 404, send keeps its own 
 });
 
 t.test('res.sendFile of a joined absolute path: send cannot see the .., the hook refuses it', async (t) => {
-  t.equal((await request(`${base}/download-joined?name=report.txt`)).text, REPORT_TEXT);
-  const attack = await request(`${base}/download-joined?name=${encodeURIComponent('../secret.txt')}`);
+  t.equal((await request(`${site.base}/download-joined?name=report.txt`)).text, REPORT_TEXT);
+  const attack = await request(`${site.base}/download-joined?name=${encodeURIComponent('../secret.txt')}`);
   t.equal(attack.status, 403);
   t.not(attack.headers.get('x-rampart-request-id'), null);
   t.notMatch(attack.text, SECRET);
@@ -90,11 +85,11 @@ t.test('res.sendFile of a joined absolute path: send cannot see the .., the hook
 });
 
 t.test('express.static: files served, 404 stays 404, encoded .. still not served', async (t) => {
-  const ok = await request(`${base}/static/report.txt`);
+  const ok = await request(`${site.base}/static/report.txt`);
   t.equal(ok.status, 200);
   t.equal(ok.text, REPORT_TEXT);
-  t.equal((await request(`${base}/static/missing.txt`)).status, 404);
-  const up = await request(`${base}/static/%2e%2e/secret.txt`);
+  t.equal((await request(`${site.base}/static/missing.txt`)).status, 404);
+  const up = await request(`${site.base}/static/%2e%2e/secret.txt`);
   t.equal(up.status, 404, 'serve-static falls through on send 403, as without rampart');
   t.notMatch(up.text, SECRET);
   t.equal(events.attacks().length, 0);
