@@ -38,19 +38,13 @@ export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P
     const inputs = ctx.inputs();
     if (inputs.length === 0) return;
     if (state.allowlist.sinkAllowed(sink)) return;
-    const timed = countCheck(detector.family);
-    const started = timed ? performance.now() : 0;
-    let detection = detectWithinBudget(detector, payload, inputs, state);
-    let duration = timed ? performance.now() - started : 0;
-    if (timed) recordCheckDuration(detector.family, duration);
+    const started = startCheck(detector.family);
+    const detection = detectWithinBudget(detector, payload, inputs, state);
+    let duration = stopCheck(detector.family, started);
     if (detection === undefined) return;
-    if (!timed && detection.rule !== BUDGET_RULE) {
-      // Findings carry their duration: time the (pure, deterministic) check again.
-      const again = performance.now();
-      detection = detectWithinBudget(detector, payload, inputs, state) ?? detection;
-      duration = performance.now() - again;
-    } else if (!timed) {
-      duration = state.config.limits.checkBudgetMs;
+    if (duration < 0) {
+      // A check stopped by its budget took the budget; any other is timed again.
+      duration = detection.rule === BUDGET_RULE ? state.config.limits.checkBudgetMs : timeAgain(() => detectWithinBudget(detector, payload, inputs, state));
     }
     if (state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
     // A check stopped by its budget blocks like an attack unless configured to let it run:
@@ -63,6 +57,35 @@ export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P
     state.reporter.internalError(`guard:${sink}`, error);
     return;
   }
+  blockRequest(ctx, state, detector.kind, sink);
+}
+
+/**
+ * Counts a check and, for the one in SAMPLE_EVERY that is timed, starts its clock: reading
+ * the clock twice costs more than most checks. Returns the start, or -1 when not timed.
+ */
+function startCheck(family: string): number {
+  return countCheck(family) ? performance.now() : -1;
+}
+
+/** Records a timed check's duration and returns it; -1 for a check that was not timed. */
+function stopCheck(family: string, started: number): number {
+  if (started < 0) return -1;
+  const duration = performance.now() - started;
+  recordCheckDuration(family, duration);
+  return duration;
+}
+
+/** Findings carry their duration: an untimed check (pure, deterministic) is run again, timed. */
+function timeAgain(check: () => unknown): number {
+  const started = performance.now();
+  check();
+  return performance.now() - started;
+}
+
+/** Answers the request with the block response (once) and refuses the call. */
+function blockRequest(ctx: RequestContext | undefined, state: AgentState, kind: AttackKind, sink: string): never {
+  if (ctx === undefined) throw new RampartBlockedError(kind, sink, undefined);
   const requestId = ctx.requestId;
   const firstBlock = ctx.blocked === undefined;
   ctx.blocked = { requestId };
@@ -73,7 +96,7 @@ export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P
       state.reporter.internalError('block-response', error);
     }
   }
-  throw new RampartBlockedError(detector.kind, sink, requestId);
+  throw new RampartBlockedError(kind, sink, requestId);
 }
 
 function detectWithinBudget<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState): Detection | undefined {
@@ -162,17 +185,11 @@ export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: strin
   const ctx = currentContext();
   try {
     if (state.allowlist.sinkAllowed(sink)) return;
-    const timed = countCheck(detector.family);
-    const started = timed ? performance.now() : 0;
-    let detection = detector.detect(payload, state.config);
-    let duration = timed ? performance.now() - started : 0;
-    if (timed) recordCheckDuration(detector.family, duration);
+    const started = startCheck(detector.family);
+    const detection = detector.detect(payload, state.config);
+    let duration = stopCheck(detector.family, started);
     if (detection === undefined) return;
-    if (!timed) {
-      const again = performance.now();
-      detection = detector.detect(payload, state.config) ?? detection;
-      duration = performance.now() - again;
-    }
+    if (duration < 0) duration = timeAgain(() => detector.detect(payload, state.config));
     if (ctx !== undefined && state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
     const action = mode === 'block' ? 'blocked' : 'monitored';
     let attributes: SinkAttributes = {};
@@ -188,16 +205,5 @@ export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: strin
     return;
   }
   if (mode !== 'block') return;
-  if (ctx === undefined) throw new RampartBlockedError(detector.kind, sink, undefined);
-  const requestId = ctx.requestId;
-  const firstBlock = ctx.blocked === undefined;
-  ctx.blocked = { requestId };
-  if (ctx.res !== undefined && firstBlock) {
-    try {
-      sendBlockedResponse(ctx.req, ctx.res, requestId, state.config.blockResponse);
-    } catch (error) {
-      state.reporter.internalError('block-response', error);
-    }
-  }
-  throw new RampartBlockedError(detector.kind, sink, requestId);
+  blockRequest(ctx, state, detector.kind, sink);
 }

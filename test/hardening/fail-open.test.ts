@@ -114,6 +114,11 @@ const ROUTES: Record<string, Route> = {
     Object.defineProperty(req, 'headers', { get: () => { throw new Error('headers boom'); }, configurable: true });
     return ROUTES['/users']!(url, req);
   },
+  // The same, in front of a file read: the fs hook's own shortcut must not throw either.
+  '/hostile-headers-file': (url, req) => {
+    Object.defineProperty(req, 'headers', { get: () => { throw new Error('headers boom'); }, configurable: true });
+    return require('node:fs').readFileSync(join(dir, `${url.searchParams.get('name')}.txt`), 'utf8');
+  },
   '/throwing-detector': (url) => (guardSink(throwingDetector, 'test.detector', `run ${url.searchParams.get('cmd')}`), 'ran'),
   '/stalling-detector': (url) => (guardSink(stallingDetector, 'test.stall', `run ${url.searchParams.get('cmd')}`), 'ran'),
   '/bad-describe': (url) => (guardSink(badDescribeDetector, 'test.describe', `run ${url.searchParams.get('cmd')}`), 'ran'),
@@ -167,6 +172,17 @@ t.test('input collection itself fails (request headers that throw): fail open, l
   t.equal(logged.length, 1, 'one line for the fault kind, not one per request');
   t.match(logged[0], { level: 'error', err: { message: 'headers boom' } });
   t.match(logged[0]?.msg, /went on unprotected/, 'the line says what it means');
+});
+
+t.test('input collection fails before a file read: the read proceeds, counted each time', async (t) => {
+  restart({});
+  require('node:fs').writeFileSync(join(dir, 'notes.txt'), 'hello');
+  for (let i = 0; i < 3; i++) {
+    const res = await request(`${base}/hostile-headers-file?name=notes`);
+    t.equal(res.status, 200, 'response arrives');
+    t.equal(res.text, JSON.stringify('hello'), 'the file was read');
+  }
+  t.equal(await errorsCounted('guard:fs.readFileSync'), 3, 'each occurrence counted');
 });
 
 t.test('a detector that throws: the call proceeds, logged once, counted each time', async (t) => {

@@ -3,9 +3,9 @@
 // request context or no inputs), then the original call with `arguments` untouched.
 import { promisify } from 'node:util';
 import { RampartBlockedError } from '../../errors';
+import type { RequestContext } from '../../context/request-context';
 import { currentContext } from '../../context/store';
 import { mayAffectPaths } from '../../detect/path';
-import type { UserInput } from '../../detect/types';
 import { guardSink } from '../../guard';
 import { fsSinkDetector } from './detector';
 import type { RefusalStyle } from './sinks';
@@ -16,9 +16,13 @@ type AnyFunction = (...args: any[]) => any;
 // reaches) are never checked themselves: no recursion, no findings about ourselves.
 let busy = false;
 
-// The last inputs array seen and whether it can affect a path (a request's fs calls in a row).
-let lastInputs: readonly UserInput[] | undefined;
-let lastMayAffect = false;
+function pathInputsPossible(ctx: RequestContext): boolean {
+  try {
+    return mayAffectPaths(ctx.inputs());
+  } catch {
+    return true; // let the guard see (and report) whatever went wrong collecting inputs
+  }
+}
 
 /** Asks the guard about one path; returns the block error instead of throwing it. */
 function check(sink: string, path: unknown): RampartBlockedError | undefined {
@@ -27,13 +31,7 @@ function check(sink: string, path: unknown): RampartBlockedError | undefined {
   // slash, NUL or encoding), and an fs call is a cheap system call, after which every
   // object and function the guard touches is a cache miss: skip the guard then.
   const ctx = currentContext();
-  if (ctx === undefined) return undefined;
-  const inputs = ctx.inputs();
-  if (inputs !== lastInputs) {
-    lastInputs = inputs;
-    lastMayAffect = mayAffectPaths(inputs);
-  }
-  if (!lastMayAffect) return undefined;
+  if (ctx === undefined || !pathInputsPossible(ctx)) return undefined;
   busy = true;
   try {
     guardSink(fsSinkDetector, sink, path);
