@@ -6,6 +6,7 @@ import { RampartBlockedError } from '../../errors';
 import type { RequestContext } from '../../context/request-context';
 import { currentContext } from '../../context/store';
 import { mayAffectPaths } from '../../detect/path';
+import type { UserInput } from '../../detect/types';
 import { guardSink } from '../../guard';
 import { fsSinkDetector } from './detector';
 import type { RefusalStyle } from './sinks';
@@ -16,9 +17,20 @@ type AnyFunction = (...args: any[]) => any;
 // reaches) are never checked themselves: no recursion, no findings about ourselves.
 let busy = false;
 
+// The last inputs array seen and whether it can affect a path: a request's fs calls come
+// in runs, and one identity test costs less than the path detector's memo lookup (measured
+// on a cached statSync: about 1.08 with it, 1.12-1.20 without).
+let lastInputs: readonly UserInput[] | undefined;
+let lastMayAffect = false;
+
 function pathInputsPossible(ctx: RequestContext): boolean {
   try {
-    return mayAffectPaths(ctx.inputs());
+    const inputs = ctx.inputs();
+    if (inputs !== lastInputs) {
+      lastMayAffect = mayAffectPaths(inputs);
+      lastInputs = inputs;
+    }
+    return lastMayAffect;
   } catch {
     return true; // let the guard see (and report) whatever went wrong collecting inputs
   }
