@@ -89,10 +89,12 @@ export function detectArgumentInjection(
     if (typeof arg !== 'string' || arg.length === 0) continue;
     if (arg === '--' && honoursEnd) break; // the app ended the options: the rest are operands
     const isOption = arg.charCodeAt(0) === 45; /* - */
+    // Charged once per argument, for every input it is searched for: counting per pair
+    // doubled the cost of the common no-match case.
+    if (spend(arg.length * inputs.length)) return budgetExceeded('command_injection', inputs[0]);
     for (let j = 0; j < inputs.length; j++) {
       const value = inputs[j].value;
       if (typeof value !== 'string' || value.length < 2) continue;
-      if (spend(arg.length)) return budgetExceeded('command_injection', inputs[j]);
       // inspectArgument only finds an input in the argument (equal to it, at its start, after
       // `-o` or an `=`) or, for an option, the option among the blank-separated words of a
       // longer input. Anything else cannot match; ruling it out here keeps the common case
