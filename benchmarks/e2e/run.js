@@ -71,11 +71,11 @@ async function load(url, seconds, connections) {
  * Measures one app in every variant. Returns per-variant medians of ratios to baseline,
  * plus startup time and RSS before/after.
  */
-async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, variants = Object.keys(VARIANTS) } = {}) {
+async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, warmupSeconds = 1, variants = Object.keys(VARIANTS) } = {}) {
   const running = {};
   for (const v of variants) running[v] = await startApp(appName, v);
   try {
-    for (const v of variants) await load(running[v].url, 1, connections); // warm-up
+    for (const v of variants) await load(running[v].url, warmupSeconds, connections); // warm-up
     const rssStart = Object.fromEntries(variants.map((v) => [v, rssMb(running[v].child.pid)]));
     const samples = Object.fromEntries(variants.map((v) => [v, []]));
     for (let r = 0; r < rounds; r++) {

@@ -9,7 +9,8 @@ import type { LimitsConfig } from '../config/types';
 import { parseCookieHeader } from './cookies';
 import { collectAuthorization } from './authorization';
 import { LateSlot, walkCollector, type Collector, type FrameworkAdapter } from './late';
-import { addString, isPlainWord, walkInputs, type WalkBudget } from './walk';
+import { collectQuery } from './query-string';
+import { addString, isPlainWord, isPlainWordAt, walkInputs, type WalkBudget } from './walk';
 
 /** The limits that bound input collection (the rest of LimitsConfig bounds the checks). */
 type CollectionLimits = Pick<LimitsConfig, 'maxDepth' | 'maxInputs' | 'maxBytes'>;
@@ -256,11 +257,18 @@ export class RequestContext {
     const url = typeof req.url === 'string' ? req.url : '';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    for (const segment of path.split('/')) {
+    for (let from = 0; from < path.length; ) {
+      let end = path.indexOf('/', from);
+      if (end === -1) end = path.length;
       // A plain-word segment (`users`, `ping`, `42`) is usually a literal part of the route
       // and cannot change a payload's structure by itself; reporting it as input caused false
       // positives such as GET /ping running `ping -c 1 host`. Route params still carry it.
-      if (segment.length > 0 && !isPlainWord(segment)) addString(segment, 'path', segment, budget, out);
+      // Looked at in place: most segments are plain words, never sliced out.
+      if (end > from && !isPlainWordAt(path, from, end)) {
+        const segment = path.slice(from, end);
+        addString(segment, 'path', segment, budget, out);
+      }
+      from = end + 1;
     }
     if (q !== -1) collectQuery(url.slice(q + 1), budget, out);
     const headers = req.headers ?? {};
@@ -290,31 +298,3 @@ export class RequestContext {
 
 /** Key of the slots that read the attached framework object. */
 const FRAMEWORK = Symbol('rampart.framework-slot');
-
-function collectQuery(queryString: string, budget: WalkBudget, out: UserInput[]): void {
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(queryString);
-  } catch {
-    return;
-  }
-  const repeated = new Map<string, string[]>();
-  // Parameters looked at, not inputs added: empty values add nothing but still cost.
-  const most = budget.inputsLeft;
-  let count = 0;
-  for (const [name, value] of params) {
-    if (++count > most) {
-      budget.truncated = true;
-      break;
-    }
-    if (!addString(value, 'query', name, budget, out)) break;
-    if (name.length > 0 && !isPlainWord(name)) addString(name, 'query', name, budget, out);
-    const values = repeated.get(name);
-    if (values === undefined) repeated.set(name, [value]);
-    else values.push(value);
-  }
-  // HTTP parameter pollution: many frameworks join repeated keys with commas.
-  for (const [name, values] of repeated) {
-    if (values.length > 1) addString(values.join(','), 'query', name, budget, out);
-  }
-}

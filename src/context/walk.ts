@@ -103,8 +103,13 @@ function join(path: string, key: string): string {
 
 /** Letters, digits, `_` and `-` only: such a string cannot change any payload's structure on its own. */
 export function isPlainWord(key: string): boolean {
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
+  return isPlainWordAt(key, 0, key.length);
+}
+
+/** `isPlainWord(text.slice(from, to))` without making the slice. */
+export function isPlainWordAt(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
     const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
     if (!word) return false;
   }

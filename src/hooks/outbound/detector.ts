@@ -68,7 +68,8 @@ function isSelfReference(input: UserInput): boolean {
 }
 
 function hostControllingInput(d: Destination, inputs: readonly UserInput[]): UserInput | undefined {
-  const target = { hostname: d.hostname, href: d.url };
+  // The URL is looked at only when there is no hostname (and may be spelled out lazily).
+  const target = d.hostname.length > 0 ? { hostname: d.hostname } : { hostname: '', href: d.url };
   const input = findHostControllingInput(target, inputs);
   if (input === undefined || !isSelfReference(input)) return input;
   return findHostControllingInput(target, inputs.filter((i) => !isSelfReference(i)));

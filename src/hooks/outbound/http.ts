@@ -50,13 +50,37 @@ export function httpDestination(defaultProtocol: string, a0: unknown, a1: unknow
     }
     hostname = text(options.hostname) ?? hostname ?? text(options.host);
     if (options.port !== undefined) port = options.port;
-    if (url === undefined && hostname !== undefined) {
-      const protocol = text(options.protocol) ?? defaultProtocol;
-      const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
-      url = `${protocol}//${host}${port !== undefined && port !== null && port !== '' ? `:${String(port)}` : ''}${text(options.path) ?? '/'}`;
-    }
+    if (url === undefined && hostname !== undefined) return new OptionsDestination(hostname, port, options, defaultProtocol);
   }
   return { hostname: hostname ?? '', port, url, addresses: undefined, steeredBy: undefined };
+}
+
+/**
+ * A destination given as options (`{ host, port, path }`): its URL is only reported with a
+ * finding, so it is spelled out then, not on every request.
+ */
+class OptionsDestination implements Destination {
+  readonly addresses = undefined;
+  readonly steeredBy = undefined;
+  controller?: Destination['controller'];
+  offending?: string;
+  private spelled: string | undefined;
+
+  constructor(
+    readonly hostname: string,
+    readonly port: unknown,
+    private readonly options: HttpOptions,
+    private readonly defaultProtocol: string,
+  ) {}
+
+  get url(): string {
+    if (this.spelled !== undefined) return this.spelled;
+    const { hostname, port, options } = this;
+    const protocol = text(options.protocol) ?? this.defaultProtocol;
+    const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
+    this.spelled = `${protocol}//${host}${port !== undefined && port !== null && port !== '' ? `:${String(port)}` : ''}${text(options.path) ?? '/'}`;
+    return this.spelled;
+  }
 }
 
 function wrapRequest(sink: string, protocol: string): (original: AnyFunction) => AnyFunction {
