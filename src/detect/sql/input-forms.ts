@@ -136,15 +136,36 @@ export function formsRow(inputs: readonly UserInput[]): FormsRow {
 }
 
 /**
+ * Forms by value, shared by all requests: most values recur from request to request (the
+ * Host, User-Agent and Accept headers, common parameters), and a form depends on its text
+ * alone. Bounded: emptied when full, short values only.
+ */
+const sharedForms = new Map<string, readonly SearchForm[]>();
+const MAX_SHARED_FORMS = 1024;
+const MAX_SHARED_LENGTH = 256;
+
+/**
  * The forms of `input` (index `k` of the inputs of `row`) whose value is `value`: the input,
  * then for an input with a quote its quote-doubled and backslash-escaped forms.
  */
 export function formsOf(row: FormsRow, k: number, input: UserInput, value: string): readonly SearchForm[] {
   const cached = row.get(k, input, value);
   if (cached !== undefined) return cached;
+  const shareable = value.length <= MAX_SHARED_LENGTH;
+  let forms = shareable ? sharedForms.get(value) : undefined;
+  if (forms === undefined) {
+    forms = formsFor(value);
+    if (shareable) {
+      if (sharedForms.size >= MAX_SHARED_FORMS) sharedForms.clear();
+      sharedForms.set(value, forms);
+    }
+  }
+  return row.set(k, input, value, forms);
+}
+
+function formsFor(value: string): readonly SearchForm[] {
   const plain = new SearchForm(value);
-  const forms = (plain.traits & HAS_QUOTE) === 0
+  return (plain.traits & HAS_QUOTE) === 0
     ? [plain]
     : [plain, new SearchForm(value.split("'").join("''")), new SearchForm(value.split('\\').join('\\\\').split("'").join("\\'"))];
-  return row.set(k, input, value, forms);
 }
