@@ -71,7 +71,7 @@ async function load(url, seconds, connections) {
  * Measures one app in every variant. Returns per-variant medians of ratios to baseline,
  * plus startup time and RSS before/after.
  */
-async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, warmupSeconds = 1, variants = Object.keys(VARIANTS) } = {}) {
+async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, warmupSeconds = 3, variants = Object.keys(VARIANTS) } = {}) {
   const running = {};
   for (const v of variants) running[v] = await startApp(appName, v);
   try {

@@ -10,7 +10,7 @@ import { urlHost } from '../../detect/ssrf';
 import type { BuiltinHook } from '../types';
 import { unwrapMethod, wrapMethod } from '../wrap';
 import type { Destination } from './detector';
-import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOf, steerStore, type Steer } from './steer';
+import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOf, steersMade, steerStore, type Steer } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -106,6 +106,7 @@ function wrapOnSocket(original: AnyFunction): AnyFunction {
   return function onSocket(this: ClientRequest, socket: Socket | null | undefined, err: unknown): unknown {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
+    if (!steersMade) return original.apply(this, args);
     const steer: Steer | undefined = steeredRequests.get(this) ?? steerStore.getStore();
     if (steer === undefined || socket === null || socket === undefined || (err !== undefined && err !== null) || sameSteer(judgedSockets.get(socket), steer)) {
       return original.apply(this, args);

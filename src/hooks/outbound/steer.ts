@@ -53,6 +53,13 @@ export function inputsPresent(): boolean {
 }
 
 /**
+ * Whether any steer was ever made in this process. Until one is, no request or socket can
+ * carry one, and hooks on every request (a keep-alive socket handed to a request) skip
+ * looking for it.
+ */
+export let steersMade = false;
+
+/**
  * At call time, inside a request: asks the guard about the destination. Throws
  * RampartBlockedError when the host is an IP literal user input steers to an internal
  * address (block mode); returns the steer to run the call in when user input controls
@@ -65,8 +72,10 @@ export function steerOf(sink: string, d: Destination): Steer | undefined {
   const input = d.controller;
   if (input === undefined) return undefined;
   const judged = d.deferred === true ? undefined : parseIpLiteral(d.hostname)?.address;
+  steersMade = true;
   return { ctx, input, sink, url: d.url, judged };
 }
+
 
 /** Like steerOf, but a refusal is returned instead of thrown. */
 export function steerOrRefusal(sink: string, d: Destination): { steer?: Steer; refusal?: RampartBlockedError } {
