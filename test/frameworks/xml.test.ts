@@ -1,13 +1,14 @@
 // XML bodies parsed with fast-xml-parser inside a request (express with a text body
 // parser, fastify with its own content type parser): the parsed document is an `xml`
 // input, named by element path. Documents parsed outside a request are not inputs.
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import t from 'tap';
 import { start, stop } from '../../src/index';
 import { currentContext } from '../../src/context/store';
-import { closeServer, listen, request } from '../helpers/http';
+import { request } from '../helpers/http';
 import { captureOtelLogs } from '../helpers/otel';
 import { SQLI, assertBenign, assertBlocked, usersDb } from './support';
+import { serveExpressAndFastify, xmlOrder } from './xml-support';
 
 const events = captureOtelLogs();
 start({ logLevel: 'silent' });
@@ -38,38 +39,22 @@ const fastify = Fastify();
 fastify.addContentTypeParser('application/xml', { parseAs: 'string' }, (_req, body, done) => done(null, parser.parse(body as string)));
 fastify.post('/order', async (req) => db.findUser((req.body as Order).order.customer.name));
 
-let expressBase = '';
-let fastifyBase = '';
-let server: Server;
-t.before(async () => {
-  server = app.listen(0, '127.0.0.1');
-  server.close();
-  expressBase = await listen(server);
-  fastifyBase = await fastify.listen({ port: 0, host: '127.0.0.1' });
-});
-t.teardown(() => Promise.all([closeServer(server), fastify.close()]));
-
-// XML escapes make the parsed value differ from the raw body text: `&apos;` is a quote.
-const xml = (name: string, ref?: string) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/xml' },
-  body: `<order${ref === undefined ? '' : ` ref="${ref}"`}><customer><name>${name.replace(/'/g, '&apos;')}</name></customer></order>`,
-});
+const bases = serveExpressAndFastify(t, createServer(app), fastify);
 
 t.test('express + fast-xml-parser: element text', async (t) => {
-  assertBlocked(t, await request(`${expressBase}/order`, xml(SQLI)), events, 'xml', 'order.customer.name', 'better-sqlite3.prepare');
-  assertBenign(t, await request(`${expressBase}/order`, xml('alice')), events, ALICE);
+  assertBlocked(t, await request(`${bases.express}/order`, xmlOrder(SQLI)), events, 'xml', 'order.customer.name', 'better-sqlite3.prepare');
+  assertBenign(t, await request(`${bases.express}/order`, xmlOrder('alice')), events, ALICE);
   t.ok(db.intact());
 });
 
 t.test('express + fast-xml-parser: attribute', async (t) => {
-  assertBlocked(t, await request(`${expressBase}/order`, xml('alice', "x' OR 'a'='a")), events, 'xml', 'order.@_ref');
-  assertBenign(t, await request(`${expressBase}/order`, xml('bob', 'alice')), events, ALICE);
+  assertBlocked(t, await request(`${bases.express}/order`, xmlOrder('alice', "x' OR 'a'='a")), events, 'xml', 'order.@_ref');
+  assertBenign(t, await request(`${bases.express}/order`, xmlOrder('bob', 'alice')), events, ALICE);
 });
 
 t.test('fastify content type parser + fast-xml-parser', async (t) => {
-  assertBlocked(t, await request(`${fastifyBase}/order`, xml(SQLI)), events, 'xml', 'order.customer.name');
-  assertBenign(t, await request(`${fastifyBase}/order`, xml('alice')), events, ALICE);
+  assertBlocked(t, await request(`${bases.fastify}/order`, xmlOrder(SQLI)), events, 'xml', 'order.customer.name');
+  assertBenign(t, await request(`${bases.fastify}/order`, xmlOrder('alice')), events, ALICE);
 });
 
 t.test('a document parsed outside any request is not an input', async (t) => {

@@ -8,10 +8,11 @@ import { createServer } from 'node:http';
 import t from 'tap';
 import { start, stop } from '../../src/index';
 import { currentContext } from '../../src/context/store';
-import { closeServer, listen, request } from '../helpers/http';
+import { request } from '../helpers/http';
 import { captureOtelLogs } from '../helpers/otel';
 import { ALICE } from './cases';
 import { SQLI, assertBenign, assertBlocked, usersDb } from './support';
+import { serveExpressAndFastify, xmlOrder } from './xml-support';
 
 const events = captureOtelLogs();
 start({ logLevel: 'silent' });
@@ -56,34 +57,22 @@ fastify.addContentTypeParser('application/xml', { parseAs: 'string' }, (_req, bo
 });
 fastify.post('/order', async (req) => db.findUser(customer(req.body as Order)));
 
-let expressBase = '';
-let fastifyBase = '';
-t.before(async () => {
-  expressBase = await listen(server);
-  fastifyBase = await fastify.listen({ port: 0, host: '127.0.0.1' });
-});
-t.teardown(() => Promise.all([closeServer(server), fastify.close()]));
-
-const xml = (name: string, ref?: string) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/xml' },
-  body: `<order${ref === undefined ? '' : ` ref="${ref.replace(/'/g, '&apos;')}"`}><customer><name>${name.replace(/'/g, '&apos;')}</name></customer></order>`,
-});
+const bases = serveExpressAndFastify(t, server, fastify);
 
 t.test('express + xml2js.parseString callback: element text', async (t) => {
-  assertBlocked(t, await request(`${expressBase}/callback`, xml(SQLI)), events, 'xml', 'order.customer.0.name.0', 'better-sqlite3.prepare');
-  assertBenign(t, await request(`${expressBase}/callback`, xml('alice')), events, ALICE);
+  assertBlocked(t, await request(`${bases.express}/callback`, xmlOrder(SQLI)), events, 'xml', 'order.customer.0.name.0', 'better-sqlite3.prepare');
+  assertBenign(t, await request(`${bases.express}/callback`, xmlOrder('alice')), events, ALICE);
   t.ok(db.intact());
 });
 
 t.test('express + xml2js.parseStringPromise: attribute', async (t) => {
-  assertBlocked(t, await request(`${expressBase}/promise`, xml('alice', "x' OR 'a'='a")), events, 'xml', 'order.$.ref');
-  assertBenign(t, await request(`${expressBase}/promise`, xml('bob', 'alice')), events, ALICE);
+  assertBlocked(t, await request(`${bases.express}/promise`, xmlOrder('alice', "x' OR 'a'='a")), events, 'xml', 'order.$.ref');
+  assertBenign(t, await request(`${bases.express}/promise`, xmlOrder('bob', 'alice')), events, ALICE);
 });
 
 t.test('fastify content type parser + async xml2js Parser', async (t) => {
-  assertBlocked(t, await request(`${fastifyBase}/order`, xml(SQLI)), events, 'xml', 'order.customer.0.name.0');
-  assertBenign(t, await request(`${fastifyBase}/order`, xml('alice')), events, ALICE);
+  assertBlocked(t, await request(`${bases.fastify}/order`, xmlOrder(SQLI)), events, 'xml', 'order.customer.0.name.0');
+  assertBenign(t, await request(`${bases.fastify}/order`, xmlOrder('alice')), events, ALICE);
   t.ok(db.intact());
 });
 
