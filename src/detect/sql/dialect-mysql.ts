@@ -22,6 +22,7 @@ import {
   lineCommentEnd,
   numberEnd,
   prefixedIntegerEnd,
+  pushDotLed,
   pushQuoted,
   quotedEnd,
   wordEnd,
@@ -152,12 +153,7 @@ export function lexMysql(q: string, buf: TokenBuffer): void {
         buf.push(PARAMETER, start, ++i);
         continue;
       case 0x2e: // .
-        if (isDigit(next)) {
-          i = numberEnd(q, i, NUMBERS);
-          buf.push(NUMBER, start, i);
-        } else {
-          buf.push(OPERATOR, start, ++i);
-        }
+        i = pushDotLed(buf, q, i, NUMBERS, false);
         continue;
     }
     if (isDigit(c)) {

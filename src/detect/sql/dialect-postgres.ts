@@ -19,6 +19,7 @@ import {
   lineCommentEnd,
   markNulTruncation,
   numberEnd,
+  pushDotLed,
   pushQuoted,
   quotedEnd,
   wordEnd,
@@ -203,13 +204,7 @@ export function lexPostgres(q: string, buf: TokenBuffer): void {
         continue;
       }
       case 0x2e: // .
-        if (isDigit(next)) {
-          i = numberEnd(q, i, NUMBERS);
-          buf.push(NUMBER, start, i);
-        } else {
-          i += next === 0x2e ? 2 : 1;
-          buf.push(OPERATOR, start, i);
-        }
+        i = pushDotLed(buf, q, i, NUMBERS, true);
         continue;
       case 0x3a: // :  (`::` cast, `:=`)
         i += next === 0x3a || next === 0x3d ? 2 : 1;

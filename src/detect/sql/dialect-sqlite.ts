@@ -20,6 +20,7 @@ import {
   lineCommentEnd,
   markNulTruncation,
   numberEnd,
+  pushDotLed,
   pushQuoted,
   quotedEnd,
   wordEnd,
@@ -109,12 +110,7 @@ export function lexSqlite(q: string, buf: TokenBuffer): void {
         }
         continue;
       case 0x2e: // .
-        if (isDigit(next)) {
-          i = numberEnd(q, i, NUMBERS);
-          buf.push(NUMBER, start, i);
-        } else {
-          buf.push(OPERATOR, start, ++i);
-        }
+        i = pushDotLed(buf, q, i, NUMBERS, false);
         continue;
     }
     if (isDigit(c)) {

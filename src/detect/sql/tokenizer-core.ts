@@ -2,7 +2,7 @@
 // the offset just past what it consumed; none allocates, none looks back, and each visits a
 // character a bounded number of times, so every lexer built from them is linear and total.
 
-import { COMMENT, QUOTED_IDENT, STRING, TokenBuffer } from './token-buffer';
+import { COMMENT, NUMBER, OPERATOR, QUOTED_IDENT, STRING, TokenBuffer } from './token-buffer';
 import { codeAt, isDigit, isHexDigit, isWordPart } from './chars';
 
 /** A lexer fills `buf` (already reset) with the tokens of `query`; whitespace is skipped. */
@@ -188,4 +188,16 @@ export function markNulTruncation(q: string, buf: TokenBuffer): void {
     if (open && buf.starts[i] < nul && !buf.isUnterminated(i)) buf.markUnterminated(i);
     return;
   }
+}
+
+/**
+ * A token starting with `.` at `i`: a number (`.5`) when a digit follows, otherwise an
+ * operator, two characters long for `..` where the dialect has that operator (PostgreSQL).
+ * Pushes it and returns the offset after it.
+ */
+export function pushDotLed(buf: TokenBuffer, q: string, i: number, numbers: NumberSyntax, hasDotDot: boolean): number {
+  const next = codeAt(q, i + 1);
+  const end = isDigit(next) ? numberEnd(q, i, numbers) : hasDotDot && next === 0x2e ? i + 2 : i + 1;
+  buf.push(isDigit(next) ? NUMBER : OPERATOR, i, end);
+  return end;
 }
