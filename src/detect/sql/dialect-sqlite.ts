@@ -66,6 +66,16 @@ export function lexSqlite(q: string, buf: TokenBuffer): void {
     }
     const next = codeAt(q, i + 1);
     const start = i;
+    // Words are the most common token: tested before the switch over punctuation.
+    if (isWordStart(c)) {
+      if ((c | 0x20) === 0x78 && next === SQUOTE) {
+        i = pushQuoted(buf, STRING, q, start, quotedEnd(q, i + 2, SQUOTE, false, false)); // X'' blob
+      } else {
+        i = wordEnd(q, i);
+        buf.push(WORD, start, i);
+      }
+      continue;
+    }
     switch (c) {
       case 0x2d: // -
         if (next === 0x2d) {
@@ -116,13 +126,6 @@ export function lexSqlite(q: string, buf: TokenBuffer): void {
     if (isDigit(c)) {
       i = numberEnd(q, i, NUMBERS);
       buf.push(NUMBER, start, i);
-    } else if (isWordStart(c)) {
-      if ((c | 0x20) === 0x78 && next === SQUOTE) {
-        i = pushQuoted(buf, STRING, q, start, quotedEnd(q, i + 2, SQUOTE, false, false)); // X'' blob
-      } else {
-        i = wordEnd(q, i);
-        buf.push(WORD, start, i);
-      }
     } else {
       i = operatorEnd(q, i);
       buf.push(OPERATOR, start, i);
