@@ -11,6 +11,7 @@ const { runInputs } = require('./micro/inputs');
 const { runSqlDrivers } = require('./micro/sql-drivers');
 const { spawnSync } = require('node:child_process');
 const { benchApp } = require('./e2e/run');
+const { memoryGrowth } = require('./e2e/memory');
 
 function machine() {
   return `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -56,6 +57,11 @@ async function main() {
   }
   console.log('\n## End to end (autocannon, 16 connections; ratios are medians of per-round ratios to baseline)\n');
   console.log(markdownTable(out.e2e));
+
+  // The route that runs the most of rampart per request: a SQL check with the input in the query.
+  out.memory = await memoryGrowth('express-sqlite', { requests: quick ? 20_000 : 100_000 });
+  console.log('\n## Memory over a long run (heap after a full GC)\n');
+  console.log(markdownTable(out.memory));
 
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
