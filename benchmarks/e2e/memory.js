@@ -2,35 +2,9 @@
 // Memory over a long run: the app's heap after a full GC and its RSS, after a warm-up and
 // again after 100,000 more requests, for the baseline and rampart in block mode. Growth
 // beyond the baseline's would mean rampart keeps something per request.
-const { spawn } = require('node:child_process');
 const { once } = require('node:events');
-const path = require('node:path');
-const readline = require('node:readline');
 const autocannon = require('autocannon');
-const { APPS, VARIANTS } = require('./run');
-
-const ROOT = path.join(__dirname, '..', '..');
-
-async function start(appName, variantName) {
-  const variant = VARIANTS[variantName];
-  const child = spawn(process.execPath, ['--expose-gc', ...variant.args, path.join(__dirname, 'apps', APPS[appName].file)], {
-    cwd: ROOT,
-    env: { ...process.env, ...variant.env },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  const port = await new Promise((resolve, reject) => {
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      try {
-        const msg = JSON.parse(line);
-        if (msg.listening) resolve(msg.listening);
-      } catch {
-        // other output
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${appName}/${variantName} exited with ${code}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}${APPS[appName].path}` };
-}
+const { startApp } = require('./run');
 
 async function memory(child) {
   child.send('heap');
@@ -49,7 +23,7 @@ const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
 async function memoryGrowth(appName, { requests = 100_000, warmup = 5_000, variants = ['baseline', 'block'] } = {}) {
   const rows = [];
   for (const variant of variants) {
-    const { child, url } = await start(appName, variant);
+    const { child, url } = await startApp(appName, variant, { nodeArgs: ['--expose-gc'], ipc: true });
     try {
       await send(url, warmup);
       const before = await memory(child);

@@ -27,14 +27,15 @@ const APPS = {
   'fastify-hello': { file: 'fastify-hello.js', path: '/hello?name=world' },
 };
 
-async function startApp(appName, variantName) {
+/** Starts one app as one variant; `nodeArgs` go before the variant's, `ipc` opens a channel. */
+async function startApp(appName, variantName, { nodeArgs = [], ipc = false } = {}) {
   const app = APPS[appName];
   const variant = VARIANTS[variantName];
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...variant.args, path.join(__dirname, 'apps', app.file)], {
+  const child = spawn(process.execPath, [...nodeArgs, ...variant.args, path.join(__dirname, 'apps', app.file)], {
     cwd: ROOT,
     env: { ...process.env, ...variant.env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ipc ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise((resolve, reject) => {
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
@@ -111,4 +112,4 @@ async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, wa
   }
 }
 
-module.exports = { benchApp, APPS, VARIANTS };
+module.exports = { benchApp, startApp, APPS, VARIANTS };
