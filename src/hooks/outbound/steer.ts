@@ -36,20 +36,25 @@ export const judgedSockets = new WeakMap<object, Steer>();
 export const steeredRequests = new WeakMap<object, Steer>();
 
 /**
- * Cheap test before a call is described for the guard: only a request with user inputs
- * can steer anything (the guard would return at once otherwise; this saves building the
- * description). Input collection is the guard's own, cached per request.
+ * The current request's inputs, or undefined when nothing can steer a call (SSRF checks off,
+ * no request, no inputs): the cheap test before a call is described for the guard. Input
+ * collection is the guard's own, cached per request.
  */
-export function inputsPresent(): boolean {
+export function requestInputs(): readonly UserInput[] | undefined {
   const state = agentState();
-  if (state === undefined || state.config.modes.ssrf === 'off') return false;
+  if (state === undefined || state.config.modes.ssrf === 'off') return undefined;
   const ctx = currentContext();
-  if (ctx === undefined) return false;
+  if (ctx === undefined) return undefined;
   try {
-    return ctx.inputs().length > 0;
+    const inputs = ctx.inputs();
+    return inputs.length > 0 ? inputs : undefined;
   } catch {
-    return true; // let the guard see (and report) whatever went wrong
+    return []; // let the guard see (and report) whatever went wrong
   }
+}
+
+export function inputsPresent(): boolean {
+  return requestInputs() !== undefined;
 }
 
 /**

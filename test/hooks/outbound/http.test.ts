@@ -120,6 +120,27 @@ t.test('a keep-alive socket the app opened to an internal host is not reused for
   events.reset();
 });
 
+t.test('a host found clean for a request is not checked again, and nothing else is skipped', async (t) => {
+  const lookup = fakeDns({ 'evil.test': '127.0.0.1' });
+  const attack = `http://evil.test:${servers.internal.port}/secret`;
+  servers.internal.hits.length = 0;
+  await withInput(asQuery('unrelated'), async () => {
+    for (let i = 0; i < 3; i++) {
+      const own = await collect(http.get(`${servers.internal.origin}/own`));
+      t.equal(own.body, 'internal secret', `own call ${i + 1} answered`);
+    }
+    // The same request, another host that its inputs now control: checked, and refused.
+    const refused = await withInput(asQuery(attack), () => collect(http.get(attack, { lookup })));
+    t.type(refused.error, RampartBlockedError, 'an input added later is looked at');
+    const again = await collect(http.get(`${servers.internal.origin}/own`));
+    t.equal(again.body, 'internal secret', 'the own host, checked again with the new inputs, still answers');
+  });
+  t.same(servers.internal.hits, ['/own', '/own', '/own', '/own'], 'only the own calls reached the internal server');
+  t.equal(events.attacks().length, 1);
+  servers.internal.hits.length = 0;
+  events.reset();
+});
+
 t.test('the app calling itself or its own services is never flagged', async (t) => {
   const own = await withInput(asQuery('unrelated'), () => collect(http.get(`${servers.internal.origin}/own`)));
   t.equal(own.body, 'internal secret');
