@@ -217,39 +217,15 @@ export function findHostControllingInput(
   const { text, canonical, isIp } = dest;
   if (text.length === 0) return undefined;
   const row = factsMemo.rowFor(inputs);
-  // A request calls the same host again and again (an API client, a keep-alive pool): the
-  // verdict for these very inputs and this host is kept in the row.
-  const last = row.summary as HostVerdict | undefined;
-  if (last !== undefined && last.hostname === hostname && row.summaryFits(inputs) && sameValues(last.values, inputs)) return last.controller;
-  let controller: UserInput | undefined;
-  for (let i = 0; i < inputs.length && controller === undefined; i++) {
+  for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
     const value = input.value;
     if (value.length === 0) continue;
     const facts = factsOf(row, i, input, value);
     const textAt = indexOfLinear(facts.lowered, text, 0);
-    if (
-      holdsHostAsHost(facts.lowered, text, textAt) ||
-      (!isIp && isWholeLabels(facts.lowered, text)) ||
-      (mayName(facts, canonical, isIp, textAt, text) && facts.namesHost(canonical, isIp))
-    ) {
-      controller = input;
-    }
+    if (holdsHostAsHost(facts.lowered, text, textAt)) return input;
+    if (!isIp && isWholeLabels(facts.lowered, text)) return input;
+    if (mayName(facts, canonical, isIp, textAt, text) && facts.namesHost(canonical, isIp)) return input;
   }
-  row.summary = { hostname, controller, values: inputs.map((input) => input.value) } satisfies HostVerdict;
-  row.summaryOf = inputs.slice();
-  return controller;
-}
-
-/** The last verdict of a row: which of its inputs controls `hostname`, if any. */
-interface HostVerdict {
-  readonly hostname: string;
-  readonly controller: UserInput | undefined;
-  /** The inputs' values when it was made: an input changed in place is judged afresh. */
-  readonly values: readonly string[];
-}
-
-function sameValues(values: readonly string[], inputs: readonly UserInput[]): boolean {
-  for (let i = 0; i < values.length; i++) if (values[i] !== inputs[i]!.value) return false;
-  return true;
+  return undefined;
 }
