@@ -71,12 +71,12 @@ async function main() {
     let results;
     try {
       results = await confirmed(
-        // Many short alternating rounds after a warm-up long enough for the JIT to settle:
-        // on this 2-core virtual machine a round's throughput drifts by 10 % or more with the
-        // host's load, and short rounds let both variants see the same drift.
-        (o) => benchApp(app, o ?? { rounds: 6, seconds: 1.5, warmupSeconds: 4, variants: names }),
+        // Short alternating rounds after a warm-up for the JIT to settle, two processes per
+        // variant: on this 2-core virtual machine a round's throughput drifts by 10 % or more
+        // with the host's load, and two processes of the same app differ by as much.
+        (o) => benchApp(app, o ?? { rounds: 5, seconds: 1.5, warmupSeconds: 3, processes: 2, variants: names }),
         ok,
-        { rounds: 10, seconds: 1.5, warmupSeconds: 4, variants: names },
+        { rounds: 8, seconds: 1.5, warmupSeconds: 3, processes: 2, variants: names },
       );
     } catch (error) {
       record(`e2e ${app}`, `failed: ${error.message}`, 'runs', false);

@@ -70,20 +70,33 @@ async function load(url, seconds, connections) {
 
 /**
  * Measures one app in every variant. Returns per-variant medians of ratios to baseline,
- * plus startup time and RSS before/after.
+ * plus startup time and RSS before/after. With `processes` > 1 each variant runs in that
+ * many processes, and a round's figure for a variant is the median over its processes:
+ * two processes of the same app can differ by 10 % or more on this machine kind.
  */
-async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, warmupSeconds = 3, variants = Object.keys(VARIANTS) } = {}) {
-  const running = {};
-  for (const v of variants) running[v] = await startApp(appName, v);
+async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, warmupSeconds = 3, processes = 1, variants = Object.keys(VARIANTS) } = {}) {
+  const running = Object.fromEntries(variants.map((v) => [v, []]));
+  const all = () => variants.flatMap((v) => running[v]);
   try {
-    for (const v of variants) await load(running[v].url, warmupSeconds, connections); // warm-up
-    const rssStart = Object.fromEntries(variants.map((v) => [v, rssMb(running[v].child.pid)]));
+    for (let k = 0; k < processes; k++) for (const v of variants) running[v].push(await startApp(appName, v));
+    for (const instance of all()) await load(instance.url, warmupSeconds, connections); // warm-up
+    const rssOf = (v) => median(running[v].map((instance) => rssMb(instance.child.pid)));
+    const rssStart = Object.fromEntries(variants.map((v) => [v, rssOf(v)]));
     const samples = Object.fromEntries(variants.map((v) => [v, []]));
     for (let r = 0; r < rounds; r++) {
       const order = variants.slice(r % variants.length).concat(variants.slice(0, r % variants.length));
-      for (const v of order) samples[v].push(await load(running[v].url, seconds, connections));
+      for (const v of order) {
+        const each = [];
+        for (const instance of running[v]) each.push(await load(instance.url, seconds, connections));
+        samples[v].push({
+          rps: median(each.map((s) => s.rps)),
+          p50: median(each.map((s) => s.p50)),
+          p99: median(each.map((s) => s.p99)),
+          total: each.reduce((n, s) => n + s.total, 0),
+        });
+      }
     }
-    const rssEnd = Object.fromEntries(variants.map((v) => [v, rssMb(running[v].child.pid)]));
+    const rssEnd = Object.fromEntries(variants.map((v) => [v, rssOf(v)]));
     const rows = variants.map((v) => {
       const ratios = samples[v].map((s, i) => s.rps / samples.baseline[i].rps);
       const p50 = samples[v].map((s, i) => s.p50 / Math.max(samples.baseline[i].p50, 0.001));
@@ -97,7 +110,7 @@ async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, wa
         'p99 ms': median(samples[v].map((s) => s.p99)),
         'p99 ratio': round(median(p99)),
         'p50 ratio': round(median(p50)),
-        'startup ms': Math.round(running[v].startupMs),
+        'startup ms': Math.round(median(running[v].map((instance) => instance.startupMs))),
         'rss MB start': round(rssStart[v], 1),
         'rss MB end': round(rssEnd[v], 1),
         requests: samples[v].reduce((n, s) => n + s.total, 0),
@@ -105,9 +118,9 @@ async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, wa
     });
     return rows;
   } finally {
-    for (const v of variants) {
-      running[v].child.kill();
-      await once(running[v].child, 'exit').catch(() => {});
+    for (const instance of all()) {
+      instance.child.kill();
+      await once(instance.child, 'exit').catch(() => {});
     }
   }
 }
