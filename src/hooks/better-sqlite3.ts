@@ -2,32 +2,26 @@
 // run later with bound parameters only, so checking those three covers run/get/all/iterate.
 import { guardSink } from '../guard';
 import { sqlSinkDetector } from './sql-sink';
-import type { ModuleHook } from './types';
-import { unwrapMethod, wrapMethod } from './wrap';
+import { methodsHook } from './methods-hook';
 
 const detector = sqlSinkDetector('sqlite', 'sqlite');
-const METHODS = ['prepare', 'exec', 'pragma'] as const;
 
-export const betterSqlite3Hook: ModuleHook = {
+function guardedSource(sink: string): (original: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown {
+  return (original) =>
+    function (this: unknown, source: unknown) {
+      if (typeof source === 'string') guardSink(detector, sink, source);
+      // eslint-disable-next-line prefer-rest-params
+      return original.apply(this, arguments as unknown as unknown[]);
+    };
+}
+
+export const betterSqlite3Hook = methodsHook({
   module: 'better-sqlite3',
   testedMajors: [11, 12],
-  patch(exports) {
-    const proto = (exports as { prototype?: object }).prototype;
-    if (proto === undefined) return;
-    for (const method of METHODS) {
-      const sink = `better-sqlite3.${method}`;
-      wrapMethod(proto, method, (original) =>
-        function (this: unknown, source: unknown) {
-          if (typeof source === 'string') guardSink(detector, sink, source);
-          // eslint-disable-next-line prefer-rest-params
-          return original.apply(this, arguments as unknown as unknown[]);
-        },
-      );
-    }
+  target: (exports) => (exports as { prototype?: object }).prototype,
+  wrappers: {
+    prepare: guardedSource('better-sqlite3.prepare'),
+    exec: guardedSource('better-sqlite3.exec'),
+    pragma: guardedSource('better-sqlite3.pragma'),
   },
-  unpatch(exports) {
-    const proto = (exports as { prototype?: object }).prototype;
-    if (proto === undefined) return;
-    for (const method of METHODS) unwrapMethod(proto, method);
-  },
-};
+});

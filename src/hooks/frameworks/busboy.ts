@@ -8,8 +8,7 @@
 import type { RequestContext } from '../../context/request-context';
 import { currentContext } from '../../context/store';
 import { agentState } from '../../state';
-import type { ModuleHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
+import { methodsHook } from '../methods-hook';
 
 interface ParserState {
   readonly ctx: RequestContext;
@@ -62,19 +61,9 @@ function busboyPrototype(loaded: unknown): object | undefined {
   return proto !== undefined && typeof proto.getParserByHeaders === 'function' && typeof proto.emit === 'function' ? proto : undefined;
 }
 
-export const fastifyBusboyHook: ModuleHook = {
+export const fastifyBusboyHook = methodsHook({
   module: '@fastify/busboy',
   testedMajors: [3],
-  patch(loaded) {
-    const proto = busboyPrototype(loaded);
-    if (proto === undefined) return;
-    wrapMethod(proto, 'getParserByHeaders', wrapGetParserByHeaders as never);
-    wrapMethod(proto, 'emit', wrapEmit as never);
-  },
-  unpatch(loaded) {
-    const proto = busboyPrototype(loaded);
-    if (proto === undefined) return;
-    unwrapMethod(proto, 'getParserByHeaders');
-    unwrapMethod(proto, 'emit');
-  },
-};
+  target: busboyPrototype,
+  wrappers: { getParserByHeaders: wrapGetParserByHeaders, emit: wrapEmit },
+});

@@ -3,21 +3,19 @@
 // prefix). Stored on the context as parsed and walked only when a sink is reached.
 // Documents parsed outside any request (configuration files at start-up) are not inputs.
 import { currentContext } from '../../context/store';
-import type { ModuleHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
+import { methodsHook } from '../methods-hook';
 
 function parserPrototype(loaded: unknown): object | undefined {
   const XMLParser = (loaded as { XMLParser?: unknown } | undefined)?.XMLParser;
   return typeof XMLParser === 'function' ? (XMLParser.prototype as object) : undefined;
 }
 
-export const fastXmlParserHook: ModuleHook = {
+export const fastXmlParserHook = methodsHook({
   module: 'fast-xml-parser',
   testedMajors: [4, 5],
-  patch(loaded) {
-    const proto = parserPrototype(loaded);
-    if (proto === undefined) return;
-    wrapMethod(proto, 'parse', (original) =>
+  target: parserPrototype,
+  wrappers: {
+    parse: (original) =>
       function parse(this: unknown) {
         // eslint-disable-next-line prefer-rest-params
         const result = original.apply(this, arguments as unknown as unknown[]) as unknown;
@@ -25,10 +23,5 @@ export const fastXmlParserHook: ModuleHook = {
         if (result !== null && typeof result === 'object') currentContext()?.setLateValue(result, 'xml', '', result);
         return result;
       },
-    );
   },
-  unpatch(loaded) {
-    const proto = parserPrototype(loaded);
-    if (proto !== undefined) unwrapMethod(proto, 'parse');
-  },
-};
+});

@@ -10,8 +10,7 @@ import type { InputSource, UserInput } from '../../detect/types';
 import { collectDocumentLiterals } from '../../context/graphql-document';
 import { currentContext } from '../../context/store';
 import { walkInputs, type WalkBudget } from '../../context/walk';
-import type { ModuleHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
+import { methodsHook } from '../methods-hook';
 
 interface ExecutionArgs {
   readonly document?: unknown;
@@ -43,19 +42,9 @@ function executeModule(loaded: unknown): Record<string, unknown> | undefined {
   return typeof execution?.execute === 'function' ? execution : undefined;
 }
 
-export const graphqlHook: ModuleHook = {
+export const graphqlHook = methodsHook({
   module: 'graphql/execution/execute',
   testedMajors: [16],
-  patch(loaded) {
-    const execution = executeModule(loaded);
-    if (execution === undefined) return;
-    wrapMethod(execution, 'execute', wrapExecute);
-    wrapMethod(execution, 'executeSync', wrapExecute);
-  },
-  unpatch(loaded) {
-    const execution = executeModule(loaded);
-    if (execution === undefined) return;
-    unwrapMethod(execution, 'execute');
-    unwrapMethod(execution, 'executeSync');
-  },
-};
+  target: executeModule,
+  wrappers: { execute: wrapExecute, executeSync: wrapExecute },
+});

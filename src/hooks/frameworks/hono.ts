@@ -9,8 +9,7 @@ import type { InputSource, UserInput } from '../../detect/types';
 import type { FrameworkAdapter } from '../../context/request-context';
 import { currentContext } from '../../context/store';
 import { addString, type WalkBudget } from '../../context/walk';
-import type { ModuleHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
+import { methodsHook } from '../methods-hook';
 
 interface HonoRequestLike {
   readonly routePath?: unknown;
@@ -116,17 +115,9 @@ function honoRequestPrototype(loaded: unknown): object | undefined {
   }
 }
 
-export const honoHook: ModuleHook = {
+export const honoHook = methodsHook({
   module: 'hono',
   testedMajors: [4],
-  patch(loaded) {
-    const proto = honoRequestPrototype(loaded);
-    if (proto === undefined) return;
-    for (const name of Object.keys(WRAPPERS)) wrapMethod(proto, name, WRAPPERS[name]! as never);
-  },
-  unpatch(loaded) {
-    const proto = honoRequestPrototype(loaded);
-    if (proto === undefined) return;
-    for (const name of Object.keys(WRAPPERS)) unwrapMethod(proto, name);
-  },
-};
+  target: honoRequestPrototype,
+  wrappers: WRAPPERS,
+});

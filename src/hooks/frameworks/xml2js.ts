@@ -6,8 +6,7 @@
 // (async mode's setImmediate keeps it). Stored as parsed and walked only at a sink check;
 // documents parsed outside any request are not inputs.
 import { currentContext } from '../../context/store';
-import type { ModuleHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
+import { methodsHook } from '../methods-hook';
 
 function parserPrototype(loaded: unknown): object | undefined {
   const Parser = (loaded as { Parser?: unknown } | undefined)?.Parser;
@@ -15,24 +14,18 @@ function parserPrototype(loaded: unknown): object | undefined {
   return proto !== undefined && typeof proto.emit === 'function' ? proto : undefined;
 }
 
-export const xml2jsHook: ModuleHook = {
+export const xml2jsHook = methodsHook({
   module: 'xml2js',
   testedMajors: [0],
-  patch(loaded) {
-    const proto = parserPrototype(loaded);
-    if (proto === undefined) return;
-    // emit is inherited from EventEmitter: the wrapper is an own method of Parser.prototype only.
-    wrapMethod(proto, 'emit', (original) =>
+  target: parserPrototype,
+  // emit is inherited from EventEmitter: the wrapper is an own method of Parser.prototype only.
+  wrappers: {
+    emit: (original) =>
       function emit(this: unknown, event: unknown, result: unknown) {
         // One slot per parsed document: a request may parse several.
         if (event === 'end' && result !== null && typeof result === 'object') currentContext()?.setLateValue(result, 'xml', '', result);
         // eslint-disable-next-line prefer-rest-params
         return original.apply(this, arguments as unknown as unknown[]) as unknown;
       },
-    );
   },
-  unpatch(loaded) {
-    const proto = parserPrototype(loaded);
-    if (proto !== undefined) unwrapMethod(proto, 'emit');
-  },
-};
+});
