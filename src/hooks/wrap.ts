@@ -17,7 +17,7 @@ export function wrapMethod(owner: object, name: string | symbol, makeWrapper: (o
   const target = owner as Record<string | symbol, unknown>;
   const original = target[name];
   if (typeof original !== 'function' || isWrapped(original)) return;
-  const inherited = !Object.prototype.hasOwnProperty.call(owner, name);
+  const inherited = !Object.hasOwn(owner, name);
   shimmer.wrap(target, name as string, (orig: unknown) => {
     const wrapper = likeOriginal(orig as AnyFunction, makeWrapper(orig as AnyFunction));
     copyFunctionShape(orig as AnyFunction, wrapper);
@@ -44,7 +44,7 @@ const SKIP = new Set<string | symbol>(['length', 'name', 'arguments', 'caller', 
  */
 function likeOriginal(original: AnyFunction, wrapper: AnyFunction): AnyFunction {
   let out = wrapper;
-  if (!Object.prototype.hasOwnProperty.call(original, 'prototype') && Object.prototype.hasOwnProperty.call(wrapper, 'prototype')) {
+  if (!Object.hasOwn(original, 'prototype') && Object.hasOwn(wrapper, 'prototype')) {
     const inner = wrapper;
     // A method has no `prototype` and is not a constructor, like the original.
     out = {

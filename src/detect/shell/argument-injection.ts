@@ -69,7 +69,6 @@ export const DEFAULT_DANGEROUS_OPTIONS: ArgumentInjectionPolicy = policy({
 const IGNORES_END_OF_OPTIONS: ReadonlySet<string> = new Set(['find']);
 
 const RULE = 'cmdi.argument-injection';
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Detect user input choosing dangerous options of `file` run without a shell. */
 export function detectArgumentInjection(
@@ -80,7 +79,7 @@ export function detectArgumentInjection(
 ): Detection | undefined {
   if (inputs.length === 0 || typeof file !== 'string' || !Array.isArray(args) || args.length === 0) return undefined;
   const { program, from } = resolveCommand(file, args);
-  if (!hasOwn(policy, program)) return undefined;
+  if (!Object.hasOwn(policy, program)) return undefined;
   const entries = policy[program];
   if (!Array.isArray(entries)) return undefined;
   const honoursEnd = !IGNORES_END_OF_OPTIONS.has(program);

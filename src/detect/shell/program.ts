@@ -67,7 +67,7 @@ export function resolveCommand(file: string, args: readonly string[]): ResolvedC
   let program = programName(file);
   let from = 0;
   for (let hops = 0; hops < MAX_LAUNCHERS; hops++) {
-    const launcher = Object.prototype.hasOwnProperty.call(LAUNCHERS, program) ? LAUNCHERS[program] : undefined;
+    const launcher = Object.hasOwn(LAUNCHERS, program) ? LAUNCHERS[program] : undefined;
     if (launcher === undefined) break;
     let i = from;
     let split = false;
