@@ -197,7 +197,12 @@ export function markNulTruncation(q: string, buf: TokenBuffer): void {
  */
 export function pushDotLed(buf: TokenBuffer, q: string, i: number, numbers: NumberSyntax, hasDotDot: boolean): number {
   const next = codeAt(q, i + 1);
-  const end = isDigit(next) ? numberEnd(q, i, numbers) : hasDotDot && next === 0x2e ? i + 2 : i + 1;
-  buf.push(isDigit(next) ? NUMBER : OPERATOR, i, end);
+  if (isDigit(next)) {
+    const end = numberEnd(q, i, numbers);
+    buf.push(NUMBER, i, end);
+    return end;
+  }
+  const end = hasDotDot && next === 0x2e ? i + 2 : i + 1;
+  buf.push(OPERATOR, i, end);
   return end;
 }
