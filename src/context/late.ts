@@ -75,6 +75,12 @@ export class LateSlot {
     this.release(budget);
     const inputsBefore = budget.inputsLeft;
     const bytesBefore = budget.bytesLeft;
+    if (isEmptyContainer(value)) {
+      // `req.params` of a route without parameters, an empty body: nothing to walk or keep.
+      this.seen = value;
+      this.inputs = NO_INPUTS;
+      return;
+    }
     const out: UserInput[] = [];
     if (value !== undefined && value !== null) {
       try {
@@ -88,4 +94,15 @@ export class LateSlot {
     this.spentInputs = inputsBefore - budget.inputsLeft;
     this.spentBytes = bytesBefore - budget.bytesLeft;
   }
+}
+
+const NO_INPUTS: readonly UserInput[] = Object.freeze([]);
+
+/** A plain object or array with no own enumerable keys; looked at without allocating. */
+function isEmptyContainer(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.length === 0;
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }

@@ -203,7 +203,7 @@ export class RequestContext {
       // documents parsed out of a body (GraphQL, XML) before the body, framework-parsed
       // values (`params.name`) before the raw path segment or query value they came from.
       let all: UserInput[] = this.fixed;
-      if (this.marked !== undefined || late !== undefined) {
+      if ((this.marked !== undefined && this.marked.length > 0) || (late !== undefined && late.some(hasInputs))) {
         all = [];
         if (late !== undefined) {
           for (const slot of late) if (slot.read === undefined) for (const input of slot.inputs) all.push(input);
@@ -298,6 +298,10 @@ export class RequestContext {
     return out;
   }
 }
+
+// Most requests' late slots hold nothing (no body, empty route params): the fixed inputs
+// are then the whole list, with no copy.
+const hasInputs = (slot: LateSlot): boolean => slot.inputs.length > 0;
 
 /** Key of the slots that read the attached framework object. */
 const FRAMEWORK = Symbol('rampart.framework-slot');

@@ -22,6 +22,19 @@ app.all('/truncated', (_req, res) => {
   const inputs = ctx.inputs();
   res.json({ count: inputs.length, truncated: ctx.truncated });
 });
+// A check runs before anything fills the body, then a parser (here, the route) sets one:
+// the next check must see it, and an empty body or empty params add nothing.
+app.get('/late', (req, res) => {
+  const ctx = currentContext()!;
+  const before = ctx.inputs().map((i) => i.value);
+  (req as { body?: unknown }).body = {};
+  const empty = ctx.inputs().map((i) => i.value);
+  (req as { body?: unknown }).body = { q: "x' OR 1=1" };
+  const after = ctx.inputs().map((i) => i.value);
+  (req as { body?: unknown }).body = [];
+  const emptied = ctx.inputs().map((i) => i.value);
+  res.json({ before, empty, after, emptied });
+});
 const server = app.listen();
 let base = '';
 t.before(async () => {
@@ -119,4 +132,14 @@ t.test('hostile: invalid UTF-8 and malformed percent escapes', async (t) => {
   const inputs = res.json() as UserInput[];
   t.ok(inputs.some((i) => i.path === 'bad'));
   t.ok(inputs.some((i) => i.path === 'pct' && i.value === '%'));
+});
+
+t.test('a body that appears after the first check is collected at the next one; empty containers add nothing', async (t) => {
+  const res = await request(`${base}/late?name=ann`);
+  t.equal(res.status, 200);
+  const { before, empty, after, emptied } = res.json() as Record<string, string[]>;
+  t.ok(before!.includes('ann'), 'query value before any body');
+  t.same(empty, before, 'an empty body object adds no input');
+  t.ok(after!.includes("x' OR 1=1") && after!.includes('ann'), 'the body set later is an input, the query still is');
+  t.same(emptied, before, 'an empty array body adds no input and drops the old body inputs');
 });
