@@ -5,7 +5,7 @@
 // baseline of the same round; the reported figure is the median of those ratios.
 const { spawn } = require('node:child_process');
 const { once } = require('node:events');
-const { readFileSync } = require('node:fs');
+const { readFileSync, readdirSync } = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
 const autocannon = require('autocannon');
@@ -62,10 +62,36 @@ function rssMb(pid) {
   }
 }
 
-async function load(url, seconds, connections) {
-  const result = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load against ${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total };
+/**
+ * CPU time the process has run so far, in nanoseconds, summed over its threads (the main
+ * thread, V8's GC helpers, libuv's pool) from the scheduler's own accounting, which leaves
+ * out time stolen by the host. NaN where /proc is not available.
+ */
+function cpuNs(pid) {
+  try {
+    let total = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    }
+    return total;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * One load run against one instance: requests/s and latency as autocannon saw them, and the
+ * app's CPU time per request. The CPU time is the steadier figure on a shared machine: a
+ * run's throughput moves with the host's load and with the load generator, which shares
+ * the cores, while the work the app does per request barely does.
+ */
+async function load(instance, seconds, connections) {
+  const cpuBefore = cpuNs(instance.child.pid);
+  const result = await autocannon({ url: instance.url, connections, duration: seconds, pipelining: 1 });
+  const cpuAfter = cpuNs(instance.child.pid);
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load against ${instance.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  const total = result.requests.total;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total, cpuUs: (cpuAfter - cpuBefore) / 1000 / total };
 }
 
 /**
@@ -74,24 +100,35 @@ async function load(url, seconds, connections) {
  * many processes, and a round's figure for a variant is the median over its processes:
  * two processes of the same app can differ by 10 % or more on this machine kind.
  */
-async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, warmupSeconds = 3, processes = 1, variants = Object.keys(VARIANTS) } = {}) {
+async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, warmupSeconds = 3, processes = 1, variants = Object.keys(VARIANTS), concurrent = false } = {}) {
   const running = Object.fromEntries(variants.map((v) => [v, []]));
   const all = () => variants.flatMap((v) => running[v]);
   try {
     for (let k = 0; k < processes; k++) for (const v of variants) running[v].push(await startApp(appName, v));
-    for (const instance of all()) await load(instance.url, warmupSeconds, connections); // warm-up
+    for (const instance of all()) await load(instance, warmupSeconds, connections); // warm-up
     const rssOf = (v) => median(running[v].map((instance) => rssMb(instance.child.pid)));
     const rssStart = Object.fromEntries(variants.map((v) => [v, rssOf(v)]));
     const samples = Object.fromEntries(variants.map((v) => [v, []]));
     for (let r = 0; r < rounds; r++) {
       const order = variants.slice(r % variants.length).concat(variants.slice(0, r % variants.length));
+      const loaded = new Map();
+      if (concurrent) {
+        // The k-th process of every variant under load at once: whatever the host does to
+        // the machine in that window, it does to each variant alike.
+        for (let k = 0; k < processes; k++) {
+          const instances = variants.map((v) => running[v][k]);
+          const results = await Promise.all(instances.map((instance) => load(instance, seconds, connections)));
+          instances.forEach((instance, i) => loaded.set(instance, results[i]));
+        }
+      }
       for (const v of order) {
         const each = [];
-        for (const instance of running[v]) each.push(await load(instance.url, seconds, connections));
+        for (const instance of running[v]) each.push(loaded.get(instance) ?? (await load(instance, seconds, connections)));
         samples[v].push({
           rps: median(each.map((s) => s.rps)),
           p50: median(each.map((s) => s.p50)),
           p99: median(each.map((s) => s.p99)),
+          cpuUs: median(each.map((s) => s.cpuUs)),
           total: each.reduce((n, s) => n + s.total, 0),
         });
       }
@@ -99,6 +136,9 @@ async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, wa
     const rssEnd = Object.fromEntries(variants.map((v) => [v, rssOf(v)]));
     const rows = variants.map((v) => {
       const ratios = samples[v].map((s, i) => s.rps / samples.baseline[i].rps);
+      // Capacity: the throughput the app would reach on a core of its own, baseline CPU per
+      // request over this variant's, from the same round.
+      const capacity = samples[v].map((s, i) => samples.baseline[i].cpuUs / s.cpuUs);
       const p50 = samples[v].map((s, i) => s.p50 / Math.max(samples.baseline[i].p50, 0.001));
       const p99 = samples[v].map((s, i) => s.p99 / Math.max(samples.baseline[i].p99, 0.001));
       return {
@@ -106,6 +146,8 @@ async function benchApp(appName, { rounds = 3, seconds = 3, connections = 16, wa
         variant: v,
         'req/s': Math.round(median(samples[v].map((s) => s.rps))),
         'throughput ratio': round(median(ratios)),
+        'cpu µs/req': round(median(samples[v].map((s) => s.cpuUs)), 1),
+        'capacity ratio': round(median(capacity)),
         'p50 ms': median(samples[v].map((s) => s.p50)),
         'p99 ms': median(samples[v].map((s) => s.p99)),
         'p99 ratio': round(median(p99)),

@@ -20,6 +20,12 @@ const POOL_SINK = 'pg.pool.query';
 // while the connect callback of such a call runs (it calls client.query at once).
 let inCheckedPoolQuery = false;
 let skipNextClientCheck = false;
+// Whether the checked Pool#query in flight is promise style (no callback of the app's). Its
+// connect and query callbacks are then pg-pool's own, which only settle the promise; the
+// app's code after `await` runs in the context the promise was made in, so binding those
+// callbacks to the caller's context (two AsyncLocalStorage.run per query) buys nothing.
+let poolQueryIsPromise = false;
+let nextClientCallbackIsInternal = false;
 
 interface Submittable {
   text?: unknown;
@@ -43,9 +49,12 @@ function wrapClientQuery(original: AnyFn): AnyFn {
     const args = arguments as unknown as unknown[];
     if (config === null || config === undefined) return original.apply(this, args);
     const skip = skipNextClientCheck;
+    const internalCallback = nextClientCallbackIsInternal;
     skipNextClientCheck = false;
+    nextClientCallbackIsInternal = false;
     const blocked = skip ? undefined : checkSql(detector, CLIENT_SINK, sqlText(config));
     if (blocked !== undefined) return failClientQuery(this as { connection?: unknown; _Promise?: PromiseConstructor }, config, values, callback, blocked);
+    if (internalCallback) return original.apply(this, args);
     if (typeof values === 'function') args[1] = bindToCaller(values);
     else if (typeof callback === 'function') args[2] = bindToCaller(callback);
     else if (typeof (config as Submittable).submit === 'function' && typeof (config as Submittable).callback === 'function') {
@@ -103,11 +112,14 @@ function wrapPoolQuery(original: AnyFn): AnyFn {
       return ((this as { Promise?: PromiseConstructor }).Promise ?? Promise).reject(blocked);
     }
     const outer = inCheckedPoolQuery;
+    const outerIsPromise = poolQueryIsPromise;
     inCheckedPoolQuery = true;
+    poolQueryIsPromise = typeof values !== 'function' && typeof cb !== 'function';
     try {
       return original.apply(this, args);
     } finally {
       inCheckedPoolQuery = outer;
+      poolQueryIsPromise = outerIsPromise;
     }
   };
 }
@@ -115,15 +127,18 @@ function wrapPoolQuery(original: AnyFn): AnyFn {
 function wrapPoolConnect(original: AnyFn): AnyFn {
   return function connect(this: unknown, cb: unknown) {
     if (typeof cb !== 'function') return original.apply(this, arguments as unknown as unknown[]);
-    const bound = bindToCaller(cb as AnyFn);
-    if (!inCheckedPoolQuery) return original.call(this, bound);
+    if (!inCheckedPoolQuery) return original.call(this, bindToCaller(cb as AnyFn));
     inCheckedPoolQuery = false; // only this connect call belongs to the checked query
+    const internal = poolQueryIsPromise;
+    const next = internal ? (cb as AnyFn) : bindToCaller(cb as AnyFn);
     return original.call(this, function (this: unknown, ...args: unknown[]) {
       skipNextClientCheck = args[0] == null;
+      nextClientCallbackIsInternal = internal && args[0] == null;
       try {
-        return bound.apply(this, args);
+        return next.apply(this, args);
       } finally {
         skipNextClientCheck = false;
+        nextClientCallbackIsInternal = false;
       }
     });
   };

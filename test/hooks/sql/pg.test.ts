@@ -176,6 +176,28 @@ t.test('callbacks run in the caller’s request context', async (t) => {
   t.ok(seenClient);
 });
 
+t.test('promise-style Pool#query: a connection freed by another request leaves the context alone', async (t) => {
+  // One connection: B's query waits for A's to release it, so pg-pool's callbacks for B run
+  // from A's release. After `await`, B must still be B, and B's own inputs still checked.
+  const single = new pg.Pool({ ...config, max: 1 });
+  t.teardown(() => single.end());
+  const a = asInput('ctx-a', () => single.query('SELECT pg_sleep(0.05)'));
+  const b = asInput("' OR 1=1 --", async () => {
+    const mine = currentContext();
+    const first = await single.query(`SELECT id FROM ${T} WHERE name = $1`, ['alice']);
+    const same = currentContext() === mine;
+    const attack = await single.query(`SELECT id FROM ${T} WHERE name = '' OR 1=1 --'`).then(
+      () => 'ran',
+      (error: unknown) => (isBlocked(error) ? 'blocked' : String(error)),
+    );
+    return { rows: first.rows.length, same, attack };
+  });
+  await a;
+  const result = await b;
+  t.same(result, { rows: 1, same: true, attack: 'blocked' }, 'benign rows, own context, own input blocked');
+  t.same(await serverState(), INTACT);
+});
+
 t.test('hooks keep the shape of the methods', async (t) => {
   t.equal(pg.Client.prototype.query.name, 'query');
   t.equal(pg.Client.prototype.query.length, 3);
