@@ -75,22 +75,17 @@ export class LateSlot {
     this.release(budget);
     const inputsBefore = budget.inputsLeft;
     const bytesBefore = budget.bytesLeft;
-    if (isEmptyContainer(value)) {
-      // `req.params` of a route without parameters, an empty body: nothing to walk or keep.
-      this.seen = value;
-      this.inputs = NO_INPUTS;
-      return;
-    }
-    const out: UserInput[] = [];
+    let out: UserInput[] | undefined;
     if (value !== undefined && value !== null) {
       try {
-        this.collect(value, this.source, this.path, budget, out, skip);
+        // `req.params` of a route without parameters, an empty body: nothing to walk or keep.
+        if (!isEmptyContainer(value)) this.collect(value, this.source, this.path, budget, (out = []), skip);
       } catch {
         // A collector never throws on data; a hostile getter or proxy might. Keep what we have.
       }
     }
     this.seen = value;
-    this.inputs = out;
+    this.inputs = out ?? NO_INPUTS;
     this.spentInputs = inputsBefore - budget.inputsLeft;
     this.spentBytes = bytesBefore - budget.bytesLeft;
   }
@@ -98,11 +93,19 @@ export class LateSlot {
 
 const NO_INPUTS: readonly UserInput[] = Object.freeze([]);
 
-/** A plain object or array with no own enumerable keys; looked at without allocating. */
+/**
+ * A plain object or array with no own enumerable keys; looked at without allocating. A value
+ * that throws when looked at (a hostile proxy) is not known to be empty: it is walked.
+ */
 function isEmptyContainer(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.length === 0;
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
-  for (const key in value) if (Object.hasOwn(value, key)) return false;
-  return true;
+  try {
+    if (Array.isArray(value)) return value.length === 0;
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    for (const key in value) if (Object.hasOwn(value, key)) return false;
+    return true;
+  } catch {
+    return false;
+  }
 }
