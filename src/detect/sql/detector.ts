@@ -10,7 +10,7 @@ import { ListMemo, judgeOccurrence } from './judge';
 import { REASONS, RULES, SqlRule } from './rules';
 import { LOWER, MIXED, foldCase } from './fold';
 import { isAsciiAlnum, isSqlSpace } from './chars';
-import { FormsRow, SearchForm, formsOf, formsRow } from './input-forms';
+import { SearchForm, formsOf } from './input-forms';
 
 export interface SqlDetectOptions {
   /**
@@ -68,7 +68,6 @@ export function detectSqlInjection(
   call.tokenized = false;
   call.suspect = undefined;
   call.culprit = undefined;
-  let row: FormsRow | undefined;
   try {
     for (let k = 0; k < inputs.length; k++) {
       const input = inputs[k];
@@ -86,7 +85,7 @@ export function detectSqlInjection(
       // literal. Escaping meant for another dialect (doubling quotes for MySQL, where `\'`
       // then closes nothing) leaves an injection that only the escaped form reveals. So an
       // input with a quote is also searched for in its two escaped forms (input-forms.ts).
-      const forms = formsOf((row ??= formsRow(inputs)), k, input, value);
+      const forms = formsOf(inputs, k, input, value);
       let rule: SqlRule | undefined;
       for (let f = 0; f < forms.length && rule === undefined; f++) rule = judgeText(input, forms[f]!);
       if (rule !== undefined) return detection(input, rule);

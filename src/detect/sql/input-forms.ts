@@ -4,7 +4,7 @@
 // allocates nothing and mostly does not even fold the query.
 
 import type { UserInput } from '../types';
-import { InputMemo, MemoRow } from '../input-memo';
+import { InputMemo } from '../input-memo';
 import { LONG_NEEDLE, indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import { isAsciiLetter, isSqlSpace } from './chars';
 import { HAS_QUOTE, LOWER, MIXED, foldCase } from './fold';
@@ -127,40 +127,52 @@ for (let i = 0; i < COMMON.length; i++) RANK[COMMON.charCodeAt(i)] = i;
 const MAX_SKIP = 8;
 const MAX_MISSES = 8;
 
-const formsMemo = new InputMemo<readonly SearchForm[]>();
-
-export type FormsRow = MemoRow<readonly SearchForm[]>;
-
-export function formsRow(inputs: readonly UserInput[]): FormsRow {
-  return formsMemo.rowFor(inputs);
-}
+/**
+ * Forms of long values, per inputs array: a request's checks share one array, so a long
+ * body value is scanned for its forms once per request, not once per query.
+ */
+const longFormsMemo = new InputMemo<readonly SearchForm[]>();
 
 /**
- * Forms by value, shared by all requests: most values recur from request to request (the
- * Host, User-Agent and Accept headers, common parameters), and a form depends on its text
- * alone. Bounded: emptied when full, short values only.
+ * Forms of short values, by value, shared by all requests: most values recur from request to
+ * request (the Host, User-Agent and Accept headers, common parameters), and a form depends
+ * on its text alone. Bounded: emptied when full.
  */
 const sharedForms = new Map<string, readonly SearchForm[]>();
 const MAX_SHARED_FORMS = 1024;
 const MAX_SHARED_LENGTH = 256;
 
 /**
- * The forms of `input` (index `k` of the inputs of `row`) whose value is `value`: the input,
- * then for an input with a quote its quote-doubled and backslash-escaped forms.
+ * The short value last seen at each input index, and its forms. The same index usually
+ * holds the same value from check to check and request to request (a client sends its
+ * headers in the same order), and comparing two strings is cheaper than hashing a new one
+ * for the map above, which showed in profiles under load.
  */
-export function formsOf(row: FormsRow, k: number, input: UserInput, value: string): readonly SearchForm[] {
-  const cached = row.get(k, input, value);
-  if (cached !== undefined) return cached;
-  const shareable = value.length <= MAX_SHARED_LENGTH;
-  let forms = shareable ? sharedForms.get(value) : undefined;
+const RECENT = 64;
+const recentValues: string[] = new Array<string>(RECENT).fill('');
+const recentForms: (readonly SearchForm[])[] = new Array<readonly SearchForm[]>(RECENT).fill([]);
+
+/**
+ * The forms of `input` (index `k` of `inputs`) whose value is `value`: the input, then for an
+ * input with a quote its quote-doubled and backslash-escaped forms.
+ */
+export function formsOf(inputs: readonly UserInput[], k: number, input: UserInput, value: string): readonly SearchForm[] {
+  if (value.length > MAX_SHARED_LENGTH) {
+    const row = longFormsMemo.rowFor(inputs);
+    return row.get(k, input, value) ?? row.set(k, input, value, formsFor(value));
+  }
+  if (k < RECENT && recentValues[k] === value) return recentForms[k]!;
+  let forms = sharedForms.get(value);
   if (forms === undefined) {
     forms = formsFor(value);
-    if (shareable) {
-      if (sharedForms.size >= MAX_SHARED_FORMS) sharedForms.clear();
-      sharedForms.set(value, forms);
-    }
+    if (sharedForms.size >= MAX_SHARED_FORMS) sharedForms.clear();
+    sharedForms.set(value, forms);
   }
-  return row.set(k, input, value, forms);
+  if (k < RECENT) {
+    recentValues[k] = value;
+    recentForms[k] = forms;
+  }
+  return forms;
 }
 
 function formsFor(value: string): readonly SearchForm[] {

@@ -64,3 +64,19 @@ t.test('a needle found only after many partial hits is still found', async (t) =
   t.equal(rule(query, [q('1 OR sx')]), 'sqli.token-boundary');
   t.equal(rule(query.replace(' sx', ' sy'), [q('1 OR sx')]), undefined);
 });
+
+t.test('values taking turns at one index, short and long, across calls and arrays', async (t) => {
+  // Short values' forms are kept by index across calls (input-forms.ts); a different value
+  // at that index, or one past the short-value limit, must get its own forms.
+  const doubled = "SELECT * FROM users WHERE name = 'o'' OR ''1''=''1'";
+  const attack = "o' OR '1'='1";
+  const long = `${'x'.repeat(300)}' OR '1'='1`;
+  const longQuery = `SELECT * FROM users WHERE name = '${'x'.repeat(300)}' OR '1'='1'`;
+  for (let round = 0; round < 3; round++) {
+    t.equal(rule(doubled, [q('o')]), undefined, `round ${round}: a plain value`);
+    t.equal(rule(doubled, [q(attack)]), fresh(doubled, [attack]), `round ${round}: a quoted value gets its escaped forms`);
+    t.equal(rule(longQuery, [q(long)]), 'sqli.token-boundary', `round ${round}: a long value`);
+    t.equal(rule(longQuery, [q('o')]), undefined, `round ${round}: a short value after a long one`);
+  }
+  t.equal(fresh(doubled, [attack]), undefined, "doubled quotes keep the input inside one literal");
+});
