@@ -31,9 +31,12 @@ type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * The context of each fastify request, for content type parsers: fastify calls them from
- * the body stream's 'end' event, which runs outside the request's async context.
+ * the body stream's 'end' event, which runs outside the request's async context. Kept only
+ * once an app has added a parser: an insertion into a WeakMap costs about a microsecond,
+ * a tenth of a hello-world request's whole time in fastify.
  */
 const contexts = new WeakMap<object, RequestContext>();
+let parsersWrapped = false;
 
 /**
  * request.body, except the part objects @fastify/multipart's `attachFieldsToBody: true`
@@ -80,7 +83,7 @@ function rampartOnRequest(request: FastifyRequestLike, _reply: unknown, done: ()
     // Only the context of this very request (fastify.inject() runs without one).
     if (ctx !== undefined && ctx.req === request.raw) {
       ctx.attach(FASTIFY_ADAPTER, request);
-      contexts.set(request, ctx);
+      if (parsersWrapped) contexts.set(request, ctx);
     }
   }
   done();
@@ -109,7 +112,10 @@ function wrapAddContentTypeParser(fastify: FastifyInstanceLike): void {
     // eslint-disable-next-line prefer-rest-params
     const args = Array.prototype.slice.call(arguments) as unknown[];
     const at = typeof args[1] === 'function' ? 1 : 2; // (type, parser) or (type, options, parser)
-    if (typeof args[at] === 'function') args[at] = inRequestContext(args[at] as AnyFunction);
+    if (typeof args[at] === 'function') {
+      args[at] = inRequestContext(args[at] as AnyFunction);
+      parsersWrapped = true;
+    }
     return original.apply(this, args);
   };
 }
