@@ -74,12 +74,13 @@ async function main() {
     if (app.startsWith('$')) continue;
     const names = ['baseline', ...Object.keys(variants)];
     const within = (results, v) => results.find((r) => r.variant === v)['capacity ratio'] >= variants[v].minCapacityRatio;
+    const run = (rounds) => ({ rounds, seconds: 1.5, warmupSeconds: 3, processes: 2, variants: names, concurrent: true });
     let results;
     try {
       results = await confirmed(
-        (o) => benchApp(app, o ?? { rounds: 5, seconds: 1.5, warmupSeconds: 3, processes: 2, variants: names, concurrent: true }),
+        (o) => benchApp(app, o ?? run(5)),
         (results) => Object.keys(variants).every((v) => within(results, v)),
-        { rounds: 8, seconds: 1.5, warmupSeconds: 3, processes: 2, variants: names, concurrent: true },
+        run(8),
       );
     } catch (error) {
       record(`e2e ${app}`, `failed: ${error.message}`, 'runs', false);

@@ -9,9 +9,8 @@ import type { Socket } from 'node:net';
 import { urlHost } from '../../detect/ssrf';
 import type { BuiltinHook } from '../types';
 import { unwrapMethod, wrapMethod } from '../wrap';
-import type { UserInput } from '../../detect/types';
 import type { Destination } from './detector';
-import { judgedSockets, requestInputs, judgeSocket, sameSteer, steeredRequests, steerOf, steersMade, steerStore, type Steer } from './steer';
+import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOf, steersMade, steerStore, type Steer } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -84,29 +83,14 @@ class OptionsDestination implements Destination {
   }
 }
 
-// The last host a request's inputs were found not to control. A request that calls the same
-// API again and again (a keep-alive client in a loop) skips the guard for it, as the fs hook
-// does for paths; any other inputs array or host is checked.
-let cleanInputs: readonly UserInput[] | undefined;
-let cleanHost = '';
-
 function wrapRequest(sink: string, protocol: string): (original: AnyFunction) => AnyFunction {
   return (original) =>
     function request(this: unknown, a0: unknown, a1: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      const inputs = requestInputs();
-      if (inputs === undefined) return original.apply(this, args);
-      const destination = httpDestination(protocol, a0, a1);
-      if (inputs === cleanInputs && destination.hostname === cleanHost) return original.apply(this, args);
-      const steer = steerOf(sink, destination);
-      if (steer === undefined) {
-        if (destination.controller === undefined && destination.hostname !== '') {
-          cleanInputs = inputs;
-          cleanHost = destination.hostname;
-        }
-        return original.apply(this, args);
-      }
+      if (!inputsPresent()) return original.apply(this, args);
+      const steer = steerOf(sink, httpDestination(protocol, a0, a1));
+      if (steer === undefined) return original.apply(this, args);
       const req = steerStore.run(steer, () => original.apply(this, args)) as object;
       steeredRequests.set(req, steer);
       return req;

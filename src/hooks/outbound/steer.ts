@@ -65,6 +65,15 @@ export function inputsPresent(): boolean {
 export let steersMade = false;
 
 /**
+ * The last sink and host a request's inputs were found not to control. A request that calls
+ * the same API again and again (a keep-alive client in a loop) skips the guard for it, as
+ * the fs hook does for paths; any other inputs array, sink or host is checked. An inputs
+ * array is never reused by another request (contexts make their own), and a failed input
+ * collection gives a fresh empty array, which never matches.
+ */
+const clean = { inputs: undefined as readonly UserInput[] | undefined, sink: '', host: '' };
+
+/**
  * At call time, inside a request: asks the guard about the destination. Throws
  * RampartBlockedError when the host is an IP literal user input steers to an internal
  * address (block mode); returns the steer to run the call in when user input controls
@@ -73,9 +82,18 @@ export let steersMade = false;
 export function steerOf(sink: string, d: Destination): Steer | undefined {
   const ctx = currentContext();
   if (ctx === undefined) return undefined;
+  const inputs = requestInputs();
+  if (inputs === clean.inputs && sink === clean.sink && d.hostname === clean.host) return undefined;
   guardSink(destinationDetector, sink, d);
   const input = d.controller;
-  if (input === undefined) return undefined;
+  if (input === undefined) {
+    if (inputs !== undefined && d.hostname !== '') {
+      clean.inputs = inputs;
+      clean.sink = sink;
+      clean.host = d.hostname;
+    }
+    return undefined;
+  }
   const judged = d.deferred === true ? undefined : parseIpLiteral(d.hostname)?.address;
   steersMade = true;
   return { ctx, input, sink, url: d.url, judged };

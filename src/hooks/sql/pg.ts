@@ -16,16 +16,16 @@ const detector = sqlSinkDetector('postgres', 'postgresql');
 const CLIENT_SINK = 'pg.query';
 const POOL_SINK = 'pg.pool.query';
 
-// Set while a checked Pool#query runs synchronously (it calls this.connect at once), and
-// while the connect callback of such a call runs (it calls client.query at once).
-let inCheckedPoolQuery = false;
-let skipNextClientCheck = false;
-// Whether the checked Pool#query in flight is promise style (no callback of the app's). Its
-// connect and query callbacks are then pg-pool's own, which only settle the promise; the
-// app's code after `await` runs in the context the promise was made in, so binding those
-// callbacks to the caller's context (two AsyncLocalStorage.run per query) buys nothing.
-let poolQueryIsPromise = false;
-let nextClientCallbackIsInternal = false;
+// A checked Pool#query calls this.connect at once, and the connect callback calls
+// client.query at once; these say what those two calls are while they run. A promise-style
+// query (no callback of the app's) hands pg-pool's own callbacks, which only settle the
+// promise: the app's code after `await` runs in the context the promise was made in, so
+// binding them to the caller's context (two AsyncLocalStorage.run per query) buys nothing.
+type PoolQuery = 'none' | 'callback' | 'promise';
+/** The checked Pool#query whose connect call comes next. */
+let poolQueryInFlight: PoolQuery = 'none';
+/** The checked Pool#query whose client.query call comes next: it is not checked again. */
+let clientQueryOf: PoolQuery = 'none';
 
 interface Submittable {
   text?: unknown;
@@ -48,13 +48,11 @@ function wrapClientQuery(original: AnyFn): AnyFn {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
     if (config === null || config === undefined) return original.apply(this, args);
-    const skip = skipNextClientCheck;
-    const internalCallback = nextClientCallbackIsInternal;
-    skipNextClientCheck = false;
-    nextClientCallbackIsInternal = false;
-    const blocked = skip ? undefined : checkSql(detector, CLIENT_SINK, sqlText(config));
+    const pooled = clientQueryOf;
+    clientQueryOf = 'none';
+    const blocked = pooled !== 'none' ? undefined : checkSql(detector, CLIENT_SINK, sqlText(config));
     if (blocked !== undefined) return failClientQuery(this as { connection?: unknown; _Promise?: PromiseConstructor }, config, values, callback, blocked);
-    if (internalCallback) return original.apply(this, args);
+    if (pooled === 'promise') return original.apply(this, args);
     if (typeof values === 'function') args[1] = bindToCaller(values);
     else if (typeof callback === 'function') args[2] = bindToCaller(callback);
     else if (typeof (config as Submittable).submit === 'function' && typeof (config as Submittable).callback === 'function') {
@@ -111,15 +109,12 @@ function wrapPoolQuery(original: AnyFn): AnyFn {
       }
       return ((this as { Promise?: PromiseConstructor }).Promise ?? Promise).reject(blocked);
     }
-    const outer = inCheckedPoolQuery;
-    const outerIsPromise = poolQueryIsPromise;
-    inCheckedPoolQuery = true;
-    poolQueryIsPromise = typeof values !== 'function' && typeof cb !== 'function';
+    const outer = poolQueryInFlight;
+    poolQueryInFlight = typeof values === 'function' || typeof cb === 'function' ? 'callback' : 'promise';
     try {
       return original.apply(this, args);
     } finally {
-      inCheckedPoolQuery = outer;
-      poolQueryIsPromise = outerIsPromise;
+      poolQueryInFlight = outer;
     }
   };
 }
@@ -127,18 +122,16 @@ function wrapPoolQuery(original: AnyFn): AnyFn {
 function wrapPoolConnect(original: AnyFn): AnyFn {
   return function connect(this: unknown, cb: unknown) {
     if (typeof cb !== 'function') return original.apply(this, arguments as unknown as unknown[]);
-    if (!inCheckedPoolQuery) return original.call(this, bindToCaller(cb as AnyFn));
-    inCheckedPoolQuery = false; // only this connect call belongs to the checked query
-    const internal = poolQueryIsPromise;
-    const next = internal ? (cb as AnyFn) : bindToCaller(cb as AnyFn);
+    const query = poolQueryInFlight;
+    if (query === 'none') return original.call(this, bindToCaller(cb as AnyFn));
+    poolQueryInFlight = 'none'; // only this connect call belongs to the checked query
+    const next = query === 'promise' ? (cb as AnyFn) : bindToCaller(cb as AnyFn);
     return original.call(this, function (this: unknown, ...args: unknown[]) {
-      skipNextClientCheck = args[0] == null;
-      nextClientCallbackIsInternal = internal && args[0] == null;
+      clientQueryOf = args[0] == null ? query : 'none';
       try {
         return next.apply(this, args);
       } finally {
-        skipNextClientCheck = false;
-        nextClientCallbackIsInternal = false;
+        clientQueryOf = 'none';
       }
     });
   };
