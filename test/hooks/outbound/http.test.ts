@@ -141,6 +141,27 @@ t.test('a host found clean for a request is not checked again, and nothing else 
   events.reset();
 });
 
+t.test('a host cleared through an allowlisted sink is still checked through another sink', async (t) => {
+  stop();
+  start({ ...config, allow: { sinks: ['https.request'] } });
+  t.teardown(() => {
+    stop();
+    start(config);
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const https = require('node:https') as typeof import('node:https');
+  const target = { host: '127.0.0.1', port: servers.internal.port, path: '/secret' };
+  servers.internal.hits.length = 0;
+  withInput({ source: 'body', name: 'host', value: '127.0.0.1' }, () => {
+    const allowed = https.request(target);
+    allowed.on('error', () => undefined);
+    allowed.destroy();
+    t.throws(() => http.request(target), RampartBlockedError, 'same inputs and host, another sink: refused');
+  });
+  t.same(servers.internal.hits, [], 'the internal server got nothing');
+  events.reset();
+});
+
 t.test('the app calling itself or its own services is never flagged', async (t) => {
   const own = await withInput(asQuery('unrelated'), () => collect(http.get(`${servers.internal.origin}/own`)));
   t.equal(own.body, 'internal secret');
