@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { DEFAULT_CONFIG } from '../../../src/config';
 import { DEFAULT_DANGEROUS_OPTIONS } from '../../../src/detect/shell';
-import { argumentPolicy, mergePolicy } from '../../../src/hooks/child-process/detectors';
+import { argumentPolicy, mergePolicy } from '../../../src/checks/shell';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
 import { gitRepo, sandbox } from './sandbox';
 

@@ -1,0 +1,115 @@
+// The path-traversal sink detector for fs. The payload is the path argument exactly as
+// the app passed it (string, Buffer, URL, fd, FileHandle): turning it into a string
+// costs something, so it happens here, only once the guard knows inputs are present.
+import { sep, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { detectPathTraversal, type PathDetectOptions } from '../detect/path';
+import type { Detection, UserInput } from '../detect/types';
+import type { Config } from '../config/types';
+import { guardSink, type SinkDetector } from '../guard';
+
+/** Same shape test as Node's own `isURL` (fs accepts URL-like objects, not only URL). */
+function isUrlLike(value: object): value is URL {
+  const v = value as { href?: unknown; protocol?: unknown; auth?: unknown; path?: unknown };
+  return typeof v.href === 'string' && typeof v.protocol === 'string' && v.auth === undefined && v.path === undefined;
+}
+
+/**
+ * The path a string, Buffer/Uint8Array or `file:` URL names, or undefined for anything
+ * else (fds, FileHandles, invalid URLs: the original function reports those itself).
+ */
+export function pathString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (value instanceof Uint8Array) return bytesOf(value).toString('utf8');
+  if (isUrlLike(value)) {
+    try {
+      return fileURLToPath(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function bytesOf(value: Uint8Array): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** A Buffer path that is not valid UTF-8 may carry an input decoded byte-per-char. */
+function latin1Variant(value: unknown, utf8: string): string | undefined {
+  if (!(value instanceof Uint8Array) || utf8.indexOf('\ufffd') === -1) return undefined;
+  return bytesOf(value).toString('latin1');
+}
+
+// The options object is rebuilt only when the configuration object changes (restart).
+let optionsConfig: Config | undefined;
+let options: PathDetectOptions = {};
+function optionsFor(config: Config): PathDetectOptions {
+  if (config !== optionsConfig) {
+    optionsConfig = config;
+    options = { allowedRoots: config.path.allowedRoots };
+  }
+  return options;
+}
+
+const HOOK_DIR = __dirname + sep;
+// wrap.ts adds a frame in front of wrappers of async functions (see likeOriginal there).
+const WRAP_FILE = resolve(__dirname, '..', 'wrap.');
+// rampart's own code (src/ or dist/): its fs use inside a request is never the app's.
+const OWN_ROOT = resolve(__dirname, '..', '..') + sep;
+
+/**
+ * Was the fs function called by Node itself or by rampart rather than by the app?
+ * Node calls public fs functions for work already checked at the public entry point
+ * (streams open their file, cp/rm/watch walk a tree, exists calls access, realpath
+ * calls lstat) and to load modules (require, import). Only computed for a detection,
+ * so its cost never reaches the clean path.
+ */
+function calledByNodeOrRampart(): boolean {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  let frames: unknown;
+  try {
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    Error.stackTraceLimit = 16;
+    const holder: { stack?: unknown } = {};
+    // Frames from the fs wrapper down: guardSink and the detector are left out.
+    Error.captureStackTrace(holder, guardSink);
+    frames = holder.stack;
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  if (!Array.isArray(frames)) return false;
+  for (const frame of frames as NodeJS.CallSite[]) {
+    const file = frame.getFileName() ?? '';
+    if (file.startsWith(HOOK_DIR) || file.startsWith(WRAP_FILE)) continue; // our wrappers
+    return (
+      file === 'node:fs' ||
+      file.startsWith('node:internal/fs/') ||
+      file.startsWith('node:internal/modules/') ||
+      file.startsWith(OWN_ROOT)
+    );
+  }
+  return false;
+}
+
+function detect(payload: unknown, inputs: readonly UserInput[], config: Config): Detection | undefined {
+  const path = pathString(payload);
+  if (path === undefined) return undefined;
+  let found = detectPathTraversal(path, inputs, optionsFor(config));
+  if (found === undefined) {
+    const latin1 = latin1Variant(payload, path);
+    if (latin1 !== undefined) found = detectPathTraversal(latin1, inputs, optionsFor(config));
+  }
+  if (found !== undefined && calledByNodeOrRampart()) return undefined;
+  return found;
+}
+
+export const fsSinkDetector: SinkDetector<unknown> = {
+  kind: 'path_traversal',
+  family: 'fs',
+  detect,
+  describe: (payload) => ({ 'file.path': pathString(payload) ?? String(payload) }),
+};

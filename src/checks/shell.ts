@@ -1,0 +1,115 @@
+// What the child_process sinks ask the guard: a script a shell will run, a program with
+// its argument array, or the module a fork() starts. Payloads hold the raw call pieces;
+// joining and parsing happen in detect/describe, i.e. only when user input is present.
+import { basename } from 'node:path';
+import type { Config } from '../config/types';
+import { detectPathTraversal } from '../detect/path';
+import {
+  DEFAULT_DANGEROUS_OPTIONS,
+  detectArgumentInjection,
+  detectShellInjection,
+  programName,
+  redactCommandLine,
+  shellScriptOf,
+  type ArgumentInjectionPolicy,
+} from '../detect/shell';
+import type { SinkDetector } from '../guard';
+
+/** A command line a shell runs: exec's string, or spawn/execFile with `shell` set. */
+export interface ShellCommand {
+  readonly command: string;
+  /** With `shell` set, Node runs `[command, ...args].join(' ')`; undefined for exec. */
+  readonly args: readonly unknown[] | undefined;
+  /** The shell from the options; undefined means the platform default. */
+  readonly shell: string | undefined;
+}
+
+/** A program started without a shell. */
+export interface ArgvCommand {
+  readonly file: string;
+  readonly args: readonly unknown[];
+}
+
+/** A Node module started by fork(). */
+export interface ForkCall {
+  readonly modulePath: string;
+  readonly execPath: string | undefined;
+}
+
+/** The script exactly as Node hands it to the shell (`sh -c <script>`). */
+function scriptOf(call: ShellCommand): string {
+  return call.args === undefined || call.args.length === 0 ? call.command : [call.command, ...call.args].join(' ');
+}
+
+/** The shell Node uses for `shell: true` and exec(). */
+function defaultShell(): string {
+  if (process.platform === 'win32') return process.env.comspec || 'cmd.exe';
+  return process.platform === 'android' ? '/system/bin/sh' : '/bin/sh';
+}
+
+export const shellDetector: SinkDetector<ShellCommand> = {
+  kind: 'command_injection',
+  family: 'shell',
+  detect: (call, inputs) => detectShellInjection(scriptOf(call), inputs),
+  describe: (call) => ({
+    'process.command_line': redactCommandLine(scriptOf(call)),
+    'process.executable.name': basename(call.shell ?? defaultShell()),
+  }),
+};
+
+export const argvDetector: SinkDetector<ArgvCommand> = {
+  kind: 'command_injection',
+  family: 'shell',
+  detect(call, inputs, config) {
+    // Non-string elements are skipped by both detectors; Node rejects most of them anyway.
+    const args = call.args as readonly string[];
+    // `execFile('sh', ['-c', script])` starts a shell after all: judge the script as one.
+    const script = shellScriptOf(call.file, args);
+    const inScript = script === undefined ? undefined : detectShellInjection(script, inputs);
+    return inScript ?? detectArgumentInjection(call.file, args, inputs, argumentPolicy(config));
+  },
+  describe: (call) => ({
+    'process.command_line': redactCommandLine([call.file, ...call.args].join(' ')),
+    'process.executable.name': basename(call.file),
+  }),
+};
+
+export const forkDetector: SinkDetector<ForkCall> = {
+  kind: 'path_traversal',
+  family: 'shell',
+  detect: (call, inputs, config) => detectPathTraversal(call.modulePath, inputs, { allowedRoots: config.path.allowedRoots }),
+  describe: (call) => {
+    const execPath = call.execPath ?? process.execPath;
+    return {
+      'file.path': call.modulePath,
+      'process.command_line': redactCommandLine(`${execPath} ${call.modulePath}`),
+      'process.executable.name': basename(execPath),
+    };
+  },
+};
+
+// `shell.dangerousOptions` merged into the built-in list once per configuration.
+const policies = new WeakMap<Config, ArgumentInjectionPolicy>();
+
+export function argumentPolicy(config: Config): ArgumentInjectionPolicy {
+  let policy = policies.get(config);
+  if (policy === undefined) {
+    policy = mergePolicy(config.shell.dangerousOptions);
+    policies.set(config, policy);
+  }
+  return policy;
+}
+
+/** Extra options add to a program's built-in ones; they never replace them. */
+export function mergePolicy(extra: Readonly<Record<string, readonly string[]>>): ArgumentInjectionPolicy {
+  const programs = Object.keys(extra);
+  if (programs.length === 0) return DEFAULT_DANGEROUS_OPTIONS;
+  const merged: Record<string, readonly string[]> = Object.assign(Object.create(null) as object, DEFAULT_DANGEROUS_OPTIONS);
+  for (const program of programs) {
+    // Keyed the way the detector looks programs up: basename, lower case, no `.exe`.
+    const name = programName(program);
+    const builtIn = Object.hasOwn(merged, name) ? merged[name] : [];
+    merged[name] = Object.freeze([...new Set([...builtIn, ...extra[program]])]);
+  }
+  return Object.freeze(merged);
+}

@@ -1,0 +1,77 @@
+// child_process: every public way to start a program. Patched in place on the builtin's
+// exports, so `const { exec } = require('child_process')` taken after start and ESM named
+// imports (synced by instrument.ts) get the protected functions.
+import { promisify } from 'node:util';
+import type { BuiltinHook } from '../../types';
+import { unwrapMethod, wrapMethod } from '../../wrap';
+import { checkExec, checkFile, checkFork, type Check } from './calls';
+
+type AnyFunction = (...args: any[]) => any;
+
+const SINKS: ReadonlyArray<readonly [name: string, check: Check]> = [
+  ['exec', checkExec],
+  ['execSync', checkExec],
+  ['execFile', checkFile],
+  ['execFileSync', checkFile],
+  ['spawn', checkFile],
+  ['spawnSync', checkFile],
+  ['fork', checkFork],
+];
+
+// Above zero while a protected call runs. exec() calls module.exports.execFile, and the
+// promisified forms call the originals: the inner call is the same command, checked once.
+let depth = 0;
+
+function protect(sink: string, check: Check) {
+  return (original: AnyFunction): AnyFunction => {
+    const wrapper = function (this: unknown): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments;
+      if (depth === 0) check(sink, args);
+      depth++;
+      try {
+        return original.apply(this, args as unknown as unknown[]);
+      } finally {
+        depth--;
+      }
+    };
+    // exec and execFile carry a promisify.custom that closes over the original function;
+    // copying it would hand util.promisify an unprotected exec, so give a guarded one.
+    const custom = (original as unknown as Record<symbol, unknown>)[promisify.custom];
+    if (typeof custom === 'function') {
+      Object.defineProperty(wrapper, promisify.custom, { value: guardedCustom(sink, check, custom as AnyFunction) });
+    }
+    return wrapper;
+  };
+}
+
+/** Same promise (`{stdout, stderr}`, `.child`) as Node's; a blocked call rejects instead. */
+function guardedCustom(sink: string, check: Check, custom: AnyFunction): AnyFunction {
+  const promisified = function (this: unknown, ...args: unknown[]): unknown {
+    if (depth === 0) {
+      try {
+        check(sink, args);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    depth++;
+    try {
+      return custom.apply(this, args);
+    } finally {
+      depth--;
+    }
+  };
+  Object.defineProperty(promisified, 'name', { value: custom.name, configurable: true });
+  return promisified;
+}
+
+export const childProcessHook: BuiltinHook = {
+  module: 'child_process',
+  patch(exports) {
+    for (const [name, check] of SINKS) wrapMethod(exports as object, name, protect(`child_process.${name}`, check));
+  },
+  unpatch(exports) {
+    for (const [name] of SINKS) unwrapMethod(exports as object, name);
+  },
+};

@@ -1,0 +1,165 @@
+// net.Socket#connect: every TCP connection of the process passes here (net.connect,
+// net.createConnection, tls.connect, http(s) agents, http2, undici and so fetch). This
+// is where the address actually connected to becomes known, so it is judged here:
+// - a DNS name: the lookup the socket uses (the app's own or dns.lookup) is wrapped, and
+//   each answer is judged before Node connects to it, so rebinding gains nothing;
+// - an IP host (Node skips DNS): judged before connecting.
+// A refused connection fails the way a failed DNS lookup does: Node destroys the socket
+// with the error, and the app sees it as the socket's (or its request's) 'error'.
+import * as dns from 'node:dns';
+import { isIP, type Socket } from 'node:net';
+import { currentContext } from '../../../context/store';
+import type { RequestContext } from '../../../context/request-context';
+import { agentState } from '../../../state';
+import type { BuiltinHook } from '../../types';
+import { unwrapMethod, wrapMethod } from '../../wrap';
+import { inputsPresent, judgeAddresses, judgedSockets, steerOrRefusal, steerStore, type Steer } from './steer';
+
+type AnyFunction = (...args: any[]) => any;
+
+interface ConnectOptions {
+  readonly host?: unknown;
+  readonly port?: unknown;
+  readonly path?: unknown;
+  readonly lookup?: unknown;
+}
+
+interface ConnectCall {
+  readonly options: ConnectOptions;
+  readonly cb: AnyFunction | undefined;
+}
+
+/** net.connect() hands Socket#connect its normalized [options, cb], marked by a private symbol. */
+function isNormalized(value: unknown[]): boolean {
+  for (const symbol of Object.getOwnPropertySymbols(value)) if (symbol.description === 'normalizedArgs') return true;
+  return false;
+}
+
+/** The forms Socket#connect accepts, as Node's normalizeArgs reads them; undefined for pipes and oddities. */
+function connectCall(args: IArguments): ConnectCall | undefined {
+  const a0: unknown = args[0];
+  const last: unknown = args[args.length - 1];
+  const cb = typeof last === 'function' ? (last as AnyFunction) : undefined;
+  if (Array.isArray(a0)) {
+    if (!isNormalized(a0)) return undefined;
+    const options = a0[0] as ConnectOptions | undefined;
+    const normalizedCb: unknown = a0[1];
+    if (options === null || typeof options !== 'object') return undefined;
+    return { options, cb: typeof normalizedCb === 'function' ? (normalizedCb as AnyFunction) : undefined };
+  }
+  if (a0 !== null && typeof a0 === 'object') return { options: a0 as ConnectOptions, cb };
+  if (typeof a0 === 'number' || (typeof a0 === 'string' && Number(a0) >= 0)) {
+    return { options: { port: a0, host: typeof args[1] === 'string' ? args[1] : undefined }, cb };
+  }
+  return undefined;
+}
+
+function callWith(original: AnyFunction, socket: Socket, options: object, cb: AnyFunction | undefined): unknown {
+  return cb === undefined ? original.call(socket, options) : original.call(socket, options, cb);
+}
+
+/** The app's options, seen through an object that only adds or replaces a few keys. */
+function overlay(options: ConnectOptions, own: Record<string, unknown>): object {
+  return Object.assign(Object.create(options) as object, own);
+}
+
+/**
+ * The lookup the socket uses, judging every answer before Node connects to it. The app's
+ * own `lookup` (or dns.lookup, read at call time as Node does) still does the resolving.
+ */
+function judgingLookup(
+  appLookup: unknown,
+  steer: Steer | undefined,
+  sink: string,
+  host: string,
+  port: unknown,
+  ctx: RequestContext | undefined,
+): AnyFunction {
+  return function lookup(this: unknown): unknown {
+    const resolve = (typeof appLookup === 'function' ? appLookup : dns.lookup) as AnyFunction;
+    // eslint-disable-next-line prefer-rest-params
+    const args = Array.prototype.slice.call(arguments) as unknown[];
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback !== 'function') return resolve.apply(this, args);
+    args[last] = function onLookup(this: unknown, err: unknown, address: unknown): unknown {
+      if (err === null || err === undefined) {
+        const addresses = answerAddresses(address);
+        const refusal = addresses.length === 0 ? undefined : judgeAddresses(steer, sink, host, port, addresses, ctx);
+        if (refusal !== undefined) return (callback as AnyFunction).call(this, refusal);
+      }
+      // eslint-disable-next-line prefer-rest-params
+      return (callback as AnyFunction).apply(this, arguments as unknown as unknown[]);
+    };
+    return resolve.apply(this, args);
+  };
+}
+
+/** `address` or `[{ address, family }]` (with `all: true`) as a list of strings. */
+function answerAddresses(answer: unknown): string[] {
+  if (typeof answer === 'string') return [answer];
+  if (!Array.isArray(answer)) return [];
+  const out: string[] = [];
+  for (const entry of answer) {
+    const address = typeof entry === 'string' ? entry : (entry as { address?: unknown } | null)?.address;
+    if (typeof address === 'string') out.push(address);
+  }
+  return out;
+}
+
+// An IP host skips DNS in Node; a host that is not an IP (and under .invalid, RFC 6761)
+// makes Node ask the lookup, which reports the refusal through Node's own error path.
+const REFUSED_HOST = 'refused-by-rampart.invalid';
+
+function refusingOptions(options: ConnectOptions, refusal: Error): object {
+  return overlay(options, {
+    host: REFUSED_HOST,
+    lookup: function refuse(_host: string, _options: unknown, callback: (err: Error) => void): void {
+      // A macrotask later, like a real DNS answer: every listener is attached by then.
+      setImmediate(callback, refusal);
+    },
+  });
+}
+
+function wrapConnect(original: AnyFunction): AnyFunction {
+  return function connect(this: Socket): unknown {
+    const state = agentState();
+    if (state === undefined || state.config.modes.ssrf === 'off') return original.apply(this, arguments as unknown as unknown[]);
+    const call = connectCall(arguments);
+    if (call === undefined || (call.options.path !== undefined && call.options.path !== null)) {
+      return original.apply(this, arguments as unknown as unknown[]); // a pipe, or arguments Node will reject
+    }
+    const options = call.options;
+    const given = typeof options.host === 'string' && options.host.length > 0 ? options.host : '';
+    const host = given || 'localhost';
+    const sink = (this as { encrypted?: boolean }).encrypted === true ? 'tls.connect' : 'net.connect';
+    const ctx = currentContext();
+    let steer = steerStore.getStore();
+    if (steer === undefined && ctx !== undefined && inputsPresent()) {
+      // A connection the app opened itself (net/tls), or through a client rampart does not wrap.
+      const found = steerOrRefusal(sink, { hostname: given, port: options.port, url: undefined, addresses: undefined, steeredBy: undefined });
+      if (found.refusal !== undefined) return callWith(original, this, refusingOptions(options, found.refusal), call.cb);
+      steer = found.steer;
+    }
+    if (steer === undefined && !state.config.ssrf.blockMetadata) return original.apply(this, arguments as unknown as unknown[]);
+    if (isIP(host) !== 0) {
+      const refusal = judgeAddresses(steer, steer?.sink ?? sink, host, options.port, [host], ctx);
+      if (refusal !== undefined) return callWith(original, this, refusingOptions(options, refusal), call.cb);
+      if (steer !== undefined) judgedSockets.set(this, steer);
+      return original.apply(this, arguments as unknown as unknown[]);
+    }
+    if (steer !== undefined) judgedSockets.set(this, steer);
+    const lookup = judgingLookup(options.lookup, steer, steer?.sink ?? sink, host, options.port, ctx);
+    return callWith(original, this, overlay(options, { lookup }), call.cb);
+  };
+}
+
+export const netConnectHook: BuiltinHook = {
+  module: 'net',
+  patch(exports) {
+    wrapMethod((exports as typeof import('node:net')).Socket.prototype, 'connect', wrapConnect);
+  },
+  unpatch(exports) {
+    unwrapMethod((exports as typeof import('node:net')).Socket.prototype, 'connect');
+  },
+};

@@ -1,0 +1,69 @@
+// Global fetch (Node's bundled undici, internal to Node: it cannot be required or
+// patched). The global function is wrapped to learn, at call time, whether user input
+// controls the URL's host and to run the call in that steer; redirect hops and
+// connections follow it through the async context and are judged through undici's
+// diagnostics channels (undici-channels.ts) and the socket connect (connect.ts).
+// A refusal rejects the fetch with RampartBlockedError itself, not fetch's
+// `TypeError: fetch failed` wrapper around it.
+import type diagnostics from 'node:diagnostics_channel';
+import { urlHost } from '../../../detect/ssrf';
+import { agentState } from '../../../state';
+import type { BuiltinHook } from '../../types';
+import { unwrapMethod, wrapMethod } from '../../wrap';
+import type { Destination } from '../../../checks/ssrf';
+import { inputsPresent, steerOrRefusal, steerStore, unwrapRefusal } from './steer';
+import { subscribeUndici, unsubscribeUndici } from './undici-channels';
+
+type AnyFunction = (...args: any[]) => any;
+
+/** Where fetch(input) goes: a URL string, a URL, or a Request (its `url`). */
+export function fetchDestination(input: unknown): Destination {
+  let url: string | undefined;
+  let hostname = '';
+  if (typeof input === 'string') {
+    url = input;
+    hostname = urlHost(input) ?? '';
+  } else if (input instanceof URL) {
+    url = input.href;
+    hostname = input.hostname;
+  } else if (input !== null && typeof input === 'object' && typeof (input as { url?: unknown }).url === 'string') {
+    url = (input as { url: string }).url;
+    hostname = urlHost(url) ?? '';
+  }
+  return { hostname, port: undefined, url, addresses: undefined, steeredBy: undefined };
+}
+
+/** Wraps a fetch-like function (global fetch, undici.fetch) under `sink`. */
+export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunction {
+  return (original) =>
+    function fetch(this: unknown, input: unknown): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      const state = agentState();
+      if (state === undefined || state.config.modes.ssrf === 'off') return original.apply(this, args);
+      let result: unknown;
+      if (!inputsPresent()) {
+        result = original.apply(this, args);
+      } else {
+        const found = steerOrRefusal(sink, fetchDestination(input));
+        if (found.refusal !== undefined) return Promise.reject(found.refusal);
+        const steer = found.steer;
+        result = steer === undefined ? original.apply(this, args) : steerStore.run(steer, () => original.apply(this, args));
+      }
+      // A refusal at connect time (rebinding, redirect, metadata) reaches fetch as the cause of its TypeError.
+      return result instanceof Promise ? result.then(undefined, unwrapRefusal) : result;
+    };
+}
+
+export const fetchHook: BuiltinHook = {
+  // Hosted by the builtin whose channels it subscribes to; global fetch has no module.
+  module: 'diagnostics_channel',
+  patch(exports) {
+    subscribeUndici(exports as typeof diagnostics);
+    if (typeof globalThis.fetch === 'function') wrapMethod(globalThis, 'fetch', wrapFetchLike('fetch'));
+  },
+  unpatch() {
+    unwrapMethod(globalThis, 'fetch');
+    unsubscribeUndici();
+  },
+};

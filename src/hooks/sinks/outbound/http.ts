@@ -1,0 +1,149 @@
+// http/https clients: request and get (URL string, URL object, options, Agents). At call
+// time the guard learns whether user input controls the host; an IP-literal host is
+// judged there and then (the call throws, no socket is made). A DNS name is judged at
+// connect (see connect.ts), in the steer the call runs in. A keep-alive Agent may hand
+// the request a socket connected earlier, with no lookup at all: ClientRequest#onSocket
+// judges that socket's peer before anything is written to it.
+import type { ClientRequest } from 'node:http';
+import type { Socket } from 'node:net';
+import { urlHost } from '../../../detect/ssrf';
+import type { BuiltinHook } from '../../types';
+import { unwrapMethod, wrapMethod } from '../../wrap';
+import type { Destination } from '../../../checks/ssrf';
+import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOf, steersMade, steerStore, type Steer } from './steer';
+
+type AnyFunction = (...args: any[]) => any;
+
+interface HttpOptions {
+  readonly protocol?: unknown;
+  readonly hostname?: unknown;
+  readonly host?: unknown;
+  readonly port?: unknown;
+  readonly path?: unknown;
+  readonly socketPath?: unknown;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Where `http.request(a0, a1)` goes, merged the way Node merges a URL and options. */
+export function httpDestination(defaultProtocol: string, a0: unknown, a1: unknown): Destination {
+  let hostname: string | undefined;
+  let port: unknown;
+  let url: string | undefined;
+  let options: HttpOptions | undefined;
+  if (typeof a0 === 'string') {
+    url = a0;
+    hostname = urlHost(a0);
+  } else if (a0 instanceof URL) {
+    url = a0.href;
+    hostname = a0.hostname;
+    port = a0.port;
+  } else if (a0 !== null && typeof a0 === 'object') {
+    options = a0 as HttpOptions;
+  }
+  if (options === undefined && a1 !== null && typeof a1 === 'object') options = a1 as HttpOptions;
+  if (options !== undefined) {
+    if (options.socketPath !== undefined && options.socketPath !== null) {
+      return { hostname: '', port: undefined, url, addresses: undefined, steeredBy: undefined }; // a Unix socket
+    }
+    hostname = text(options.hostname) ?? hostname ?? text(options.host);
+    if (options.port !== undefined) port = options.port;
+    if (url === undefined && hostname !== undefined) return new OptionsDestination(hostname, port, options, defaultProtocol);
+  }
+  return { hostname: hostname ?? '', port, url, addresses: undefined, steeredBy: undefined };
+}
+
+/**
+ * A destination given as options (`{ host, port, path }`): its URL is only reported with a
+ * finding, so it is spelled out then, not on every request.
+ */
+class OptionsDestination implements Destination {
+  readonly addresses = undefined;
+  readonly steeredBy = undefined;
+  controller?: Destination['controller'];
+  offending?: string;
+  private spelled: string | undefined;
+
+  constructor(
+    readonly hostname: string,
+    readonly port: unknown,
+    private readonly options: HttpOptions,
+    private readonly defaultProtocol: string,
+  ) {}
+
+  get url(): string {
+    if (this.spelled !== undefined) return this.spelled;
+    const { hostname, port, options } = this;
+    const protocol = text(options.protocol) ?? this.defaultProtocol;
+    const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
+    this.spelled = `${protocol}//${host}${port !== undefined && port !== null && port !== '' ? `:${String(port)}` : ''}${text(options.path) ?? '/'}`;
+    return this.spelled;
+  }
+}
+
+function wrapRequest(sink: string, protocol: string): (original: AnyFunction) => AnyFunction {
+  return (original) =>
+    function request(this: unknown, a0: unknown, a1: unknown): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      if (!inputsPresent()) return original.apply(this, args);
+      const steer = steerOf(sink, httpDestination(protocol, a0, a1));
+      if (steer === undefined) return original.apply(this, args);
+      const req = steerStore.run(steer, () => original.apply(this, args)) as object;
+      steeredRequests.set(req, steer);
+      return req;
+    };
+}
+
+/**
+ * A socket handed to a steered request without a lookup under its steer: a reused
+ * keep-alive socket is judged now; one still connecting (made for another caller and
+ * queued to this request) is judged once connected, before the request is flushed to it.
+ */
+function wrapOnSocket(original: AnyFunction): AnyFunction {
+  return function onSocket(this: ClientRequest, socket: Socket | null | undefined, err: unknown): unknown {
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as unknown[];
+    if (!steersMade) return original.apply(this, args);
+    const steer: Steer | undefined = steeredRequests.get(this) ?? steerStore.getStore();
+    if (steer === undefined || socket === null || socket === undefined || (err !== undefined && err !== null) || sameSteer(judgedSockets.get(socket), steer)) {
+      return original.apply(this, args);
+    }
+    const hostname = typeof this.host === 'string' ? this.host : '';
+    if (socket.connecting) {
+      judgedSockets.set(socket, steer);
+      socket.prependOnceListener('connect', () => {
+        const refusal = judgeSocket(steer, hostname, socket);
+        if (refusal !== undefined) socket.destroy(refusal);
+      });
+      return original.apply(this, args);
+    }
+    const refusal = judgeSocket(steer, hostname, socket);
+    return refusal === undefined ? original.apply(this, args) : original.call(this, socket, refusal);
+  };
+}
+
+function clientHook(module: 'http' | 'https'): BuiltinHook {
+  const protocol = `${module}:`;
+  return {
+    module,
+    patch(exports) {
+      const http = exports as typeof import('node:http');
+      wrapMethod(http, 'request', wrapRequest(`${module}.request`, protocol));
+      wrapMethod(http, 'get', wrapRequest(`${module}.request`, protocol));
+      // https reuses http's ClientRequest; patching it once is enough.
+      if (module === 'http') wrapMethod(http.ClientRequest.prototype, 'onSocket', wrapOnSocket);
+    },
+    unpatch(exports) {
+      const http = exports as typeof import('node:http');
+      unwrapMethod(http, 'request');
+      unwrapMethod(http, 'get');
+      if (module === 'http') unwrapMethod(http.ClientRequest.prototype, 'onSocket');
+    },
+  };
+}
+
+export const httpClientHook = clientHook('http');
+export const httpsClientHook = clientHook('https');

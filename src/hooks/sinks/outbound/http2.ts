@@ -1,0 +1,49 @@
+// http2.connect(authority): one session, one connection, to the authority's host. The
+// call is checked like http.request; the connection it opens is judged in connect.ts.
+import { urlHost } from '../../../detect/ssrf';
+import type { BuiltinHook } from '../../types';
+import { unwrapMethod, wrapMethod } from '../../wrap';
+import type { Destination } from '../../../checks/ssrf';
+import { inputsPresent, steerOf, steerStore } from './steer';
+
+type AnyFunction = (...args: any[]) => any;
+
+function authorityDestination(authority: unknown): Destination {
+  let hostname = '';
+  let url: string | undefined;
+  let port: unknown;
+  if (typeof authority === 'string') {
+    url = authority;
+    hostname = urlHost(authority) ?? '';
+  } else if (authority instanceof URL) {
+    url = authority.href;
+    hostname = authority.hostname;
+    port = authority.port;
+  } else if (authority !== null && typeof authority === 'object') {
+    // Node also takes a URL-like object ({ protocol, hostname/host, port }).
+    const a = authority as { hostname?: unknown; host?: unknown; port?: unknown };
+    hostname = typeof a.hostname === 'string' ? a.hostname : typeof a.host === 'string' ? a.host : '';
+    port = a.port;
+  }
+  return { hostname, port, url, addresses: undefined, steeredBy: undefined };
+}
+
+function wrapConnect(original: AnyFunction): AnyFunction {
+  return function connect(this: unknown, authority: unknown): unknown {
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as unknown[];
+    if (!inputsPresent()) return original.apply(this, args);
+    const steer = steerOf('http2.connect', authorityDestination(authority));
+    return steer === undefined ? original.apply(this, args) : steerStore.run(steer, () => original.apply(this, args));
+  };
+}
+
+export const http2ClientHook: BuiltinHook = {
+  module: 'http2',
+  patch(exports) {
+    wrapMethod(exports as object, 'connect', wrapConnect);
+  },
+  unpatch(exports) {
+    unwrapMethod(exports as object, 'connect');
+  },
+};

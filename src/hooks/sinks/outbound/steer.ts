@@ -1,0 +1,164 @@
+// A "steer" is an outbound call whose destination user input controls. It is found once,
+// when the app makes the call, and carried through the call's async work (DNS lookups,
+// connects, redirect hops) so that every address the call connects to is judged against
+// the input that chose it, in the request that supplied it.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RequestContext } from '../../../context/request-context';
+import { contextStore, currentContext } from '../../../context/store';
+import { parseIpLiteral } from '../../../detect/ssrf';
+import type { UserInput } from '../../../detect/types';
+import { RampartBlockedError } from '../../../errors';
+import { guardSink, guardWithoutInput } from '../../../guard';
+import { agentState } from '../../../state';
+import { destinationDetector, metadataDetector, type Destination } from '../../../checks/ssrf';
+
+export interface Steer {
+  readonly ctx: RequestContext;
+  readonly input: UserInput;
+  /** The sink the app called (`fetch`, `http.request`, ...). */
+  readonly sink: string;
+  /** The URL the app asked for, reported with every finding of the call. */
+  readonly url: string | undefined;
+  /** Address already judged when the call was made (its host was an IP literal). */
+  readonly judged: string | undefined;
+}
+
+export const steerStore = new AsyncLocalStorage<Steer>();
+
+/** Two steers of the same input in the same request judge the same thing. */
+export function sameSteer(a: Steer | undefined, b: Steer): boolean {
+  return a !== undefined && (a === b || (a.ctx === b.ctx && a.input === b.input));
+}
+
+/** Sockets whose addresses were (or are being) judged for a steer. */
+export const judgedSockets = new WeakMap<object, Steer>();
+/** Client requests (http ClientRequest, undici Request) and their steer. */
+export const steeredRequests = new WeakMap<object, Steer>();
+
+/**
+ * The current request's inputs, or undefined when nothing can steer a call (SSRF checks off,
+ * no request, no inputs): the cheap test before a call is described for the guard. Input
+ * collection is the guard's own, cached per request.
+ */
+export function requestInputs(): readonly UserInput[] | undefined {
+  const state = agentState();
+  if (state === undefined || state.config.modes.ssrf === 'off') return undefined;
+  const ctx = currentContext();
+  if (ctx === undefined) return undefined;
+  try {
+    const inputs = ctx.inputs();
+    return inputs.length > 0 ? inputs : undefined;
+  } catch {
+    return []; // let the guard see (and report) whatever went wrong
+  }
+}
+
+export function inputsPresent(): boolean {
+  return requestInputs() !== undefined;
+}
+
+/**
+ * Whether any steer was ever made in this process. Until one is, no request or socket can
+ * carry one, and hooks on every request (a keep-alive socket handed to a request) skip
+ * looking for it.
+ */
+export let steersMade = false;
+
+/**
+ * The last sink and host a request's inputs were found not to control. A request that calls
+ * the same API again and again (a keep-alive client in a loop) skips the guard for it, as
+ * the fs hook does for paths; any other inputs array, sink or host is checked. An inputs
+ * array is never reused by another request (contexts make their own), and a failed input
+ * collection gives a fresh empty array, which never matches.
+ */
+const clean = { inputs: undefined as readonly UserInput[] | undefined, sink: '', host: '' };
+
+/**
+ * At call time, inside a request: asks the guard about the destination. Throws
+ * RampartBlockedError when the host is an IP literal user input steers to an internal
+ * address (block mode); returns the steer to run the call in when user input controls
+ * a host whose address is only known later.
+ */
+export function steerOf(sink: string, d: Destination): Steer | undefined {
+  const ctx = currentContext();
+  if (ctx === undefined) return undefined;
+  const inputs = requestInputs();
+  if (inputs === clean.inputs && sink === clean.sink && d.hostname === clean.host) return undefined;
+  guardSink(destinationDetector, sink, d);
+  const input = d.controller;
+  if (input === undefined) {
+    if (inputs !== undefined && d.hostname !== '') {
+      clean.inputs = inputs;
+      clean.sink = sink;
+      clean.host = d.hostname;
+    }
+    return undefined;
+  }
+  const judged = d.deferred === true ? undefined : parseIpLiteral(d.hostname)?.address;
+  steersMade = true;
+  return { ctx, input, sink, url: d.url, judged };
+}
+
+
+/** Like steerOf, but a refusal is returned instead of thrown. */
+export function steerOrRefusal(sink: string, d: Destination): { steer?: Steer; refusal?: RampartBlockedError } {
+  try {
+    return { steer: steerOf(sink, d) };
+  } catch (error) {
+    if (error instanceof RampartBlockedError) return { refusal: error };
+    throw error;
+  }
+}
+
+/**
+ * Judges the addresses a connection is about to use (DNS answers, an IP host, the peer
+ * of a reused socket): against the steer's input when there is one, otherwise only the
+ * cloud metadata rule. Returns the refusal, or undefined to go ahead; never throws it.
+ */
+export function judgeAddresses(
+  steer: Steer | undefined,
+  sink: string,
+  hostname: string,
+  port: unknown,
+  addresses: readonly string[],
+  ctx: RequestContext | undefined,
+): RampartBlockedError | undefined {
+  try {
+    if (steer !== undefined) {
+      const fresh = steer.judged === undefined ? addresses : addresses.filter((a) => a !== steer.judged);
+      if (fresh.length === 0) return undefined;
+      const d: Destination = { hostname, port, url: steer.url, addresses: fresh, steeredBy: steer.input };
+      contextStore.run(steer.ctx, () => guardSink(destinationDetector, steer.sink, d));
+    } else {
+      const d: Destination = { hostname, port, url: undefined, addresses, steeredBy: undefined };
+      // In the request that made the connection, or in none (never in a stranger's).
+      if (ctx !== undefined) contextStore.run(ctx, () => guardWithoutInput(metadataDetector, sink, d));
+      else contextStore.exit(() => guardWithoutInput(metadataDetector, sink, d));
+    }
+  } catch (error) {
+    if (error instanceof RampartBlockedError) return error;
+    throw error;
+  }
+  return undefined;
+}
+
+interface PeerSocket {
+  readonly remoteAddress?: string;
+  readonly remotePort?: number;
+}
+
+/** Judges the peer of a socket already connected (a reused keep-alive connection). */
+export function judgeSocket(steer: Steer, hostname: string, socket: PeerSocket): RampartBlockedError | undefined {
+  const address = socket.remoteAddress;
+  if (address === undefined) return undefined; // closed: nothing will be sent on it
+  const refusal = judgeAddresses(steer, steer.sink, hostname, socket.remotePort, [address], steer.ctx);
+  if (refusal === undefined) judgedSockets.set(socket, steer);
+  return refusal;
+}
+
+/** Rejections of wrapped promise APIs carry rampart's error itself, not a wrapper of it. */
+export function unwrapRefusal(error: unknown): never {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  if (cause !== undefined && cause !== null && cause.code === 'RAMPART_BLOCKED') throw cause;
+  throw error;
+}

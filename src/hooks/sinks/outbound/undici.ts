@@ -1,0 +1,77 @@
+// The undici package: request, stream, pipeline, connect, upgrade and fetch, as module
+// functions (global dispatcher, or `opts.dispatcher`) and as methods of every dispatcher
+// (Client, Pool, Agent, composed interceptors). At call time the guard learns whether
+// user input controls the origin's host, and the call runs in that steer; addresses are
+// judged when the connection is made (connect.ts), and a reused connection just before
+// the request is written (undici-channels.ts). A refusal reaches the app through
+// undici's own error path: the promise rejects, or the callback / stream gets the error.
+// undici.fetch is handled like global fetch.
+import { urlHost } from '../../../detect/ssrf';
+import type { ModuleHook } from '../../types';
+import { unwrapMethod, wrapMethod } from '../../wrap';
+import type { Destination } from '../../../checks/ssrf';
+import { wrapFetchLike } from './fetch';
+import { inputsPresent, steerOf, steerStore } from './steer';
+
+type AnyFunction = (...args: any[]) => any;
+
+const METHODS = ['request', 'stream', 'pipeline', 'connect', 'upgrade'] as const;
+
+/** A URL string, a URL, or undici's URL-like objects (`{ origin, path }`, `{ protocol, hostname, port }`). */
+function undiciDestination(target: unknown): Destination {
+  let url: string | undefined;
+  let hostname = '';
+  if (typeof target === 'string') {
+    url = target;
+    hostname = urlHost(target) ?? '';
+  } else if (target instanceof URL) {
+    url = target.href;
+    hostname = target.hostname;
+  } else if (target !== null && typeof target === 'object') {
+    const t = target as { origin?: unknown; path?: unknown; hostname?: unknown };
+    if (typeof t.origin === 'string' || t.origin instanceof URL) {
+      const origin = typeof t.origin === 'string' ? t.origin : t.origin.origin;
+      url = origin + (typeof t.path === 'string' ? t.path : '');
+      hostname = urlHost(origin) ?? '';
+    } else if (typeof t.hostname === 'string') {
+      hostname = t.hostname;
+    }
+  }
+  // Refusals come at connect, through undici's own error path for each API's style.
+  return { hostname, port: undefined, url, addresses: undefined, steeredBy: undefined, deferred: true };
+}
+
+function wrapApi(sink: string): (original: AnyFunction) => AnyFunction {
+  return (original) =>
+    function api(this: unknown, target: unknown): unknown {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      if (!inputsPresent()) return original.apply(this, args);
+      const steer = steerOf(sink, undiciDestination(target));
+      return steer === undefined ? original.apply(this, args) : steerStore.run(steer, () => original.apply(this, args));
+    };
+}
+
+interface UndiciExports {
+  readonly Dispatcher?: { prototype: object };
+}
+
+export const undiciHook: ModuleHook = {
+  module: 'undici',
+  testedMajors: [7],
+  patch(exports) {
+    const undici = exports as Record<string, unknown> & UndiciExports;
+    for (const method of METHODS) wrapMethod(undici, method, wrapApi(`undici.${method}`));
+    wrapMethod(undici, 'fetch', wrapFetchLike('undici.fetch'));
+    const proto = undici.Dispatcher?.prototype;
+    if (proto !== undefined) for (const method of METHODS) wrapMethod(proto, method, wrapApi(`undici.${method}`));
+    return undefined;
+  },
+  unpatch(exports) {
+    const undici = exports as Record<string, unknown> & UndiciExports;
+    for (const method of METHODS) unwrapMethod(undici, method);
+    unwrapMethod(undici, 'fetch');
+    const proto = undici.Dispatcher?.prototype;
+    if (proto !== undefined) for (const method of METHODS) unwrapMethod(proto, method);
+  },
+};

@@ -1,0 +1,83 @@
+// Helpers shared by the asynchronous SQL driver hooks.
+//
+// Asynchronous drivers report a blocked call through the same channel as a query error
+// (callback, rejected promise, 'error' event), never as a synchronous throw: a sync throw
+// inside a callback-style driver call would escape the app's error handling and could crash
+// the process, which would hand attackers a denial of service. The guard has already sent
+// the 403 response when the call is blocked.
+import { contextStore } from '../../../context/store';
+import { RampartBlockedError } from '../../../errors';
+import { guardSink, type SinkDetector } from '../../../guard';
+import type { ModuleHook } from '../../types';
+import { unwrapMethod, wrapMethod } from '../../wrap';
+
+/** Asks the guard about one SQL text; returns the block error instead of throwing it. */
+export function checkSql(detector: SinkDetector<string>, sink: string, sql: unknown): RampartBlockedError | undefined {
+  if (typeof sql !== 'string') return undefined;
+  try {
+    guardSink(detector, sink, sql);
+    return undefined;
+  } catch (error) {
+    // guardSink throws nothing but RampartBlockedError; anything else is rethrown unchanged.
+    if (error instanceof RampartBlockedError) return error;
+    throw error;
+  }
+}
+
+type Callback = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Runs `fn` later in the request context of the caller. Drivers call back from socket
+ * events, which carry the context of whoever opened the socket (another request, or none),
+ * and pools hand a freed connection to the next waiter from the releasing request: without
+ * this, SQL sent from a callback would be checked against another request's inputs.
+ * Only rampart's own store is restored; `this` and arguments pass through.
+ */
+export function bindToCaller<F>(fn: F): F {
+  if (typeof fn !== 'function') return fn;
+  const ctx = contextStore.getStore();
+  const original = fn as unknown as Callback;
+  return function (this: unknown, ...args: unknown[]) {
+    return contextStore.run(ctx!, Reflect.apply, original, this, args);
+  } as unknown as F;
+}
+
+/** Calls a node-style callback with the error on the next tick, as drivers report errors. */
+export function callbackError(callback: unknown, error: Error): void {
+  if (typeof callback === 'function') process.nextTick(callback as (err: Error) => void, error);
+}
+
+/** Index of the last function argument, or -1. */
+export function lastFunctionIndex(args: ArrayLike<unknown>): number {
+  for (let i = args.length - 1; i >= 0; i--) if (typeof args[i] === 'function') return i;
+  return -1;
+}
+
+/**
+ * A hook for a pool class whose getConnection(callback) hands a freed connection to the
+ * next waiter from the releasing request's context: the callback is bound to its caller.
+ */
+export function poolGetConnectionHook(module: string, testedMajors: readonly number[]): ModuleHook {
+  return {
+    module,
+    testedMajors,
+    patch(exports) {
+      const proto = (exports as { prototype?: object }).prototype;
+      if (proto !== undefined) wrapMethod(proto, 'getConnection', wrapGetConnection);
+    },
+    unpatch(exports) {
+      const proto = (exports as { prototype?: object }).prototype;
+      if (proto !== undefined) unwrapMethod(proto, 'getConnection');
+    },
+  };
+}
+
+function wrapGetConnection(original: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  return function getConnection(this: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as unknown[];
+    const last = args.length - 1;
+    if (last >= 0 && typeof args[last] === 'function') args[last] = bindToCaller(args[last]);
+    return original.apply(this, args);
+  };
+}

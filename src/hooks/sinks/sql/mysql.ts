@@ -1,0 +1,77 @@
+// mysql (mysqljs): every query, direct, pooled or through a pool cluster, ends in
+// Connection#query, given SQL text, an options object or a ready Query (pools create the
+// Query first). The internal files are hooked by path: the package's main file loads its
+// classes lazily. Pools get their getConnection callback bound to the caller's request
+// context, so the check made inside the pool's callback sees the right inputs.
+//
+// `?` placeholders are formatted client side; the template is checked before formatting.
+import { EventEmitter } from 'node:events';
+import { sqlSinkDetector } from '../../../checks/sql';
+import type { ModuleHook } from '../../types';
+import { unwrapMethod, wrapMethod } from '../../wrap';
+import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
+
+const detector = sqlSinkDetector('mysql', 'mysql');
+const SINK = 'mysql.query';
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+
+interface Sequence extends EventEmitter {
+  sql?: unknown;
+  _callback?: unknown;
+  end(error?: Error): void;
+}
+
+interface ConnectionClass {
+  prototype: object;
+  createQuery(sql: unknown, values: unknown, cb: unknown): Sequence;
+}
+
+function sqlOf(sql: unknown): unknown {
+  return typeof sql === 'object' && sql !== null ? (sql as { sql?: unknown }).sql : sql;
+}
+
+function swallow(): void {
+  // The block is already reported; a query without an error handler must not crash the app.
+}
+
+function wrapQuery(klass: ConnectionClass) {
+  return (original: AnyFn): AnyFn =>
+    function query(this: unknown, sql: unknown, values: unknown, cb: unknown) {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      const blocked = sql === null || sql === undefined ? undefined : checkSql(detector, SINK, sqlOf(sql));
+      if (blocked === undefined) {
+        if (sql instanceof EventEmitter) {
+          const q = sql as Sequence;
+          if (typeof q._callback === 'function') q._callback = bindToCaller(q._callback);
+        } else if (typeof values === 'function') args[1] = bindToCaller(values);
+        else if (typeof cb === 'function') args[2] = bindToCaller(cb);
+        return original.apply(this, args);
+      }
+      // As mysql does for a query it refuses to enqueue: the Query ends with the error on the
+      // next tick ('error', then the callback, then 'end'), so streams and pools see it too.
+      const q = klass.createQuery(sql, values, cb);
+      q.on('error', swallow);
+      process.nextTick(() => q.end(blocked));
+      return q;
+    };
+}
+
+export const mysqlConnectionHook: ModuleHook = {
+  module: 'mysql/lib/Connection',
+  testedMajors: [2],
+  patch(exports) {
+    if (typeof exports !== 'function') return;
+    const klass = exports as unknown as ConnectionClass;
+    if (typeof klass.createQuery !== 'function') return;
+    wrapMethod(klass.prototype, 'query', wrapQuery(klass));
+  },
+  unpatch(exports) {
+    const proto = (exports as { prototype?: object }).prototype;
+    if (proto !== undefined) unwrapMethod(proto, 'query');
+  },
+};
+
+/** Pool clusters and pool namespaces end in Pool#getConnection, called synchronously. */
+export const mysqlPoolHook: ModuleHook = poolGetConnectionHook('mysql/lib/Pool', [2]);

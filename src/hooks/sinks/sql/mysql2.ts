@@ -1,0 +1,120 @@
+// mysql2: every API (callback connections, mysql2/promise, pools, pool clusters) ends in
+// the base connection's query, execute or prepare, so those three are checked; pools only
+// get their getConnection callback bound to the caller's request context, so the check made
+// inside the pool's callback sees the right inputs. The internal files are hooked by path
+// because mysql2/promise never loads the package's main file.
+//
+// query() formats `?` placeholders client side; the template is checked before formatting:
+// the values are escaped by the driver and cannot change the statement.
+import { EventEmitter } from 'node:events';
+import { sqlSinkDetector } from '../../../checks/sql';
+import type { ModuleHook } from '../../types';
+import { unwrapMethod, wrapMethod } from '../../wrap';
+import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
+
+const detector = sqlSinkDetector('mysql', 'mysql');
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+
+interface Command extends EventEmitter {
+  sql?: unknown;
+  onResult?: unknown;
+}
+
+interface ConnectionClass {
+  prototype: object;
+  createQuery?(sql: unknown, values: unknown, cb: unknown, config: unknown): Command;
+}
+
+function sqlOf(sql: unknown): unknown {
+  return typeof sql === 'object' && sql !== null ? (sql as { sql?: unknown }).sql : sql;
+}
+
+/** Binds the callback of a (sql, [values], [cb]) call, or the onResult of a ready command. */
+function bindArgs(args: unknown[]): void {
+  const [sql, values, cb] = args;
+  if (sql instanceof EventEmitter) {
+    const cmd = sql as Command;
+    if (typeof cmd.onResult === 'function') cmd.onResult = bindToCaller(cmd.onResult);
+  } else if (typeof values === 'function') args[1] = bindToCaller(values);
+  else if (typeof cb === 'function') args[2] = bindToCaller(cb);
+}
+
+/** Reports the error the way mysql2 commands do: onResult or 'error', then 'end'. */
+function failCommand(cmd: Command, error: Error): Command {
+  process.nextTick(() => {
+    if (typeof cmd.onResult === 'function') (cmd.onResult as (err: Error) => void)(error);
+    else if (cmd.listenerCount('error') > 0) cmd.emit('error', error);
+    cmd.emit('end');
+  });
+  return cmd;
+}
+
+/** A stand-in command for execute/prepare, whose command classes are not exported. */
+function standInCommand(sql: unknown, cb: unknown): Command {
+  const cmd = new EventEmitter() as Command;
+  cmd.sql = sqlOf(sql);
+  if (typeof cb === 'function') cmd.onResult = cb;
+  return cmd;
+}
+
+function wrapQuery(klass: ConnectionClass) {
+  return (original: AnyFn): AnyFn =>
+    function query(this: unknown, sql: unknown, values: unknown, cb: unknown) {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      const blocked = sql === null || sql === undefined ? undefined : checkSql(detector, 'mysql2.query', sqlOf(sql));
+      if (blocked === undefined) {
+        bindArgs(args);
+        return original.apply(this, args);
+      }
+      const cmd =
+        sql instanceof EventEmitter
+          ? (sql as Command)
+          : klass.createQuery !== undefined
+            ? klass.createQuery(sql, values, cb, (this as { config?: unknown }).config ?? {})
+            : standInCommand(sql, typeof values === 'function' ? values : cb);
+      return failCommand(cmd, blocked);
+    };
+}
+
+function wrapExecute(original: AnyFn): AnyFn {
+  return function execute(this: unknown, sql: unknown, values: unknown, cb: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as unknown[];
+    const blocked = sql === null || sql === undefined ? undefined : checkSql(detector, 'mysql2.execute', sqlOf(sql));
+    if (blocked === undefined) {
+      bindArgs(args);
+      return original.apply(this, args);
+    }
+    return failCommand(standInCommand(sql, typeof values === 'function' ? values : cb), blocked);
+  };
+}
+
+function wrapPrepare(original: AnyFn): AnyFn {
+  return function prepare(this: unknown, options: unknown, cb: unknown) {
+    const blocked = options === null || options === undefined ? undefined : checkSql(detector, 'mysql2.prepare', sqlOf(options));
+    if (blocked === undefined) return original.call(this, options, bindToCaller(cb));
+    return failCommand(standInCommand(options, cb), blocked);
+  };
+}
+
+export const mysql2ConnectionHook: ModuleHook = {
+  module: 'mysql2/lib/base/connection',
+  testedMajors: [3],
+  patch(exports) {
+    if (typeof exports !== 'function') return;
+    const klass = exports as unknown as ConnectionClass;
+    wrapMethod(klass.prototype, 'query', wrapQuery(klass));
+    wrapMethod(klass.prototype, 'execute', wrapExecute);
+    wrapMethod(klass.prototype, 'prepare', wrapPrepare);
+  },
+  unpatch(exports) {
+    const proto = (exports as ConnectionClass).prototype;
+    if (proto === undefined) return;
+    for (const name of ['query', 'execute', 'prepare']) unwrapMethod(proto, name);
+  },
+};
+
+/** Pool clusters and the promise pool go through the base pool's getConnection too. */
+export const mysql2PoolHook: ModuleHook = poolGetConnectionHook('mysql2/lib/base/pool', [3]);
