@@ -8,6 +8,7 @@ import type { Detection, UserInput } from '../types';
 import { budgetExceeded, spend } from '../budget';
 import { lexShell, type LexResult, type ShellToken, type WordPart } from './tokenizer';
 import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
+import type { AppTextMemory } from '../app-text';
 
 export type ShellRule =
   | 'cmdi.operator'
@@ -107,9 +108,27 @@ function allSafe(value: string): boolean {
   return true;
 }
 
-/** Detect shell command injection by any input into `script` (run by `sh -c`). */
-export function detectShellInjection(script: string, inputs: readonly UserInput[]): Detection | undefined {
+/**
+ * Detect shell command injection by any input into `script` (run by `sh -c`). With
+ * `appTexts`, a script the app already ran without any input in it is its own text: an
+ * input occurring in it is a coincidence (detect/app-text.ts); scripts without any
+ * occurrence are added to it.
+ */
+export function detectShellInjection(script: string, inputs: readonly UserInput[], appTexts?: AppTextMemory): Detection | undefined {
   if (typeof script !== 'string') return undefined;
+  const found = findShellInjection(script, inputs);
+  if (found === undefined) {
+    if (appTexts !== undefined && !occurred) appTexts.remember(script);
+    return undefined;
+  }
+  return appTexts?.knows(script) ? undefined : found;
+}
+
+/** Whether the last findShellInjection call found any input in its script. */
+let occurred = false;
+
+function findShellInjection(script: string, inputs: readonly UserInput[]): Detection | undefined {
+  occurred = false;
   let lexed: LexResult | undefined;
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];
@@ -118,6 +137,7 @@ export function detectShellInjection(script: string, inputs: readonly UserInput[
     if (spend(script.length)) return budgetExceeded('command_injection', input);
     let at = indexOfLinear(script, value, 0);
     if (at === -1) continue;
+    occurred = true;
     // Lexing allocates per word part, so a huge script costs garbage collection more than
     // scanning; no shell accepts one this long as its `-c` argument anyway (Linux caps one
     // argument at 128 KiB), so holding an input is enough to fail closed.
