@@ -9,6 +9,7 @@ import { budgetExceeded, spend } from '../budget';
 import { lexShell, type LexResult, type ShellToken, type WordPart } from './tokenizer';
 import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import type { AppTextMemory } from '../app-text';
+import { asciiLower } from '../sql/fold';
 
 export type ShellRule =
   | 'cmdi.operator'
@@ -135,8 +136,20 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     const value = input.value;
     if (typeof value !== 'string' || !worthChecking(value)) continue;
     if (spend(script.length)) return budgetExceeded('command_injection', input);
+    let haystack = script;
+    let needle = value;
     let at = indexOfLinear(script, value, 0);
-    if (at === -1) continue;
+    if (at === -1) {
+      // The app may have changed the input's case (`name.toLowerCase()`): `X;ID` runs as
+      // `x;id`. ASCII folding keeps every offset, so occurrences in the folded script are
+      // occurrences in the script. Ruled out cheaply first: the input's non-letter run must
+      // be in the script as it is.
+      if (!hasAsciiLetter(value) || !anchorIn(script, value)) continue;
+      haystack = foldedScript(script);
+      needle = asciiLower(value);
+      at = indexOfLinear(haystack, needle, 0);
+      if (at === -1) continue;
+    }
     occurred = true;
     // Lexing allocates per word part, so a huge script costs garbage collection more than
     // scanning; no shell accepts one this long as its `-c` argument anyway (Linux caps one
@@ -151,11 +164,52 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
       if (budget < 0) return detection(input, TOO_COMPLEX);
       const finding = inspectSpan(lexed.tokens, script, at, at + value.length, safe, WORDS);
       if (finding !== undefined) return detection(input, finding);
-      if (period === 0) period = smallestPeriod(value);
-      at = nextOccurrence(script, value, at, period);
+      if (period === 0) period = smallestPeriod(needle);
+      at = nextOccurrence(haystack, needle, at, period);
     }
   }
   return undefined;
+}
+
+function hasAsciiLetter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i) | 0x20;
+    if (c >= 0x61 && c <= 0x7a) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the longest run of non-letters of `value` occurs in `script` (true when it has
+ * none). Case folding changes letters only, so a script without that run cannot hold the
+ * value in any case. Most inputs are ruled out here without folding anything.
+ */
+function anchorIn(script: string, value: string): boolean {
+  let best = 0;
+  let bestAt = 0;
+  let runAt = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i < value.length ? value.charCodeAt(i) | 0x20 : 0x61;
+    if (!(c >= 0x61 && c <= 0x7a)) continue;
+    if (i - runAt > best) {
+      best = i - runAt;
+      bestAt = runAt;
+    }
+    runAt = i + 1;
+  }
+  if (best === 0) return true;
+  return script.indexOf(value.slice(bestAt, bestAt + best)) !== -1;
+}
+
+/** The last script folded, kept: a call checks several inputs against the same script. */
+const lastFold = { script: '', folded: '' };
+
+function foldedScript(script: string): string {
+  if (lastFold.script !== script) {
+    lastFold.script = script;
+    lastFold.folded = asciiLower(script);
+  }
+  return lastFold.folded;
 }
 
 function detection(input: UserInput, finding: ShellFinding): Detection {

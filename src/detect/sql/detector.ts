@@ -134,7 +134,7 @@ function judgeText(input: UserInput, form: SearchForm): SqlRule | undefined {
     call.tokenized = true;
   }
   const len = form.needle.length;
-  const typed = trimmedLength(input.value);
+  const typed = trimmedLength(form.text);
   call.memo.from = -1;
   call.memo.to = -1;
   do {

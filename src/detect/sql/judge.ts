@@ -84,12 +84,28 @@ export function judgeOccurrence(
     return named && inValueSlot(q, buf, i, last) ? RULES.valueIdentifier : undefined;
   }
   const end = lastTokenStartingBefore(buf, i, e);
-  if (isKeywordPhrase(q, buf, i, end)) return undefined;
+  if (isKeywordPhrase(q, buf, i, end) && followsOperand(q, buf, i)) return undefined;
   if (end === i + 1) {
     const fragment = judgeFragment(q, buf, i, s, e);
     if (fragment !== false) return fragment;
   }
   return classifyAttack(q, buf, i, e);
+}
+
+/**
+ * Whether the token before `i` ends an operand (a literal, parameter, name or `)`), or there
+ * is none: a keyword phrase is then where the app's grammar continues a clause (`$1 ORDER BY`,
+ * `total IS NOT NULL`). After an operator, a keyword or `(` the phrase stands where a value
+ * or name belongs, which is an input's slot (`id = IS NULL`), and is judged as code.
+ */
+function followsOperand(q: string, buf: TokenBuffer, i: number): boolean {
+  let p = i - 1;
+  while (p >= 0 && isCommentKind(buf.kindAt(p))) p--;
+  if (p < 0) return true;
+  const kind = buf.kindAt(p);
+  if (kind === OPERATOR) return tokenTextIs(q, buf, p, ')');
+  if (kind === WORD) return !isPhraseKeyword(q, buf.starts[p], buf.ends[p]) && !isStructuralKeyword(q, buf.starts[p], buf.ends[p]);
+  return kind !== EXEC_COMMENT;
 }
 
 /**
