@@ -19,7 +19,11 @@ export interface SinkDetector<P> {
   readonly kind: AttackKind;
   /** Coarse sink family for metrics: `sql`, `shell`, `fs`, `outbound`. */
   readonly family: string;
-  detect(payload: P, inputs: readonly UserInput[], config: Config): Detection | undefined;
+  /**
+   * `partial`: some of the request's inputs were taken out (allowlisted) before this call, so
+   * a payload without the remaining ones may still hold input: not evidence of app text.
+   */
+  detect(payload: P, inputs: readonly UserInput[], config: Config, partial?: boolean): Detection | undefined;
   /** Semantic-convention attributes of the call; only computed for findings. */
   describe(payload: P, config: Config): SinkAttributes;
 }
@@ -125,7 +129,7 @@ function detectAllowing<P>(detector: SinkDetector<P>, payload: P, inputs: readon
   while (detection !== undefined && exempt(detection.input)) {
     const allowed = detection.input;
     remaining = remaining.filter((input) => input !== allowed && !exempt(input));
-    detection = detector.detect(payload, remaining, state.config);
+    detection = detector.detect(payload, remaining, state.config, true);
   }
   return detection;
 }

@@ -16,8 +16,8 @@ export function sqlSinkDetector(dialect: SqlDialect, system: DbSystem): SinkDete
   return {
     kind: 'sql_injection',
     family: 'sql',
-    detect: (query, inputs, config) =>
-      detectSqlInjection(query, inputs, dialect, { allowFullQueryInput: config.sql.allowFullQueryInput, appTexts: sqlAppTexts }),
+    detect: (query, inputs, config, partial) =>
+      detectSqlInjection(query, inputs, dialect, { allowFullQueryInput: config.sql.allowFullQueryInput, appTexts: sqlAppTexts, learn: !partial }),
     describe: (query) => ({ 'db.system.name': system, 'db.query.text': redactSqlLiterals(query, dialect) }),
   };
 }

@@ -115,11 +115,11 @@ function allSafe(value: string): boolean {
  * input occurring in it is a coincidence (detect/app-text.ts); scripts without any
  * occurrence are added to it.
  */
-export function detectShellInjection(script: string, inputs: readonly UserInput[], appTexts?: AppTextMemory): Detection | undefined {
+export function detectShellInjection(script: string, inputs: readonly UserInput[], appTexts?: AppTextMemory, learn = true): Detection | undefined {
   if (typeof script !== 'string') return undefined;
   const found = findShellInjection(script, inputs);
   if (found === undefined) {
-    if (appTexts !== undefined && !occurred) appTexts.remember(script);
+    if (appTexts !== undefined && learn && !occurred) appTexts.remember(script);
     return undefined;
   }
   return appTexts?.knows(script) ? undefined : found;

@@ -25,6 +25,8 @@ export interface SqlDetectOptions {
    * checked here without any occurrence are added to it.
    */
   readonly appTexts?: AppTextMemory;
+  /** Whether a query without any occurrence is added to `appTexts` (default true). */
+  readonly learn?: boolean;
 }
 
 /** A buffer grown past this many tokens by a huge query is dropped after the call. */
@@ -104,7 +106,7 @@ export function detectSqlInjection(
     // Fail closed: the database runs what comes before the broken part.
     const blamed = call.culprit ?? call.suspect;
     if (blamed !== undefined) return appTexts?.knows(query) ? undefined : detection(blamed, RULES.unterminated);
-    if (!call.found) appTexts?.remember(query);
+    if (!call.found && options?.learn !== false) appTexts?.remember(query);
     return undefined;
   } finally {
     call.query = '';
