@@ -10,6 +10,7 @@ import { lexShell, type LexResult, type ShellToken, type WordPart } from './toke
 import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import type { AppTextMemory } from '../app-text';
 import { asciiLower } from '../sql/fold';
+import { caselessForm, hasAsciiUpper } from './caseless';
 
 export type ShellRule =
   | 'cmdi.operator'
@@ -130,6 +131,7 @@ let occurred = false;
 
 function findShellInjection(script: string, inputs: readonly UserInput[]): Detection | undefined {
   occurred = false;
+  let scriptUpper = -1; // whether the script has upper-case ASCII letters, once asked
   let lexed: LexResult | undefined;
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];
@@ -142,11 +144,14 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     if (at === -1) {
       // The app may have changed the input's case (`name.toLowerCase()`): `X;ID` runs as
       // `x;id`. ASCII folding keeps every offset, so occurrences in the folded script are
-      // occurrences in the script. Ruled out cheaply first: the input's non-letter run must
-      // be in the script as it is.
-      if (!hasAsciiLetter(value) || !anchorIn(script, value)) continue;
-      haystack = foldedScript(script);
-      needle = asciiLower(value);
+      // occurrences in the script (caseless.ts).
+      const fold = caselessForm(value, i);
+      if (fold === undefined) continue;
+      if (fold.anchor !== '' && script.indexOf(fold.anchor) === -1) continue;
+      if (scriptUpper < 0) scriptUpper = scriptHasUpper(script) ? 1 : 0;
+      if (!fold.upper && scriptUpper === 0) continue;
+      haystack = scriptUpper === 1 ? foldedScript(script) : script;
+      needle = fold.lower;
       at = indexOfLinear(haystack, needle, 0);
       if (at === -1) continue;
     }
@@ -171,34 +176,15 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
   return undefined;
 }
 
-function hasAsciiLetter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i) | 0x20;
-    if (c >= 0x61 && c <= 0x7a) return true;
-  }
-  return false;
-}
+/** Whether the last script asked about has upper-case ASCII letters, kept like the fold below. */
+const lastUpper = { script: '', upper: false };
 
-/**
- * Whether the longest run of non-letters of `value` occurs in `script` (true when it has
- * none). Case folding changes letters only, so a script without that run cannot hold the
- * value in any case. Most inputs are ruled out here without folding anything.
- */
-function anchorIn(script: string, value: string): boolean {
-  let best = 0;
-  let bestAt = 0;
-  let runAt = 0;
-  for (let i = 0; i <= value.length; i++) {
-    const c = i < value.length ? value.charCodeAt(i) | 0x20 : 0x61;
-    if (!(c >= 0x61 && c <= 0x7a)) continue;
-    if (i - runAt > best) {
-      best = i - runAt;
-      bestAt = runAt;
-    }
-    runAt = i + 1;
+function scriptHasUpper(script: string): boolean {
+  if (lastUpper.script !== script) {
+    lastUpper.script = script;
+    lastUpper.upper = hasAsciiUpper(script);
   }
-  if (best === 0) return true;
-  return script.indexOf(value.slice(bestAt, bestAt + best)) !== -1;
+  return lastUpper.upper;
 }
 
 /** The last script folded, kept: a call checks several inputs against the same script. */
