@@ -43,6 +43,7 @@ import {
   isComparisonKeyword,
   isComparisonOperator,
   isPhraseKeyword,
+  isSystemFunctionKeyword,
   isStructuralKeyword,
   isValueKeyword,
   tokenIs,
@@ -180,11 +181,14 @@ function judgeSingle(
       return undefined;
     case WORD:
       if (!whole || isValueKeyword(q, ts, te)) return undefined;
-      return inValueSlot(q, buf, i, i) ? RULES.valueIdentifier : undefined;
+      if (inValueSlot(q, buf, i, i)) return RULES.valueIdentifier;
+      return isSystemFunctionKeyword(q, ts, te) ? RULES.systemValue : undefined;
     case QUOTED_IDENT:
     case VARIABLE:
       if (!whole) return undefined;
-      return inValueSlot(q, buf, i, i) ? RULES.valueIdentifier : undefined;
+      if (inValueSlot(q, buf, i, i)) return RULES.valueIdentifier;
+      // `@@version`, `@@datadir`: a server setting, readable from any other slot too (SELECT lists).
+      return q.charCodeAt(ts) === 0x40 && q.charCodeAt(ts + 1) === 0x40 ? RULES.systemValue : undefined;
     case COMMENT:
       return judgeInComment(q, buf, i, s, e, inputLength);
     case EXEC_COMMENT:

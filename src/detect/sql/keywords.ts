@@ -70,6 +70,17 @@ export function isPhraseKeyword(q: string, start: number, end: number): boolean 
   return PHRASE.has(q.slice(start, end).toUpperCase());
 }
 
+/**
+ * Keywords that read server state without parentheses (`SELECT current_user`): an input that
+ * is one of them in a column slot returns who the app connects as.
+ */
+const SYSTEM_FUNCTIONS = ['CURRENT_USER', 'SESSION_USER', 'SYSTEM_USER', 'CURRENT_ROLE', 'CURRENT_SCHEMA', 'CURRENT_CATALOG'];
+
+export function isSystemFunctionKeyword(q: string, start: number, end: number): boolean {
+  for (const k of SYSTEM_FUNCTIONS) if (wordIs(q, start, end, k)) return true;
+  return false;
+}
+
 /** Exactly `text` (case-sensitive; for punctuation). */
 export function tokenTextIs(q: string, buf: TokenBuffer, i: number, text: string): boolean {
   const start = buf.starts[i];

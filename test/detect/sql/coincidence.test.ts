@@ -81,3 +81,14 @@ t.test('an input equal to the whole query is never excused by the memory', async
   t.equal(allowed, undefined);
   t.notOk(memory.knows('SELECT * FROM logs'), 'an admin tool query typed by the user is not the app text');
 });
+
+t.test('server variables and session functions in a column slot read server state', async (t) => {
+  t.equal(flagged('SELECT @@version FROM t', '@@version', 'mysql'), 'sqli.system-value');
+  t.equal(flagged('SELECT id FROM t ORDER BY @@datadir', '@@datadir', 'mysql'), 'sqli.system-value');
+  t.equal(flagged('SELECT id, CURRENT_USER FROM t', 'CURRENT_USER'), 'sqli.system-value');
+  t.equal(flagged('SELECT id, session_user FROM t', 'session_user', 'mysql'), 'sqli.system-value');
+  // Benign twins: a column name, a user variable, the same words inside a string.
+  t.equal(flagged('SELECT id, created_at FROM t', 'created_at'), undefined);
+  t.equal(flagged('SELECT id FROM t ORDER BY @sort', '@sort', 'mysql'), undefined);
+  t.equal(flagged("SELECT * FROM t WHERE a = 'current_user'", 'current_user'), undefined);
+});
