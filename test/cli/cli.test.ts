@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { ROOT, runChild, startChildApp } from '../helpers/child';
 import { closeServer, listen, request } from '../helpers/http';
 
+// About fifteen node processes in sequence: on a loaded 2-core machine that exceeds the
+// suite's 60 s per file.
+t.setTimeout(240_000);
+
 const CLI = 'dist/cli/main.js';
 const dir = mkdtempSync(join(tmpdir(), 'rampart-cli-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
