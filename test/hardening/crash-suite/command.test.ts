@@ -2,4 +2,4 @@
 import t from 'tap';
 import { crashSuite } from './suite';
 
-void crashSuite(t, 'command', (t, effects) => t.notOk(effects.canary, 'the injected command did not run'));
+crashSuite(t, 'command', (t, effects) => t.notOk(effects.canary, 'the injected command did not run'));

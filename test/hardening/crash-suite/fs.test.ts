@@ -3,4 +3,4 @@
 import t from 'tap';
 import { crashSuite } from './suite';
 
-void crashSuite(t, 'path', (t, effects) => t.notOk(effects.canary, 'nothing written outside the served directory'));
+crashSuite(t, 'path', (t, effects) => t.notOk(effects.canary, 'nothing written outside the served directory'));

@@ -12,7 +12,7 @@ const RAN: Record<string, { data: (c: SinkCase) => string; effect: (effects: Eff
   'sql/sqlite3': { data: () => 'alpha', effect: () => true },
 };
 
-void (async () => {
+void t.test('attacks run as without rampart, and are reported', async (t) => {
   const crash = await startCrashApp(t, { RAMPART_MODE: 'monitor' });
   const cases = (await crash.json<SinkCase[]>('/__sinks')).filter((c) => RAN[`${c.family}/${c.sink}`] !== undefined);
   t.equal(cases.length, Object.keys(RAN).length);
@@ -24,4 +24,4 @@ void (async () => {
     t.ok(expect.effect(await crash.json<Effects>('/__effects')), `${c.sink}: its effect happened`);
   }
   t.same(await crash.json('/__stats'), { uncaughtException: 0, unhandledRejection: 0, messages: [] });
-})();
+});

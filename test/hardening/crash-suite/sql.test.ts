@@ -2,4 +2,4 @@
 import t from 'tap';
 import { crashSuite } from './suite';
 
-void crashSuite(t, 'sql', (t, effects, c) => t.equal(effects.tables[c.sink], true, 'the table is still there'));
+crashSuite(t, 'sql', (t, effects, c) => t.equal(effects.tables[c.sink], true, 'the table is still there'));
