@@ -53,11 +53,11 @@ function optionsFor(config: Config): PathDetectOptions {
   return options;
 }
 
-const HOOK_DIR = __dirname + sep;
-// wrap.ts adds a frame in front of wrappers of async functions (see likeOriginal there).
-const WRAP_FILE = resolve(__dirname, '..', 'wrap.');
+// The fs wrappers and the switch frame wrap.ts puts in front of every wrapper: skipped to
+// find the caller (since the hooks moved out of checks/, __dirname alone no longer covers them).
+const HOOKS_DIR = resolve(__dirname, '..', 'hooks') + sep;
 // rampart's own code (src/ or dist/): its fs use inside a request is never the app's.
-const OWN_ROOT = resolve(__dirname, '..', '..') + sep;
+const OWN_ROOT = resolve(__dirname, '..') + sep;
 
 /**
  * Was the fs function called by Node itself or by rampart rather than by the app?
@@ -84,7 +84,7 @@ function calledByNodeOrRampart(): boolean {
   if (!Array.isArray(frames)) return false;
   for (const frame of frames as NodeJS.CallSite[]) {
     const file = frame.getFileName() ?? '';
-    if (file.startsWith(HOOK_DIR) || file.startsWith(WRAP_FILE)) continue; // our wrappers
+    if (file.startsWith(HOOKS_DIR)) continue; // our wrappers
     return (
       file === 'node:fs' ||
       file.startsWith('node:internal/fs/') ||
