@@ -91,7 +91,9 @@ function rebuildAddons(copyRoot, nodeDir, cacheDir, log) {
         log(`${name}@${version}: cached build for ABI ${abi}`);
       } else {
         log(`${name}@${version}: building for ABI ${abi} (node-gyp, headers from ${nodeDir})`);
-        execFileSync(node, [nodeGypScript(), 'rebuild', '--release', `--nodedir=${nodeDir}`, '--jobs=2'], { cwd: pkgDir, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` } });
+        // Compiler output only when the build fails: warnings from dependencies are noise in CI.
+        const gyp = spawnSync(node, [nodeGypScript(), 'rebuild', '--release', `--nodedir=${nodeDir}`, '--jobs=2'], { cwd: pkgDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` } });
+        if (gyp.status !== 0) throw new Error(`node-gyp rebuild of ${name}@${version} failed:\n${gyp.stdout}\n${gyp.stderr}`);
         rmSync(cached, { recursive: true, force: true });
         mkdirSync(dirname(cached), { recursive: true });
         // Only the products: intermediate objects are not needed to load the addon.
