@@ -7,6 +7,7 @@
 //
 //   node scripts/node-lines.js              all lines
 //   node scripts/node-lines.js 22 26        only these lines
+//   node scripts/node-lines.js --skip-running   all but the line of the Node running it
 //
 // Env: RAMPART_NODE_CACHE (default ~/.cache/rampart-node) holds the Node binaries, the
 // per-ABI addon builds and the per-line project copies; reused between runs.
@@ -99,9 +100,15 @@ async function runLine({ major, suite }) {
 }
 
 async function main() {
-  const wanted = process.argv.slice(2).map(Number);
-  const lines = wanted.length > 0 ? LINES.filter((l) => wanted.includes(l.major)) : LINES;
-  if (lines.length === 0) throw new Error(`no supported line in ${process.argv.slice(2).join(' ')}; supported: ${LINES.map((l) => l.major).join(', ')}`);
+  const args = process.argv.slice(2);
+  const wanted = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  const unknown = args.filter((a) => !/^\d+$/.test(a) && a !== '--skip-running');
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(' ')}; usage: node scripts/node-lines.js [--skip-running] [line...]`);
+  // --skip-running: the line of the Node running this script already ran the full suite (.ci/run's npm test).
+  const running = Number(process.versions.node.split('.')[0]);
+  const lines = (wanted.length > 0 ? wanted.map((major) => LINES.find((l) => l.major === major)).filter((l) => l !== undefined) : LINES)
+    .filter((l) => !(args.includes('--skip-running') && l.major === running));
+  if (lines.length === 0) throw new Error(`no line to run in "${args.join(' ')}"; supported: ${LINES.map((l) => l.major).join(', ')}`);
   if (!existsSync(join(ROOT, 'node_modules'))) throw new Error('node_modules is missing: run npm ci first');
   const results = [];
   // One line at a time: the suite itself runs two jobs, which is what CI machines have.

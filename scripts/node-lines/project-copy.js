@@ -23,7 +23,7 @@ function nodeModulesDirs(root) {
 
 /** Fresh copy of the project at `dest`: sources, built dist/, and real copies of every node_modules. */
 function copyProject(root, dest) {
-  rmSync(dest, { recursive: true, force: true });
+  execFileSync('rm', ['-rf', dest]); // several times faster than fs.rmSync on a node_modules tree
   mkdirSync(dest, { recursive: true });
   execFileSync('tar', ['-C', root, '--exclude=./.git', '--exclude=node_modules', '--exclude=./.tap', '--exclude=./coverage', '-cf', join(dest, '.project.tar'), '.']);
   execFileSync('tar', ['-C', dest, '-xf', join(dest, '.project.tar')]);
