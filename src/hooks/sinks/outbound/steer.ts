@@ -11,6 +11,7 @@ import { RampartBlockedError } from '../../../errors';
 import { guardSink, guardWithoutInput } from '../../../guard';
 import { agentState } from '../../../state';
 import { destinationDetector, metadataDetector, type Destination } from '../../../checks/ssrf';
+import { inTelemetryExport, openedBy } from './opener';
 
 export interface Steer {
   readonly ctx: RequestContext;
@@ -84,10 +85,14 @@ export function steerOf(sink: string, d: Destination): Steer | undefined {
   if (ctx === undefined) return undefined;
   const inputs = requestInputs();
   if (inputs === clean.inputs && sink === clean.sink && d.hostname === clean.host) return undefined;
+  // The app's own traffic is not clean for the app's other calls to the same host.
+  let own = false;
+  const chosenByApp = d.chosenByApp ?? isTelemetryCall;
+  d.chosenByApp = () => (own = chosenByApp());
   guardSink(destinationDetector, sink, d);
   const input = d.controller;
   if (input === undefined) {
-    if (inputs !== undefined && d.hostname !== '') {
+    if (inputs !== undefined && d.hostname !== '' && !own) {
       clean.inputs = inputs;
       clean.sink = sink;
       clean.host = d.hostname;
@@ -99,6 +104,14 @@ export function steerOf(sink: string, d: Destination): Steer | undefined {
   return { ctx, input, sink, url: d.url, judged };
 }
 
+
+/**
+ * A URL client called by an OpenTelemetry exporter: marked by the SDK's suppressTracing
+ * context, or, where no context manager carries it, by the exporter's call path.
+ */
+export function isTelemetryCall(): boolean {
+  return inTelemetryExport() || openedBy().by === 'telemetry';
+}
 
 /** Like steerOf, but a refusal is returned instead of thrown. */
 export function steerOrRefusal(sink: string, d: Destination): { steer?: Steer; refusal?: RampartBlockedError } {
@@ -151,6 +164,8 @@ interface PeerSocket {
 export function judgeSocket(steer: Steer, hostname: string, socket: PeerSocket): RampartBlockedError | undefined {
   const address = socket.remoteAddress;
   if (address === undefined) return undefined; // closed: nothing will be sent on it
+  // An exporter's keep-alive request made in a steered call's callbacks is not a hop of it.
+  if (inTelemetryExport()) return undefined;
   const refusal = judgeAddresses(steer, steer.sink, hostname, socket.remotePort, [address], steer.ctx);
   if (refusal === undefined) judgedSockets.set(socket, steer);
   return refusal;
