@@ -5,8 +5,8 @@
 // quote in the input shifts every literal boundary after it, so the app's own secret
 // (`api_key = 'sk_live_…'`) lexes as a bare word or ends up in a comment. The literals
 // the app wrote are found in its template, the query with the input taken out, and
-// redacted along with the literals of the query as sent: a character that is inside a
-// literal in either reading is redacted.
+// redacted along with the literals of the query as sent; the input's own characters are
+// shown where the query as sent has them as code, so the injection stays readable.
 
 import { NUMBER, STRING, TokenBuffer } from './token-buffer';
 import { SqlDialect, lexInto } from './tokenize';
@@ -15,19 +15,35 @@ import { indexOfLinear } from '../occurrences';
 /** Inputs shorter than this are not taken out: they would match the app's own text everywhere. */
 const MIN_INPUT = 2;
 
-/**
- * `query` with every string and number literal (closed or not) replaced by `?`; given the
- * input that changed the query, the literals of the app's template as well.
- */
-export function redactSqlLiterals(query: string, dialect: SqlDialect, input?: string): string {
-  const q = String(query);
-  const buf = new TokenBuffer(64);
-  let ranges = literalRanges(q, dialect, buf);
-  if (input !== undefined && input.length >= MIN_INPUT) ranges = union(ranges, templateLiteralRanges(q, input, dialect, buf));
-  return replaceRanges(q, ranges);
+/** The input that changed the query, and whether its own text must be hidden too (a secret-named input). */
+export interface RedactInput {
+  readonly value: string;
+  readonly hide: boolean;
 }
 
-/** Start and end offsets, flattened: [s0, e0, s1, e1, ...], in order. */
+/**
+ * `query` with every string and number literal (closed or not) replaced by `?`. Given the
+ * input that changed the query: the app's characters are also redacted wherever they are
+ * a literal of the app's template, and the input's own characters only where they are a
+ * literal of the query as sent (so the injected code stays visible), or everywhere when
+ * the input is a secret.
+ */
+export function redactSqlLiterals(query: string, dialect: SqlDialect, input?: RedactInput): string {
+  const q = String(query);
+  const buf = new TokenBuffer(64);
+  const literals = literalRanges(q, dialect, buf);
+  if (input === undefined || input.value.length < MIN_INPUT) return replaceRanges(q, literals);
+  const occurrences = occurrencesOf(q, input.value);
+  if (occurrences.length === 0) return replaceRanges(q, literals);
+  const redacted = new Uint8Array(q.length);
+  mark(redacted, templateLiteralRanges(q, occurrences, dialect, buf), 1);
+  if (!input.hide) mark(redacted, occurrences, 0);
+  mark(redacted, literals, 1);
+  if (input.hide) mark(redacted, occurrences, 1);
+  return replaceRanges(q, rangesOf(redacted));
+}
+
+/** Start and end offsets, flattened: [s0, e0, s1, e1, ...], in order, not overlapping. */
 type Ranges = number[];
 
 function literalRanges(text: string, dialect: SqlDialect, buf: TokenBuffer): Ranges {
@@ -40,19 +56,24 @@ function literalRanges(text: string, dialect: SqlDialect, buf: TokenBuffer): Ran
   return out;
 }
 
+function occurrencesOf(query: string, input: string): Ranges {
+  const out: Ranges = [];
+  for (let at = indexOfLinear(query, input, 0); at !== -1; at = indexOfLinear(query, input, at + input.length)) out.push(at, at + input.length);
+  return out;
+}
+
 /**
- * The literals of `query` with every occurrence of `input` taken out, as ranges of the
- * query itself: a literal that spanned a removed occurrence covers it.
+ * The literals of the app's template (the query with the input's occurrences taken out),
+ * as ranges of the query itself: a literal that spanned a removed occurrence covers it.
  */
-function templateLiteralRanges(query: string, input: string, dialect: SqlDialect, buf: TokenBuffer): Ranges {
+function templateLiteralRanges(query: string, occurrences: Ranges, dialect: SqlDialect, buf: TokenBuffer): Ranges {
   // Segments of the query kept in the template: [queryStart, queryEnd) each.
   const kept: number[] = [];
   let from = 0;
-  for (let at = indexOfLinear(query, input, 0); at !== -1; at = indexOfLinear(query, input, at + input.length)) {
-    kept.push(from, at);
-    from = at + input.length;
+  for (let k = 0; k < occurrences.length; k += 2) {
+    kept.push(from, occurrences[k]!);
+    from = occurrences[k + 1]!;
   }
-  if (kept.length === 0) return [];
   kept.push(from, query.length);
   let template = '';
   for (let k = 0; k < kept.length; k += 2) template += query.slice(kept[k], kept[k + 1]);
@@ -77,26 +98,17 @@ function templateLiteralRanges(query: string, input: string, dialect: SqlDialect
   return out;
 }
 
-/** Two ordered range lists merged into one, overlapping and touching ranges joined. */
-function union(a: Ranges, b: Ranges): Ranges {
+function mark(redacted: Uint8Array, ranges: Ranges, value: 0 | 1): void {
+  for (let r = 0; r < ranges.length; r += 2) redacted.fill(value, ranges[r], ranges[r + 1]);
+}
+
+function rangesOf(redacted: Uint8Array): Ranges {
   const out: Ranges = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    let start: number;
-    let end: number;
-    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
-      start = a[i]!;
-      end = a[i + 1]!;
-      i += 2;
-    } else {
-      start = b[j]!;
-      end = b[j + 1]!;
-      j += 2;
-    }
-    const last = out.length - 1;
-    if (last > 0 && start <= out[last]!) out[last] = Math.max(out[last]!, end);
-    else out.push(start, end);
+  for (let i = 0; i < redacted.length; i++) {
+    if (redacted[i] === 0) continue;
+    const start = i;
+    while (i < redacted.length && redacted[i] === 1) i++;
+    out.push(start, i);
   }
   return out;
 }
@@ -109,9 +121,7 @@ function replaceRanges(q: string, ranges: Ranges): string {
   let len = 0;
   let from = 0;
   for (let r = 0; r < ranges.length; r += 2) {
-    const start = ranges[r]!;
-    if (start < from) continue; // inside the previous range (ranges from one lexing never overlap)
-    for (let k = from; k < start; k++) out[len++] = q.charCodeAt(k);
+    for (let k = from; k < ranges[r]!; k++) out[len++] = q.charCodeAt(k);
     out[len++] = QUESTION_MARK;
     from = ranges[r + 1]!;
   }
