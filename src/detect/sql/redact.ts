@@ -31,29 +31,46 @@ export interface RedactInput {
 export function redactSqlLiterals(query: string, dialect: SqlDialect, input?: RedactInput): string {
   const q = String(query);
   const buf = new TokenBuffer(64);
-  const literals = literalRanges(q, dialect, buf);
-  if (input === undefined || input.value.length < MIN_INPUT) return replaceRanges(q, literals);
-  const occurrences = occurrencesOf(q, input.value);
-  if (occurrences.length === 0) return replaceRanges(q, literals);
+  lexInto(q, dialect, buf);
+  const occurrences = input === undefined || input.value.length < MIN_INPUT ? [] : occurrencesOf(q, input.value);
+  if (input === undefined || occurrences.length === 0) return replaceLiterals(q, buf);
+  const sent = new Uint8Array(q.length);
+  markLiterals(sent, buf);
   const redacted = new Uint8Array(q.length);
-  mark(redacted, templateLiteralRanges(q, occurrences, dialect, buf), 1);
+  markTemplateLiterals(redacted, q, occurrences, dialect, buf);
   if (!input.hide) mark(redacted, occurrences, 0);
-  mark(redacted, literals, 1);
+  for (let i = 0; i < sent.length; i++) redacted[i]! |= sent[i]!;
   if (input.hide) mark(redacted, occurrences, 1);
-  return replaceRanges(q, rangesOf(redacted));
+  return replaceMarked(q, redacted);
 }
 
 /** Start and end offsets, flattened: [s0, e0, s1, e1, ...], in order, not overlapping. */
 type Ranges = number[];
 
-function literalRanges(text: string, dialect: SqlDialect, buf: TokenBuffer): Ranges {
-  lexInto(text, dialect, buf);
-  const out: Ranges = [];
+/** Marks the literals lexed into `buf`. */
+function markLiterals(redacted: Uint8Array, buf: TokenBuffer): void {
   for (let i = 0; i < buf.count; i++) {
     const kind = buf.kindAt(i);
-    if (kind === STRING || kind === NUMBER) out.push(buf.starts[i]!, buf.ends[i]!);
+    if (kind === STRING || kind === NUMBER) redacted.fill(1, buf.starts[i], buf.ends[i]);
   }
-  return out;
+}
+
+/** `query` with the literals lexed into `buf` replaced by `?`: the common case, straight from the tokens. */
+function replaceLiterals(q: string, buf: TokenBuffer): string {
+  let out: Uint16Array | undefined;
+  let len = 0;
+  let from = 0;
+  for (let i = 0; i < buf.count; i++) {
+    const kind = buf.kindAt(i);
+    if (kind !== STRING && kind !== NUMBER) continue;
+    out ??= new Uint16Array(q.length);
+    for (let k = from; k < buf.starts[i]!; k++) out[len++] = q.charCodeAt(k);
+    out[len++] = QUESTION_MARK;
+    from = buf.ends[i]!;
+  }
+  if (out === undefined) return q;
+  for (let k = from; k < q.length; k++) out[len++] = q.charCodeAt(k);
+  return fromCodeUnits(out, len);
 }
 
 function occurrencesOf(query: string, input: string): Ranges {
@@ -63,10 +80,10 @@ function occurrencesOf(query: string, input: string): Ranges {
 }
 
 /**
- * The literals of the app's template (the query with the input's occurrences taken out),
- * as ranges of the query itself: a literal that spanned a removed occurrence covers it.
+ * Marks the literals of the app's template (the query with the input's occurrences taken
+ * out) on the query itself: a literal that spanned a removed occurrence covers it.
  */
-function templateLiteralRanges(query: string, occurrences: Ranges, dialect: SqlDialect, buf: TokenBuffer): Ranges {
+function markTemplateLiterals(redacted: Uint8Array, query: string, occurrences: Ranges, dialect: SqlDialect, buf: TokenBuffer): void {
   // Segments of the query kept in the template: [queryStart, queryEnd) each.
   const kept: number[] = [];
   let from = 0;
@@ -77,9 +94,8 @@ function templateLiteralRanges(query: string, occurrences: Ranges, dialect: SqlD
   kept.push(from, query.length);
   let template = '';
   for (let k = 0; k < kept.length; k += 2) template += query.slice(kept[k], kept[k + 1]);
-  const inTemplate = literalRanges(template, dialect, buf);
+  lexInto(template, dialect, buf);
   // Template offsets to query offsets, walking both in order.
-  const out: Ranges = [];
   let seg = 0;
   let segTemplateStart = 0;
   const toQuery = (t: number, isEnd: boolean): number => {
@@ -91,41 +107,26 @@ function templateLiteralRanges(query: string, occurrences: Ranges, dialect: SqlD
       seg += 2;
     }
   };
-  for (let i = 0; i < inTemplate.length; i += 2) {
-    const start = toQuery(inTemplate[i]!, false);
-    out.push(start, toQuery(inTemplate[i + 1]!, true));
+  for (let i = 0; i < buf.count; i++) {
+    const kind = buf.kindAt(i);
+    if (kind !== STRING && kind !== NUMBER) continue;
+    const start = toQuery(buf.starts[i]!, false);
+    redacted.fill(1, start, toQuery(buf.ends[i]!, true));
   }
-  return out;
 }
 
 function mark(redacted: Uint8Array, ranges: Ranges, value: 0 | 1): void {
   for (let r = 0; r < ranges.length; r += 2) redacted.fill(value, ranges[r], ranges[r + 1]);
 }
 
-function rangesOf(redacted: Uint8Array): Ranges {
-  const out: Ranges = [];
-  for (let i = 0; i < redacted.length; i++) {
-    if (redacted[i] === 0) continue;
-    const start = i;
-    while (i < redacted.length && redacted[i] === 1) i++;
-    out.push(start, i);
-  }
-  return out;
-}
-
-function replaceRanges(q: string, ranges: Ranges): string {
-  if (ranges.length === 0) return q;
-  // Built in a code-unit buffer: slicing and joining per literal costs a string per token,
-  // which a megabyte query of literals turns into a million allocations.
+/** `q` with every run of marked characters replaced by one `?`. */
+function replaceMarked(q: string, redacted: Uint8Array): string {
   const out = new Uint16Array(q.length);
   let len = 0;
-  let from = 0;
-  for (let r = 0; r < ranges.length; r += 2) {
-    for (let k = from; k < ranges[r]!; k++) out[len++] = q.charCodeAt(k);
-    out[len++] = QUESTION_MARK;
-    from = ranges[r + 1]!;
+  for (let i = 0; i < q.length; i++) {
+    if (redacted[i] === 0) out[len++] = q.charCodeAt(i);
+    else if (i === 0 || redacted[i - 1] === 0) out[len++] = QUESTION_MARK;
   }
-  for (let k = from; k < q.length; k++) out[len++] = q.charCodeAt(k);
   return fromCodeUnits(out, len);
 }
 
