@@ -49,19 +49,13 @@ const OWN_ROOT = resolve(__dirname, '..', '..', '..') + sep;
 /** Node's own HTTP clients, whose calls rampart judges when the app makes them. */
 const NODE_CLIENTS = ['node:_http_agent', 'node:_http_client', 'node:http', 'node:https', 'node:internal/http2/', 'node:internal/deps/undici/'];
 
-/** Packages that only wrap functions (agents, instrumentations): they pass calls through. */
-const WRAPPERS = [
-  '@opentelemetry/instrumentation',
-  'shimmer',
-  'require-in-the-middle',
-  'import-in-the-middle',
-  'dd-trace',
-  '@datadog',
-  '@sentry',
-  'newrelic',
-  '@newrelic',
-  'elastic-apm-node',
-];
+/** Packages that only wrap functions (instrumentations): they pass calls through. */
+const WRAPPERS = ['@opentelemetry/instrumentation', 'shimmer', 'require-in-the-middle', 'import-in-the-middle'];
+/**
+ * APM agents: they wrap the app's calls (passed through like WRAPPERS), and send what they
+ * collect to their own agent or intake; a call that nothing but an agent made is that.
+ */
+const AGENTS = ['dd-trace', '@datadog', '@sentry', 'newrelic', '@newrelic', 'elastic-apm-node'];
 
 /** OpenTelemetry exporters: the call path of an export when no context manager marks it. */
 const TELEMETRY = ['@opentelemetry/otlp-', '@opentelemetry/exporter-'];
@@ -111,6 +105,7 @@ function isOwnFile(file: string): boolean {
  */
 export function openedBy(): Opener {
   let via: Opener['via'];
+  let agent = false;
   for (const file of callerFiles()) {
     if (file === '' || isOwnFile(file)) continue;
     if (file.startsWith('node:')) {
@@ -124,7 +119,12 @@ export function openedBy(): Opener {
       continue;
     }
     if (startsWithAny(pkg, WRAPPERS)) continue;
+    if (startsWithAny(pkg, AGENTS)) {
+      agent = true;
+      continue;
+    }
     return { by: startsWithAny(pkg, TELEMETRY) ? 'telemetry' : 'library', via };
   }
-  return { by: 'app', via }; // nothing but internals: judged, as the app's own call
+  // Nothing but internals (and agents): an agent's own export, or judged as the app's call.
+  return { by: agent ? 'telemetry' : 'app', via };
 }
