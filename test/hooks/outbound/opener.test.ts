@@ -11,12 +11,14 @@ const root = mkdtempSync(join(tmpdir(), 'rampart-opener-'));
 const opener = require.resolve('../../../src/hooks/sinks/outbound/opener');
 
 /** Writes node_modules/<name>/index.js exporting `body` as a function of (openedBy, next). */
-function pkg(name: string, body: string): (next?: () => Opener) => Promise<Opener> {
+type Next = () => Opener | Promise<Opener>;
+
+function pkg(name: string, body: string): (next?: Next) => Promise<Opener> {
   const dir = join(root, 'node_modules', name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.js'), `const { openedBy } = require(${JSON.stringify(opener)});\nmodule.exports = ${body};\n`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(join(dir, 'index.js')) as (next?: () => Opener) => Promise<Opener>;
+  return require(join(dir, 'index.js')) as (next?: Next) => Promise<Opener>;
 }
 
 const driver = pkg('some-driver', 'async (next) => (next ?? openedBy)()');

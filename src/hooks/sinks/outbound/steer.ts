@@ -74,6 +74,14 @@ export let steersMade = false;
  */
 const clean = { inputs: undefined as readonly UserInput[] | undefined, sink: '', host: '' };
 
+/** What steerOf's check was told about the call it is deciding (set and read synchronously around it). */
+const ownCall = { ask: (() => false) as () => boolean, own: false };
+
+function askOwnCall(): boolean {
+  ownCall.own = ownCall.ask();
+  return ownCall.own;
+}
+
 /**
  * At call time, inside a request: asks the guard about the destination. Throws
  * RampartBlockedError when the host is an IP literal user input steers to an internal
@@ -86,10 +94,11 @@ export function steerOf(sink: string, d: Destination): Steer | undefined {
   const inputs = requestInputs();
   if (inputs === clean.inputs && sink === clean.sink && d.hostname === clean.host) return undefined;
   // The app's own traffic is not clean for the app's other calls to the same host.
-  let own = false;
-  const chosenByApp = d.chosenByApp ?? isTelemetryCall;
-  d.chosenByApp = () => (own = chosenByApp());
+  ownCall.ask = d.chosenByApp ?? isTelemetryCall;
+  ownCall.own = false;
+  d.chosenByApp = askOwnCall;
   guardSink(destinationDetector, sink, d);
+  const own = ownCall.own;
   const input = d.controller;
   if (input === undefined) {
     if (inputs !== undefined && d.hostname !== '' && !own) {
