@@ -10,7 +10,9 @@ const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
-const FIXTURES = [join(ROOT, 'test', 'fixtures', 'legacy-frameworks')];
+// coexistence: the other agents rampart must live beside (OpenTelemetry, dd-trace, Sentry,
+// newrelic, elastic-apm-node), about 370 MB, installed in about 2 minutes.
+const FIXTURES = [join(ROOT, 'test', 'fixtures', 'legacy-frameworks'), join(ROOT, 'test', 'fixtures', 'coexistence')];
 const STAMP = '.rampart-installed';
 
 function manifestHash(dir) {

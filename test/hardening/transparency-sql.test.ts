@@ -1,11 +1,12 @@
 // SQL driver hooks are invisible to benign code: better-sqlite3, pg and mysql2 return the
 // same values, keep `this`, and report errors with the same objects, compared with the
-// original methods (shimmer keeps them as `__original` on each wrapper).
+// original methods (the functions each rampart wrapper calls on to).
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { join } from 'node:path';
 import t from 'tap';
 import { start, stop, withInput } from '../../src/index';
-import { firstAppFrame, isWrapped } from '../fixtures/hardening-shape';
+import { firstAppFrame, isWrapped, wrappedBy } from '../fixtures/hardening-shape';
+import { failOnConnectionError } from '../helpers/databases';
 
 start({ logLevel: 'silent' });
 const Database = require('better-sqlite3') as typeof import('better-sqlite3');
@@ -15,7 +16,7 @@ const mysql = require('mysql2') as typeof import('mysql2');
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 const originalOf = (fn: unknown): Fn => {
   if (!isWrapped(fn)) throw new Error('not hooked');
-  return (fn as { __original: Fn }).__original;
+  return wrappedBy(fn) as Fn;
 };
 
 const RAMPART_DIRS = [join(__dirname, '..', '..', 'src') + '/', join(__dirname, '..', '..', 'dist') + '/'];
@@ -24,7 +25,7 @@ const benign = <T>(fn: () => T): T => withInput({ source: 'query', name: 'name',
 const db = new Database(':memory:');
 db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('alice'), ('bob')");
 const pgClient = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'rampart_test' });
-const myConn = mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'rampart_test' });
+const myConn = failOnConnectionError(mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'rampart_test' }));
 t.before(() => pgClient.connect());
 t.teardown(async () => {
   db.close();
