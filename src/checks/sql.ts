@@ -1,6 +1,7 @@
 // The SQL sink detector shared by every database driver hook.
 import type { SinkDetector } from '../guard';
 import type { Config } from '../config/types';
+import { AppTextMemory } from '../detect/app-text';
 import { detectSqlInjection, redactSqlLiterals, type SqlDialect } from '../detect/sql';
 import type { UserInput } from '../detect/types';
 import { SecretKeys } from '../report/redact';
@@ -28,12 +29,22 @@ function isSecret(input: UserInput, config: Config): boolean {
   return keys.isSecretInput(input);
 }
 
+/**
+ * Queries the app sent without input in them, shared by every SQL sink: an identical query
+ * text later holding an input by coincidence is the app's own (detect/app-text.ts).
+ */
+export const sqlAppTexts = new AppTextMemory();
+
 export function sqlSinkDetector(dialect: SqlDialect, system: DbSystem): SinkDetector<string> {
   return {
     kind: 'sql_injection',
     family: 'sql',
-    detect: (query, inputs, config) => {
-      const detection = detectSqlInjection(query, inputs, dialect, { allowFullQueryInput: config.sql.allowFullQueryInput });
+    detect: (query, inputs, config, partial) => {
+      const detection = detectSqlInjection(query, inputs, dialect, {
+        allowFullQueryInput: config.sql.allowFullQueryInput,
+        appTexts: sqlAppTexts,
+        learn: !partial,
+      });
       if (detection !== undefined) {
         lastFinding.query = query;
         lastFinding.input = detection.input;

@@ -8,7 +8,7 @@ export const DEFAULT_CONFIG: Config = {
     path_traversal: 'block',
     ssrf: 'block',
   },
-  allow: { routes: [], inputs: [], sinks: [] },
+  allow: { routes: [], inputs: [], values: [], sinks: [] },
   blockResponse: {
     status: 403,
     json: { error: 'Forbidden', message: 'Request blocked by rampart', requestId: '{requestId}' },
