@@ -1,6 +1,7 @@
 // Installs the nested fixture packages that hold previous framework majors under their
 // real names (test/fixtures/legacy-frameworks: express 4, fastify 4, koa 2, NestJS 10...),
-// so hooks that match by package name see what users have. `npm ci` runs only when a
+// so hooks that match by package name see what users have, and the OpenTelemetry SDK lines
+// (test/fixtures/otel-sdk2, otel-sdk3) with their own single @opentelemetry/api. `npm ci` runs only when a
 // fixture's node_modules is missing or was installed from another package.json or lockfile.
 // Run by `npm test` (pretest) and by .ci/run after the root `npm ci`. The packages are pure
 // JavaScript and need no install scripts.
@@ -10,7 +11,12 @@ const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
-const FIXTURES = [join(ROOT, 'test', 'fixtures', 'legacy-frameworks')];
+const FIXTURES = [
+  join(ROOT, 'test', 'fixtures', 'legacy-frameworks'),
+  // The two OpenTelemetry lines rampart is tested against (test/report/sdk-lines/).
+  join(ROOT, 'test', 'fixtures', 'otel-sdk2'),
+  join(ROOT, 'test', 'fixtures', 'otel-sdk3'),
+];
 const STAMP = '.rampart-installed';
 
 function manifestHash(dir) {

@@ -5,6 +5,7 @@ import type { Config } from './config/types';
 import { BUILTIN_HOOKS, MODULE_HOOKS } from './hooks';
 import { Instrumentation } from './hooks/instrument';
 import { createLogger } from './report/logger';
+import { onApiMismatch } from './report/otel-api';
 import { Reporter } from './report/reporter';
 import { claimProcess, releaseProcess, someCopyRuns } from './running-copy';
 import { agentState, setAgentState } from './state';
@@ -26,16 +27,17 @@ let running: Running | undefined;
 export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
   if (running !== undefined) {
     const state = agentState()!;
-    state.reporter.logger.debug('rampart.start() called again; already running');
+    state.reporter.logger.debug({ event: 'rampart.start_again' }, 'rampart.start() called again; already running');
     return state.config;
   }
   const config = loadConfig({ cwd: process.cwd(), env: process.env, options });
   const logger = createLogger(config);
   if (someCopyRuns()) {
-    logger.warn('rampart: another copy of rampart is already running in this process; this copy stays inactive');
+    logger.warn({ event: 'rampart.inactive_copy' }, 'rampart: another copy of rampart is already running in this process; this copy stays inactive');
     return config;
   }
   const reporter = new Reporter(config, logger);
+  onApiMismatch((message, fields) => logger.warn(fields, message));
   setAgentState({ config, reporter, allowlist: new Allowlist(config.allow) });
   let instrumentation: Instrumentation | undefined;
   if (config.mode !== 'off') {

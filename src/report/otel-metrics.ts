@@ -1,7 +1,8 @@
 // rampart's metrics. Instruments are re-created whenever the global MeterProvider changes:
 // a counter taken from the global meter before the app registers its SDK would stay a
 // no-op forever. Attribute sets are cached so recording allocates nothing after warm-up.
-import { metrics, type Attributes, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, MeterProvider } from '@opentelemetry/api';
+import { otelApi } from './otel-api';
 import type { Finding } from './finding';
 import { SCOPE_NAME, SCOPE_VERSION } from './scope';
 import { checkCounts } from './check-stats';
@@ -26,7 +27,7 @@ interface Instruments {
 let instruments: Instruments | undefined;
 
 function current(): Instruments {
-  const provider = metrics.getMeterProvider();
+  const provider = otelApi().metrics.getMeterProvider();
   if (instruments !== undefined && instruments.provider === provider) return instruments;
   const meter = provider.getMeter(SCOPE_NAME, SCOPE_VERSION);
   instruments = {
