@@ -6,7 +6,7 @@
 // exports over OTLP/HTTP JSON to a receiver on loopback; the app's own pino logger is
 // bridged by instrumentation-pino, as auto-instrumentations do by default.
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ROOT, startChildApp, type ChildApp } from '../helpers/child';
 import { request } from '../helpers/http';
 import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver';
@@ -36,7 +36,7 @@ async function runLine(dir: string, env: Record<string, string>): Promise<{ app:
 }
 
 /** The benign twin, the attack, and proof the attack did nothing and the process is up. */
-async function exercise(t: Tap.Test, app: ChildApp): Promise<string> {
+async function exercise(t: Test, app: ChildApp): Promise<string> {
   const benign = await request(`${app.base}/users?name=alice`);
   t.same(benign.json(), [{ id: 1, name: 'alice', email: 'alice@example.com' }], 'benign request: the right row');
   const attack = await request(`${app.base}${ATTACK}`, { headers: { accept: 'application/json', 'user-agent': 'line-test' } });
@@ -80,7 +80,11 @@ for (const line of LINES) {
     t.equal(active?.attributes['rampart.action'], 'blocked', 'the active span is marked too');
 
     const findings = receiver.points.filter((p) => p.metric === 'rampart.findings');
-    t.same(findings.map((p) => [p.attributes['rampart.action'], p.value]), [['blocked', 1]], 'rampart.findings exported');
+    t.same(
+      findings.map((p) => [p.attributes['rampart.action'], p.attributes['security_rule.name'], p.attributes['rampart.input.source'], p.attributes['http.route'], p.value]),
+      [['blocked', 'sqli.token-boundary', 'query', '/users', 1]],
+      'rampart.findings exported, by rule, input source and route',
+    );
     t.ok(receiver.points.some((p) => p.metric === 'rampart.checks' && p.value >= 2), 'rampart.checks exported');
 
     const line0 = app.lines.find((l) => l.event === 'rampart.attack');
