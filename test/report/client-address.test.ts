@@ -1,6 +1,9 @@
 // client.address behind proxies: Express's `trust proxy` rule over X-Forwarded-For.
 import t from 'tap';
+import { DEFAULT_CONFIG } from '../../src/config/defaults';
+import { findingAttributes } from '../../src/report/attributes';
 import { clientAddress, compileTrustProxy } from '../../src/report/client-address';
+import { findingFrom } from '../../src/report/finding';
 
 const XFF = '198.51.100.9, 203.0.113.7, 10.0.0.2';
 
@@ -35,9 +38,6 @@ t.test('a long forged header costs a bounded walk and gives the attacker nothing
 });
 
 t.test('rendered: client.address from the trusted setting, network.peer.address the socket', async (t) => {
-  const { DEFAULT_CONFIG } = await import('../../src/config/defaults');
-  const { findingAttributes } = await import('../../src/report/attributes');
-  const { findingFrom } = await import('../../src/report/finding');
   const finding = findingFrom(
     { kind: 'sql_injection', rule: 'r', reason: 'r', input: { source: 'query', path: 'q', value: 'v' } },
     'blocked',
