@@ -13,7 +13,7 @@ const { join, relative } = require('node:path');
 const ROOT = join(__dirname, '..');
 const FIXTURES = [
   join(ROOT, 'test', 'fixtures', 'legacy-frameworks'),
-  // The two OpenTelemetry lines rampart is tested against (test/report/sdk-lines/).
+  // The two OpenTelemetry lines rampart is tested against (test/report/sdk-line-*.test.ts).
   join(ROOT, 'test', 'fixtures', 'otel-sdk2'),
   join(ROOT, 'test', 'fixtures', 'otel-sdk3'),
 ];

@@ -1,24 +1,24 @@
-// rampart inside the standard OpenTelemetry setup of both SDK lines a user gets from npm:
-// the current one (@opentelemetry/api 1.10, sdk-node 0.301, SDK 3.x) and the one npm
+// Shared by the SDK-line tests (sdk-line-*.test.ts): rampart inside the standard
+// OpenTelemetry setup of both SDK lines a user gets from npm: the current one (@opentelemetry/api 1.10, sdk-node 0.301, SDK 3.x) and the one npm
 // resolves on Node 20 (api 1.9 with @opentelemetry/api-logs, sdk-node 0.223, SDK 2.x).
 // Each runs from its own fixture package with its own single @opentelemetry/api, which is
 // not the copy rampart's repository has (1.10): rampart has to find the app's. The SDK
 // exports over OTLP/HTTP JSON to a receiver on loopback; the app's own pino logger is
 // bridged by instrumentation-pino, as auto-instrumentations do by default.
 import { join } from 'node:path';
-import t, { type Test } from 'tap';
+import type { Test } from 'tap';
 import { ROOT, startChildApp, type ChildApp } from '../helpers/child';
 import { request } from '../helpers/http';
 import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver';
 
-const LINES = [
-  { name: 'SDK 3.x, api 1.10', dir: 'otel-sdk3', api: '1.10.0' },
-  { name: 'SDK 2.x, api 1.9 + api-logs', dir: 'otel-sdk2', api: '1.9.1' },
-] as const;
+export const LINES = {
+  sdk3: { name: 'SDK 3.x, api 1.10', dir: 'otel-sdk3' },
+  sdk2: { name: 'SDK 2.x, api 1.9 + api-logs', dir: 'otel-sdk2' },
+} as const;
 
 const ATTACK = `/users?name=${encodeURIComponent("' OR '1'='1")}`;
 
-async function runLine(dir: string, env: Record<string, string>): Promise<{ app: ChildApp; receiver: OtlpReceiver }> {
+export async function runLine(dir: string, env: Record<string, string>): Promise<{ app: ChildApp; receiver: OtlpReceiver }> {
   const receiver = await startOtlpReceiver();
   const app = await startChildApp([join(ROOT, 'test', 'fixtures', dir, 'app.js')], {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
@@ -36,7 +36,7 @@ async function runLine(dir: string, env: Record<string, string>): Promise<{ app:
 }
 
 /** The benign twin, the attack, and proof the attack did nothing and the process is up. */
-async function exercise(t: Test, app: ChildApp): Promise<string> {
+export async function exercise(t: Test, app: ChildApp): Promise<string> {
   const benign = await request(`${app.base}/users?name=alice`);
   t.same(benign.json(), [{ id: 1, name: 'alice', email: 'alice@example.com' }], 'benign request: the right row');
   const attack = await request(`${app.base}${ATTACK}`, { headers: { accept: 'application/json', 'user-agent': 'line-test' } });
@@ -46,7 +46,7 @@ async function exercise(t: Test, app: ChildApp): Promise<string> {
   return (attack.json() as { requestId: string }).requestId;
 }
 
-for (const line of LINES) {
+export function testLine(t: Test, line: { readonly name: string; readonly dir: string }): void {
   t.test(`${line.name}: one event in the request's trace, the SERVER span marked, metrics exported`, async (t) => {
     const { app, receiver } = await runLine(line.dir, {});
     t.teardown(() => receiver.close());
@@ -93,29 +93,3 @@ for (const line of LINES) {
   });
 }
 
-t.test('SDK 3.x: the logger option routes rampart lines through the app logger, one record per finding', async (t) => {
-  const { app, receiver } = await runLine('otel-sdk3', { APP_LOGGER: '1' });
-  t.teardown(() => receiver.close());
-  t.teardown(() => app.stop());
-  const requestId = await exercise(t, app);
-  await app.stop();
-  t.ok(app.lines.some((l) => l.name === 'app' && l.event === 'rampart.started'), "rampart's start line written by the app's logger");
-  t.notOk(app.lines.some((l) => l.name === 'rampart'), "rampart's own pino logger unused");
-  const findingRecords = receiver.logs.filter((l) => l.attributes['rampart.action'] !== undefined);
-  t.equal(findingRecords.length, 1, 'the bridged app logger gets no finding line while the event is recorded: one record');
-  t.equal(findingRecords[0]?.eventName, 'rampart.attack');
-  t.equal(findingRecords[0]?.attributes['rampart.request.id'], requestId);
-});
-
-t.test('SDK 3.x without OTel logs: the finding line goes through the app logger instead', async (t) => {
-  const { app, receiver } = await runLine('otel-sdk3', { APP_LOGGER: '1', OTEL_LOGS_EXPORTER: 'none' });
-  t.teardown(() => receiver.close());
-  t.teardown(() => app.stop());
-  const requestId = await exercise(t, app);
-  await app.stop();
-  const lines = app.lines.filter((l) => l.event === 'rampart.attack');
-  t.equal(lines.length, 1, 'one line, through the app logger');
-  t.equal(lines[0]?.name, 'app');
-  t.equal(lines[0]?.['rampart.request.id'], requestId);
-  t.equal(receiver.logs.length, 0, 'no log records exported');
-});
