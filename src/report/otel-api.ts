@@ -42,7 +42,7 @@ export function otelApi(): Api {
 function choose(registry: Registry): Api {
   candidates ??= candidateModules<Api>(API_MODULE).filter((c) => typeof c.exports.trace?.getSpan === 'function');
   // The app's copy comes first; before anything is registered every copy is a no-op.
-  const first = candidates[0]?.exports ?? (require(API_MODULE) as Api);
+  const first = candidates[0]?.exports ?? (require('@opentelemetry/api') as Api);
   const registered = registry === undefined ? undefined : registry.version;
   if (typeof registered !== 'string') return first;
   const exact = candidates.find((c) => c.version === registered);
