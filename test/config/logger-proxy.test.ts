@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import t from 'tap';
+import { configDifferences } from '../../src/config/differences';
 import { loadConfig } from '../../src/config/load';
 
 const empty = mkdtempSync(join(tmpdir(), 'rampart-cfg-logger-'));
@@ -47,4 +48,11 @@ t.test("trustProxy: Express's forms, from options and RAMPART_TRUST_PROXY", asyn
   t.throws(() => loadConfig({ cwd: empty, env: { RAMPART_TRUST_PROXY: 'my-proxy' } }), { message: /trustProxy/ });
   t.throws(() => loadConfig({ cwd: empty, env: {}, options: { trustProxy: ['10.0.0.0/33'] } }), { message: /trustProxy\[0\]/ });
   t.throws(() => loadConfig({ cwd: empty, env: {}, options: { trustProxy: -1 } }), { name: 'RampartConfigError', message: /trustProxy/ });
+});
+
+t.test("a second start() with the same app logger is the same configuration; another logger is reported, never walked", async (t) => {
+  const app = pino({ level: 'silent' });
+  const a = loadConfig({ cwd: empty, env: {}, options: { logger: app } });
+  t.same(configDifferences(a, loadConfig({ cwd: empty, env: {}, options: { logger: app } })), []);
+  t.same(configDifferences(a, loadConfig({ cwd: empty, env: {}, options: { logger: pino({ level: 'silent' }) } })), ['logger']);
 });
