@@ -25,40 +25,51 @@ export interface SinkDetector<P> {
 }
 
 /**
- * Checks one sink call. Returns normally when the call may proceed; throws
- * RampartBlockedError when it must not run. Never throws anything else.
+ * What the guard decided about one sink call: `undefined` lets it proceed (the hot path
+ * allocates nothing); a RampartBlockedError refuses it, and the hook hands that error to
+ * `refuse.ts`, which delivers it through the API's own error channel. The finding is
+ * already reported and the block response already sent by then.
  */
-export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P): void {
+export type Verdict = RampartBlockedError | undefined;
+
+/** The verdict that lets a call proceed. */
+export const ALLOW: Verdict = undefined;
+
+/**
+ * Checks one sink call and returns the verdict. Never throws: a fault of rampart's own is
+ * logged and the call allowed (fail open).
+ */
+export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P): Verdict {
   const state = agentState();
-  if (state === undefined) return;
+  if (state === undefined) return ALLOW;
   const mode = state.config.modes[detector.kind];
-  if (mode === 'off') return;
+  if (mode === 'off') return ALLOW;
   const ctx = currentContext();
-  if (ctx === undefined) return;
+  if (ctx === undefined) return ALLOW;
   try {
     const inputs = ctx.inputs();
-    if (inputs.length === 0) return;
-    if (state.allowlist.sinkAllowed(sink)) return;
+    if (inputs.length === 0) return ALLOW;
+    if (state.allowlist.sinkAllowed(sink)) return ALLOW;
     const started = startCheck(detector.family);
     const detection = detectWithinBudget(detector, payload, inputs, state);
     let duration = stopCheck(detector.family, started);
-    if (detection === undefined) return;
+    if (detection === undefined) return ALLOW;
     if (duration < 0) {
       // A check stopped by its budget took the budget; any other is timed again.
       duration = detection.rule === BUDGET_RULE ? state.config.limits.checkBudgetMs : timeAgain(() => detectWithinBudget(detector, payload, inputs, state));
     }
-    if (state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
+    if (state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return ALLOW;
     // A check stopped by its budget blocks like an attack unless configured to let it run:
     // failing open would let an attacker pad a request until the check gives up.
     const enforce = mode === 'block' && (detection.rule !== BUDGET_RULE || state.config.limits.onCheckBudgetExceeded === 'block');
     const finding = findingFrom(detection, enforce ? 'blocked' : 'monitored', sink, safeDescribe(detector, payload, state), requestFacts(ctx), duration, appStack());
     state.reporter.report(finding);
-    if (!enforce) return;
+    if (!enforce) return ALLOW;
   } catch (error) {
     state.reporter.internalError(`guard:${sink}`, error);
-    return;
+    return ALLOW;
   }
-  blockRequest(ctx, state, detector.kind, sink);
+  return blockRequest(ctx, state, detector.kind, sink);
 }
 
 /**
@@ -84,9 +95,9 @@ function timeAgain(check: () => unknown): number {
   return performance.now() - started;
 }
 
-/** Answers the request with the block response (once) and refuses the call. */
-function blockRequest(ctx: RequestContext | undefined, state: AgentState, kind: AttackKind, sink: string): never {
-  if (ctx === undefined) throw new RampartBlockedError(kind, sink, undefined);
+/** Answers the request with the block response (once); returns the refusal to deliver. */
+function blockRequest(ctx: RequestContext | undefined, state: AgentState, kind: AttackKind, sink: string): RampartBlockedError {
+  if (ctx === undefined) return new RampartBlockedError(kind, sink, undefined);
   const requestId = ctx.requestId;
   const firstBlock = ctx.blocked === undefined;
   ctx.blocked = { requestId };
@@ -97,7 +108,7 @@ function blockRequest(ctx: RequestContext | undefined, state: AgentState, kind: 
       state.reporter.internalError('block-response', error);
     }
   }
-  throw new RampartBlockedError(kind, sink, requestId);
+  return new RampartBlockedError(kind, sink, requestId);
 }
 
 function detectWithinBudget<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState): Detection | undefined {
@@ -153,7 +164,7 @@ function appStack(): string | undefined {
 // ---------------------------------------------------------------------------------------
 // Checks that do not depend on user input (refusing cloud metadata addresses). Same
 // structure as guardSink: mode, sink allowlist, detection, route allowlist, report,
-// block. They also run outside any request context: there the call is refused with a
+// block. They also run outside any request context: there the refusal is a
 // RampartBlockedError carrying no request id, and there is no response to block.
 
 /** A check whose verdict needs no user input; defined once per hook module. */
@@ -164,24 +175,21 @@ export interface InputFreeDetector<P> {
   describe(payload: P, config: Config): SinkAttributes;
 }
 
-/**
- * Checks one sink call against a rule that needs no user input. Returns normally when
- * the call may proceed; throws RampartBlockedError when it must not run.
- */
-export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: string, payload: P): void {
+/** Checks one sink call against a rule that needs no user input; returns the verdict. */
+export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: string, payload: P): Verdict {
   const state = agentState();
-  if (state === undefined) return;
+  if (state === undefined) return ALLOW;
   const mode = state.config.modes[detector.kind];
-  if (mode === 'off') return;
+  if (mode === 'off') return ALLOW;
   const ctx = currentContext();
   try {
-    if (state.allowlist.sinkAllowed(sink)) return;
+    if (state.allowlist.sinkAllowed(sink)) return ALLOW;
     const started = startCheck(detector.family);
     const detection = detector.detect(payload, state.config);
     let duration = stopCheck(detector.family, started);
-    if (detection === undefined) return;
+    if (detection === undefined) return ALLOW;
     if (duration < 0) duration = timeAgain(() => detector.detect(payload, state.config));
-    if (ctx !== undefined && state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
+    if (ctx !== undefined && state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return ALLOW;
     const action = mode === 'block' ? 'blocked' : 'monitored';
     let attributes: SinkAttributes = {};
     try {
@@ -193,8 +201,8 @@ export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: strin
     state.reporter.report(findingFrom(detection, action, sink, attributes, facts, duration, appStack()));
   } catch (error) {
     state.reporter.internalError(`guard:${sink}`, error);
-    return;
+    return ALLOW;
   }
-  if (mode !== 'block') return;
-  blockRequest(ctx, state, detector.kind, sink);
+  if (mode !== 'block') return ALLOW;
+  return blockRequest(ctx, state, detector.kind, sink);
 }
