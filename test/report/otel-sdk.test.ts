@@ -251,7 +251,7 @@ t.test('metrics: resolved lazily, counted by kind/action/sink; check duration; i
   t.same(
     findings.dataPoints.map((p) => [p.attributes, p.value]),
     [
-      [{ 'rampart.attack.kind': 'command_injection', 'rampart.action': 'monitored', 'rampart.sink': SINK, 'security_rule.name': 'test.evil-word', 'rampart.input.source': 'query' }, 3],
+      [{ 'rampart.attack.kind': 'command_injection', 'rampart.action': 'monitored', 'rampart.sink': SINK, 'security_rule.name': 'test.evil-word', 'rampart.input.source': 'custom' }, 3],
       [{ 'rampart.attack.kind': 'command_injection', 'rampart.action': 'blocked', 'rampart.sink': SINK, 'security_rule.name': 'test.evil-word', 'rampart.input.source': 'query' }, 1],
     ],
     'the finding made before the SDK existed is not there; the later ones are',
