@@ -11,8 +11,9 @@ const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 // coexistence: the other agents rampart must live beside (OpenTelemetry, dd-trace, Sentry,
-// newrelic, elastic-apm-node), about 370 MB, installed in about 2 minutes.
-const FIXTURES = [join(ROOT, 'test', 'fixtures', 'legacy-frameworks'), join(ROOT, 'test', 'fixtures', 'coexistence')];
+// newrelic, elastic-apm-node), about 370 MB, installed in about 2 minutes; coexistence-node20:
+// the OpenTelemetry line npm offers for Node 20.
+const FIXTURES = ['legacy-frameworks', 'coexistence', 'coexistence-node20'].map((name) => join(ROOT, 'test', 'fixtures', name));
 const STAMP = '.rampart-installed';
 
 function manifestHash(dir) {

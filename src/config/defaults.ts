@@ -26,7 +26,8 @@ export const DEFAULT_CONFIG: Config = {
   telemetry: {
     includeInputValue: true,
     maxValueLength: 256,
-    redactKeys: ['authorization', 'cookie', 'set-cookie', 'password', 'passwd', 'secret', 'token', 'api_key', 'apikey'],
+    // Added to the built-in secret names (report/redact.ts), never replacing them.
+    redactKeys: [],
     maxEventsPerSecond: 100,
   },
 };
