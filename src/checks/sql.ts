@@ -1,7 +1,7 @@
 // The SQL sink detector shared by every database driver hook.
 import type { SinkDetector } from '../guard';
 import { AppTextMemory } from '../detect/app-text';
-import { detectSqlInjection, redactSqlLiterals, type SqlDialect } from '../detect/sql';
+import { detectSqlInjection, type SqlDialect } from '../detect/sql';
 
 /** `db.system.name` values from the OpenTelemetry database conventions. */
 export type DbSystem = 'sqlite' | 'postgresql' | 'mysql' | 'mariadb';
@@ -18,6 +18,7 @@ export function sqlSinkDetector(dialect: SqlDialect, system: DbSystem): SinkDete
     family: 'sql',
     detect: (query, inputs, config, partial) =>
       detectSqlInjection(query, inputs, dialect, { allowFullQueryInput: config.sql.allowFullQueryInput, appTexts: sqlAppTexts, learn: !partial }),
-    describe: (query) => ({ 'db.system.name': system, 'db.query.text': redactSqlLiterals(query, dialect) }),
+    // The text as written: the report layer decides what of it may leave (report/db-query-text.ts).
+    describe: (query) => ({ 'db.system.name': system, 'db.query.text': query }),
   };
 }
