@@ -13,7 +13,7 @@ import type { RequestContext } from '../../../context/request-context';
 import { agentState } from '../../../state';
 import { deliverableError } from '../../../refuse';
 import type { BuiltinHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareBuiltinHook } from '../../methods-hook';
 import { inputsPresent, judgeAddresses, judgedSockets, steerOrRefusal, steerStore, type Steer } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
@@ -172,12 +172,7 @@ function wrapConnect(original: AnyFunction): AnyFunction {
   };
 }
 
-export const netConnectHook: BuiltinHook = {
+export const netConnectHook: BuiltinHook = declareBuiltinHook({
   module: 'net',
-  patch(exports) {
-    wrapMethod((exports as typeof import('node:net')).Socket.prototype, 'connect', wrapConnect);
-  },
-  unpatch(exports) {
-    unwrapMethod((exports as typeof import('node:net')).Socket.prototype, 'connect');
-  },
-};
+  targets: [{ at: (net) => (net as typeof import('node:net')).Socket.prototype, wrap: { connect: wrapConnect } }],
+});

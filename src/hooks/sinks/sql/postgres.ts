@@ -110,7 +110,7 @@ function unpatchQueryModule(exports: unknown): void {
 
 export const postgresHook: ModuleHook = {
   module: 'postgres/cjs/src/query',
-  testedMajors: [3],
+  versions: '3.x',
   patch: patchQueryModule,
   unpatch: unpatchQueryModule,
 };
@@ -128,7 +128,7 @@ const esmQueryModules = new WeakMap<object, unknown>();
 export const postgresEsmHook: ModuleHook = {
   module: 'postgres',
   esmOnly: true,
-  testedMajors: [3],
+  versions: '3.x',
   patch(exports, basedir) {
     if (basedir === undefined || (typeof exports !== 'function' && typeof exports !== 'object') || exports === null) return;
     const file = join(basedir, 'src', 'query.js');
