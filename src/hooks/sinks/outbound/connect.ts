@@ -10,7 +10,7 @@ import * as dns from 'node:dns';
 import { isIP, type Socket } from 'node:net';
 import { currentContext } from '../../../context/store';
 import type { RequestContext } from '../../../context/request-context';
-import { agentState } from '../../../state';
+import { checksOn, metadataRuleOn } from '../../../guard';
 import { deliverableError } from '../../../refuse';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook } from '../../methods-hook';
@@ -141,8 +141,7 @@ function refusingOptions(socket: Socket, options: ConnectOptions, refusal: Error
 
 function wrapConnect(original: AnyFunction): AnyFunction {
   return function connect(this: Socket): unknown {
-    const state = agentState();
-    if (state === undefined || state.config.modes.ssrf === 'off') return original.apply(this, arguments as unknown as unknown[]);
+    if (!checksOn('ssrf')) return original.apply(this, arguments as unknown as unknown[]);
     const call = connectCall(arguments);
     if (call === undefined || (call.options.path !== undefined && call.options.path !== null)) {
       return original.apply(this, arguments as unknown as unknown[]); // a pipe, or arguments Node will reject
@@ -159,7 +158,7 @@ function wrapConnect(original: AnyFunction): AnyFunction {
       if (found.refusal !== undefined) return callWith(original, this, refusingOptions(this, options, found.refusal), call.cb);
       steer = found.steer;
     }
-    if (steer === undefined && !state.config.ssrf.blockMetadata) return original.apply(this, arguments as unknown as unknown[]);
+    if (steer === undefined && !metadataRuleOn()) return original.apply(this, arguments as unknown as unknown[]);
     if (isIP(host) !== 0) {
       const refusal = judgeAddresses(steer, steer?.sink ?? sink, host, options.port, [host], ctx);
       if (refusal !== undefined) return callWith(original, this, refusingOptions(this, options, refusal), call.cb);

@@ -7,7 +7,7 @@
 // `TypeError: fetch failed` wrapper around it.
 import type diagnostics from 'node:diagnostics_channel';
 import { urlHost } from '../../../detect/ssrf';
-import { agentState } from '../../../state';
+import { checksOn } from '../../../guard';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
@@ -40,8 +40,7 @@ export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunct
     function fetch(this: unknown, input: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      const state = agentState();
-      if (state === undefined || state.config.modes.ssrf === 'off') return original.apply(this, args);
+      if (!checksOn('ssrf')) return original.apply(this, args);
       let result: unknown;
       if (!inputsPresent()) {
         result = original.apply(this, args);
