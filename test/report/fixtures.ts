@@ -3,9 +3,10 @@
 // sink call inside an active server span, the way an instrumented app would.
 import { createServer, type Server } from 'node:http';
 import { SpanKind, SpanStatusCode, type SpanContext, type Tracer } from '@opentelemetry/api';
-import { guardSink, type SinkDetector } from '../../src/guard';
+import type { SinkDetector } from '../../src/guard';
 import { RampartBlockedError } from '../../src/index';
 import type { Detection, UserInput } from '../../src/detect/types';
+import { guardThrowing } from '../helpers/guard';
 
 export const SINK = 'test.exec';
 
@@ -38,7 +39,7 @@ export function guardedServer(tracer?: Tracer): GuardedServer {
   const handle = (url: string, res: import('node:http').ServerResponse): void => {
     const cmd = new URL(url, 'http://localhost').searchParams.get('cmd') ?? '';
     try {
-      guardSink(evilDetector, SINK, `run ${cmd}`);
+      guardThrowing(evilDetector, SINK, `run ${cmd}`);
       ran++;
       res.end('ran');
     } catch (error) {
