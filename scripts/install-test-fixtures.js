@@ -10,7 +10,10 @@ const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
-const FIXTURES = [join(ROOT, 'test', 'fixtures', 'legacy-frameworks')];
+// coexistence: the other agents rampart must live beside (OpenTelemetry, dd-trace, Sentry,
+// newrelic, elastic-apm-node), about 370 MB, installed in about 2 minutes; coexistence-node20:
+// the OpenTelemetry line npm offers for Node 20.
+const FIXTURES = ['legacy-frameworks', 'coexistence', 'coexistence-node20'].map((name) => join(ROOT, 'test', 'fixtures', name));
 const STAMP = '.rampart-installed';
 
 function manifestHash(dir) {

@@ -2,7 +2,7 @@
 // so every signal carries the same facts under the same names (see docs/events.md).
 import type { Config } from '../config/types';
 import type { Finding } from './finding';
-import { SecretKeys, sanitizeUrl, truncate } from './redact';
+import { SecretKeys, maskPathTokens, sanitizeUrl, truncate } from './redact';
 import { RULESET_NAME, RULESET_VERSION, ruleCategory, ruleUuid } from './rules';
 
 export type Attributes = Record<string, string | number | boolean>;
@@ -41,14 +41,14 @@ export class AttributeRenderer {
     attrs['rampart.input.path'] = finding.input.path;
     const telemetry = this.config.telemetry;
     if (this.secrets.isSecretInput(finding.input)) attrs['rampart.input.redacted'] = true;
-    else if (telemetry.includeInputValue) attrs['rampart.input.value'] = truncate(finding.input.value, telemetry.maxValueLength);
+    else if (telemetry.includeInputValue) attrs['rampart.input.value'] = truncate(inputValue(finding.input.value, this.secrets), telemetry.maxValueLength);
     attrs['rampart.check.duration_ms'] = finding.checkDurationMs;
     const request = finding.request;
     if (request !== undefined) {
       attrs['rampart.request.id'] = request.requestId;
       if (request.method !== undefined) attrs['http.request.method'] = request.method;
       if (request.route !== undefined) attrs['http.route'] = truncate(request.route, MAX_PATH);
-      if (request.path !== undefined) attrs['url.path'] = truncate(request.path, MAX_PATH);
+      if (request.path !== undefined) attrs['url.path'] = truncate(maskPathTokens(request.path), MAX_PATH);
       if (request.clientAddress !== undefined) attrs['client.address'] = request.clientAddress;
       if (request.userAgent !== undefined) attrs['user_agent.original'] = truncate(request.userAgent, MAX_USER_AGENT);
     }
@@ -56,6 +56,11 @@ export class AttributeRenderer {
     if (finding.stack !== undefined) attrs['code.stacktrace'] = truncate(finding.stack, MAX_STACK);
     return attrs;
   }
+}
+
+/** An input holding a URL (an SSRF payload, a presigned link) loses its credentials like `url.full`. */
+function inputValue(value: string, secrets: SecretKeys): string {
+  return value.includes('://') ? sanitizeUrl(value, secrets) : value;
 }
 
 /** One-off rendering (tests, tools); the reporter keeps one renderer per configuration. */
