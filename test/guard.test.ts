@@ -1,11 +1,12 @@
 // The guard's own rules, with a test detector that flags any input equal to "evil".
 import { createServer } from 'node:http';
 import t from 'tap';
-import { guardSink, type SinkDetector } from '../src/guard';
+import type { SinkDetector } from '../src/guard';
 import { RampartBlockedError, start, stop, withInput } from '../src/index';
 import type { Detection, UserInput } from '../src/detect/types';
 import { closeServer, listen, request } from './helpers/http';
 import { captureOtelLogs } from './helpers/otel';
+import { guardThrowing } from './helpers/guard';
 
 const events = captureOtelLogs();
 
@@ -36,20 +37,20 @@ t.teardown(stop);
 
 t.test('no request context, or no input in the payload: the call proceeds', async (t) => {
   restart({});
-  t.doesNotThrow(() => guardSink(evilDetector, 'test.sink', 'run evil'), 'outside any context');
-  withInput({ name: 'x', value: 'evil' }, () => t.doesNotThrow(() => guardSink(evilDetector, 'test.sink', 'run good')));
+  t.doesNotThrow(() => guardThrowing(evilDetector, 'test.sink', 'run evil'), 'outside any context');
+  withInput({ name: 'x', value: 'evil' }, () => t.doesNotThrow(() => guardThrowing(evilDetector, 'test.sink', 'run good')));
   t.equal(events.attacks().length, 0);
 });
 
-t.test('block mode throws RampartBlockedError; monitor reports and proceeds; off does nothing', async (t) => {
+t.test('block mode refuses with RampartBlockedError; monitor reports and proceeds; off does nothing', async (t) => {
   restart({ mode: 'block' });
-  t.throws(() => withInput({ name: 'x', value: 'evil' }, () => guardSink(evilDetector, 'test.sink', 'run evil')), RampartBlockedError);
+  t.throws(() => withInput({ name: 'x', value: 'evil' }, () => guardThrowing(evilDetector, 'test.sink', 'run evil')), RampartBlockedError);
   t.equal(events.attacks()[0]?.severityText, 'ERROR');
   restart({ mode: 'monitor' });
-  t.doesNotThrow(() => withInput({ name: 'x', value: 'evil' }, () => guardSink(evilDetector, 'test.sink', 'run evil')));
+  t.doesNotThrow(() => withInput({ name: 'x', value: 'evil' }, () => guardThrowing(evilDetector, 'test.sink', 'run evil')));
   t.equal(events.attacks()[0]?.attributes['rampart.action'], 'monitored');
   restart({ mode: 'block', modes: { command_injection: 'off' } });
-  t.doesNotThrow(() => withInput({ name: 'x', value: 'evil' }, () => guardSink(evilDetector, 'test.sink', 'run evil')));
+  t.doesNotThrow(() => withInput({ name: 'x', value: 'evil' }, () => guardThrowing(evilDetector, 'test.sink', 'run evil')));
   t.equal(events.attacks().length, 0);
 });
 
@@ -57,28 +58,28 @@ t.test('fail open: a detector that throws lets the call proceed, logged once, co
   restart({ mode: 'block' });
   detectCalls = 0;
   for (let i = 0; i < 3; i++) {
-    t.doesNotThrow(() => withInput({ name: 'x', value: 'evil' }, () => guardSink(throwingDetector, 'test.sink', 'run evil')));
+    t.doesNotThrow(() => withInput({ name: 'x', value: 'evil' }, () => guardThrowing(throwingDetector, 'test.sink', 'run evil')));
   }
   t.equal(detectCalls, 3, 'each call was attempted');
 });
 
 t.test('allowlists: sink, input and route', async (t) => {
   restart({ allow: { sinks: ['test.*'] } });
-  t.doesNotThrow(() => withInput({ name: 'x', value: 'evil' }, () => guardSink(evilDetector, 'test.sink', 'run evil')), 'sink prefix');
+  t.doesNotThrow(() => withInput({ name: 'x', value: 'evil' }, () => guardThrowing(evilDetector, 'test.sink', 'run evil')), 'sink prefix');
   restart({ allow: { inputs: [{ source: 'custom', name: 'trusted.*' }] } });
-  t.doesNotThrow(() => withInput({ name: 'trusted.cmd', value: 'evil' }, () => guardSink(evilDetector, 'test.sink', 'run evil')), 'input prefix');
+  t.doesNotThrow(() => withInput({ name: 'trusted.cmd', value: 'evil' }, () => guardThrowing(evilDetector, 'test.sink', 'run evil')), 'input prefix');
   t.throws(
-    () => withInput([{ name: 'trusted.cmd', value: 'evil' }, { source: 'body', name: 'other', value: 'evil' }], () => guardSink(evilDetector, 'test.sink', 'run evil')),
+    () => withInput([{ name: 'trusted.cmd', value: 'evil' }, { source: 'body', name: 'other', value: 'evil' }], () => guardThrowing(evilDetector, 'test.sink', 'run evil')),
     RampartBlockedError,
     'another input with the same value is still caught',
   );
   restart({ allow: { inputs: [{ source: 'custom', name: 'x', kinds: ['sql_injection'] }] } });
-  t.throws(() => withInput({ name: 'x', value: 'evil' }, () => guardSink(evilDetector, 'test.sink', 'run evil')), RampartBlockedError, 'rule for another kind does not apply');
+  t.throws(() => withInput({ name: 'x', value: 'evil' }, () => guardThrowing(evilDetector, 'test.sink', 'run evil')), RampartBlockedError, 'rule for another kind does not apply');
 
   restart({ allow: { routes: [{ method: 'POST', path: '/admin/:tool/**' }] } });
   const server = createServer((req, res) => {
     try {
-      guardSink(evilDetector, 'test.sink', `run ${new URL(req.url!, 'http://x').searchParams.get('q')}`);
+      guardThrowing(evilDetector, 'test.sink', `run ${new URL(req.url!, 'http://x').searchParams.get('q')}`);
       res.end('ran');
     } catch (error) {
       res.statusCode = 500;
@@ -100,7 +101,7 @@ t.test('block response: custom status and body; headers already sent; app handle
       res.write('partial ');
     }
     try {
-      guardSink(evilDetector, 'test.sink', 'run evil');
+      guardThrowing(evilDetector, 'test.sink', 'run evil');
     } catch {
       // The app tries everything to send its own error.
       res.setHeader('x-app', 'yes');

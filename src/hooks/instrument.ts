@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { RampartLogger } from '../report/logger';
 import { Hook as RequireHook } from 'require-in-the-middle';
 import type { BuiltinHook, ModuleHook } from './types';
+import { satisfies } from './version-range';
 
 interface Unhookable {
   unhook(): void;
@@ -82,11 +83,10 @@ export class Instrumentation {
 
   private applyChecked(hook: ModuleHook, exports: unknown, basedir: string | undefined): unknown {
     const version = basedir === undefined ? undefined : packageVersion(basedir);
-    const major = version === undefined ? undefined : Number(version.split('.')[0]);
-    if (major !== undefined && !hook.testedMajors.includes(major)) {
+    if (version !== undefined && !satisfies(version, hook.versions)) {
       this.options.logger.warn(
-        { module: hook.module, version, tested: hook.testedMajors },
-        `rampart: ${hook.module}@${version} is outside the tested majors (${hook.testedMajors.join(', ')}); protecting it anyway`,
+        { module: hook.module, version, tested: hook.versions },
+        `rampart: ${hook.module}@${version} is outside the tested versions (${hook.versions}); protecting it anyway`,
       );
     }
     return this.apply(hook, exports, basedir);

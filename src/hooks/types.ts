@@ -2,8 +2,11 @@
 export interface ModuleHook {
   /** Package name as required, e.g. `better-sqlite3`. */
   readonly module: string;
-  /** Major versions the hook is tested with; others are patched with a warning. */
-  readonly testedMajors: readonly number[];
+  /**
+   * Versions the hook is tested with, as a semver range (`>=8 <9`, `11.x || 12.x`), like
+   * OpenTelemetry's module definitions. Other versions are protected too, with a warning.
+   */
+  readonly versions: string;
   /**
    * Only for ES module imports (import-in-the-middle): a package whose ESM build is a
    * separate set of files that require() never loads. Not hooked through require.

@@ -119,10 +119,16 @@ const ROUTES: Record<string, Route> = {
     Object.defineProperty(req, 'headers', { get: () => { throw new Error('headers boom'); }, configurable: true });
     return require('node:fs').readFileSync(join(dir, `${url.searchParams.get('name')}.txt`), 'utf8');
   },
-  '/throwing-detector': (url) => (guardSink(throwingDetector, 'test.detector', `run ${url.searchParams.get('cmd')}`), 'ran'),
-  '/stalling-detector': (url) => (guardSink(stallingDetector, 'test.stall', `run ${url.searchParams.get('cmd')}`), 'ran'),
-  '/bad-describe': (url) => (guardSink(badDescribeDetector, 'test.describe', `run ${url.searchParams.get('cmd')}`), 'ran'),
+  '/throwing-detector': (url) => ranUnless(guardSink(throwingDetector, 'test.detector', `run ${url.searchParams.get('cmd')}`)),
+  '/stalling-detector': (url) => ranUnless(guardSink(stallingDetector, 'test.stall', `run ${url.searchParams.get('cmd')}`)),
+  '/bad-describe': (url) => ranUnless(guardSink(badDescribeDetector, 'test.describe', `run ${url.searchParams.get('cmd')}`)),
 };
+
+/** A sink of the test's own: a refusal is thrown, like a synchronous API's. */
+function ranUnless(refusal: RampartBlockedError | undefined): string {
+  if (refusal !== undefined) throw refusal;
+  return 'ran';
+}
 
 const server = createServer((req, res) => {
   const url = new URL(req.url!, 'http://localhost');

@@ -3,9 +3,10 @@
 // sink call inside an active server span, the way an instrumented app would.
 import { createServer, type Server } from 'node:http';
 import { SpanKind, SpanStatusCode, type SpanContext, type Tracer } from '@opentelemetry/api';
-import { guardSink, type SinkDetector } from '../../src/guard';
+import type { SinkDetector } from '../../src/guard';
 import { RampartBlockedError } from '../../src/index';
 import type { Detection, UserInput } from '../../src/detect/types';
+import { guardThrowing } from '../helpers/guard';
 
 export const SINK = 'test.exec';
 
@@ -37,11 +38,14 @@ export function guardedServer(tracer?: Tracer): GuardedServer {
   let ran = 0;
   const handle = (url: string, res: import('node:http').ServerResponse): void => {
     const cmd = new URL(url, 'http://localhost').searchParams.get('cmd') ?? '';
-    // A refusal comes back as the verdict (the hook would deliver it in the API's own
-    // error channel); rampart has already answered 403.
-    if (guardSink(evilDetector, SINK, `run ${cmd}`) instanceof RampartBlockedError) return;
-    ran++;
-    res.end('ran');
+    try {
+      guardThrowing(evilDetector, SINK, `run ${cmd}`);
+      ran++;
+      res.end('ran');
+    } catch (error) {
+      if (!(error instanceof RampartBlockedError)) throw error;
+      // rampart has already answered 403
+    }
   };
   const server = createServer((req, res) => {
     if (tracer === undefined) return handle(req.url ?? '/', res);

@@ -10,10 +10,10 @@ import { logs, metrics } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import t from 'tap';
-import { guardSink } from '../../src/guard';
 import { RampartBlockedError, start, stop, withInput } from '../../src/index';
 import { EventRateLimiter } from '../../src/report/flood';
 import { evilDetector, SINK } from './fixtures';
+import { guardThrowing } from '../helpers/guard';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -72,7 +72,7 @@ t.test('monitor flood: bounded events and pino lines, suppressed counted and sum
   const run = () => {
     // One unit of work hammering a sink (inputs collected once), as a scan of one endpoint would.
     withInput({ name: 'cmd', value: 'evil' }, () => {
-      for (let i = 0; i < N; i++) guardSink(evilDetector, SINK, 'run evil');
+      for (let i = 0; i < N; i++) guardThrowing(evilDetector, SINK, 'run evil');
     });
   };
   const findingsBefore = await counter('rampart.findings');
@@ -122,7 +122,7 @@ t.test('block flood: every one of 2,000 calls is blocked; only the events are li
   const started = Date.now();
   for (let i = 0; i < calls; i++) {
     try {
-      withInput({ name: 'cmd', value: 'evil' }, () => guardSink(evilDetector, SINK, 'run evil'));
+      withInput({ name: 'cmd', value: 'evil' }, () => guardThrowing(evilDetector, SINK, 'run evil'));
       ran++;
     } catch (error) {
       if (error instanceof RampartBlockedError) blocked++;

@@ -4,11 +4,12 @@
 import { logs } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import t from 'tap';
-import { guardSink, type SinkDetector } from '../../src/guard';
+import type { SinkDetector } from '../../src/guard';
 import { start, stop, withInput } from '../../src/index';
 import { findingFrom } from '../../src/report/finding';
 import { annotateSpans, emitFindingEvent } from '../../src/report/otel';
 import { evilDetector, SINK } from './fixtures';
+import { guardThrowing } from '../helpers/guard';
 
 start({ mode: 'monitor', logLevel: 'silent' });
 t.teardown(stop);
@@ -51,7 +52,7 @@ t.test('no SDK: emitFindingEvent returns at the enabled() check, before building
 t.test('no SDK and pino silent: a finding through the guard never renders its attributes', async (t) => {
   reads = 0;
   for (let i = 0; i < 20; i++) {
-    t.doesNotThrow(() => withInput({ name: 'cmd', value: 'evil' }, () => guardSink(countingDetector, SINK, 'run evil')));
+    t.doesNotThrow(() => withInput({ name: 'cmd', value: 'evil' }, () => guardThrowing(countingDetector, SINK, 'run evil')));
   }
   t.equal(reads, 0, 'sink attributes were never read');
 });
@@ -63,7 +64,7 @@ t.test('once the app registers an SDK, the same call emits one event and renders
   stop();
   start({ mode: 'monitor', logLevel: 'silent' }); // a fresh flood-control window
   reads = 0;
-  withInput({ name: 'cmd', value: 'evil' }, () => guardSink(countingDetector, SINK, 'run evil'));
+  withInput({ name: 'cmd', value: 'evil' }, () => guardThrowing(countingDetector, SINK, 'run evil'));
   t.equal(reads, 1, 'rendered exactly once');
   const records = exporter.getFinishedLogRecords();
   t.equal(records.length, 1);

@@ -14,11 +14,11 @@ import { DataPointType, MeterProvider, MetricReader, type Histogram as Histogram
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import t from 'tap';
 import { currentContext } from '../../src/context/store';
-import { guardSink } from '../../src/guard';
 import { start, stop, withInput } from '../../src/index';
 import { ruleUuid } from '../../src/report/rules';
 import { closeServer, listen, request } from '../helpers/http';
 import { evilDetector, guardedServer, SINK } from './fixtures';
+import { guardThrowing } from '../helpers/guard';
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const spanExporter = new InMemorySpanExporter();
@@ -215,7 +215,7 @@ t.test('includeInputValue: false keeps every value out; maxValueLength truncates
 t.test('outside HTTP (withInput): event without request attributes, in the caller span', async (t) => {
   restart({ mode: 'monitor' });
   await tracer.startActiveSpan('job', async (span) => {
-    withInput({ source: 'custom', name: 'message.cmd', value: 'evil' }, () => guardSink(evilDetector, SINK, 'run evil'));
+    withInput({ source: 'custom', name: 'message.cmd', value: 'evil' }, () => guardThrowing(evilDetector, SINK, 'run evil'));
     const record = attacks()[0]!;
     t.equal(record.spanContext?.spanId, span.spanContext().spanId);
     t.equal(record.attributes['rampart.input.source'], 'custom');
@@ -233,13 +233,13 @@ t.test('metrics: resolved lazily, counted by kind/action/sink; check duration; i
   metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
   restart({ mode: 'monitor', telemetry: { maxEventsPerSecond: 2 } });
   // Three findings within microseconds: two events, the third suppressed and counted.
-  for (let i = 0; i < 3; i++) withInput({ name: 'cmd', value: 'evil' }, () => guardSink(evilDetector, SINK, 'run evil'));
+  for (let i = 0; i < 3; i++) withInput({ name: 'cmd', value: 'evil' }, () => guardThrowing(evilDetector, SINK, 'run evil'));
   t.equal(attacks().length, 2);
   restart({ mode: 'block' });
   await request(`${base}/run?cmd=evil`);
   t.equal(attacks().length, 1, 'the blocked finding got its event');
   const buggy = { ...evilDetector, detect: () => { throw new Error('detector bug'); } };
-  withInput({ name: 'x', value: 'evil' }, () => guardSink(buggy, SINK, 'run evil'));
+  withInput({ name: 'x', value: 'evil' }, () => guardThrowing(buggy, SINK, 'run evil'));
 
   const { resourceMetrics, errors } = await reader.collect();
   t.same(errors, []);
@@ -272,7 +272,7 @@ t.test('metrics: resolved lazily, counted by kind/action/sink; check duration; i
     return { metric, histogram: point?.value as HistogramPoint | undefined, total };
   };
   const before = await shellDurations();
-  for (let i = 0; i < 16; i++) withInput({ name: 'cmd', value: 'evil' }, () => guardSink(evilDetector, SINK, 'run good'));
+  for (let i = 0; i < 16; i++) withInput({ name: 'cmd', value: 'evil' }, () => guardThrowing(evilDetector, SINK, 'run good'));
   const after = await shellDurations();
   t.equal(after.total - before.total, 16, 'sixteen checks counted');
   t.equal((after.histogram?.count ?? 0) - (before.histogram?.count ?? 0), 1, 'one of them timed');

@@ -10,10 +10,10 @@ import { TracerProvider } from '@opentelemetry/sdk-trace';
 import pino from 'pino';
 import t from 'tap';
 import { DEFAULT_CONFIG } from '../../src/config/defaults';
-import { guardSink } from '../../src/guard';
 import { RampartBlockedError, start, stop, withInput } from '../../src/index';
 import { createLogger } from '../../src/report/logger';
 import { evilDetector, SINK } from './fixtures';
+import { guardThrowing } from '../helpers/guard';
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 trace.setGlobalTracerProvider(new TracerProvider());
@@ -39,7 +39,7 @@ async function lines(file: string, count: number): Promise<Array<Record<string, 
 function attack(mode: 'block' | 'monitor'): { traceId: string; spanId: string } {
   return trace.getTracer('test').startActiveSpan('job', (span) => {
     try {
-      withInput({ name: 'cmd', value: 'evil' }, () => guardSink(evilDetector, SINK, 'run evil'));
+      withInput({ name: 'cmd', value: 'evil' }, () => guardThrowing(evilDetector, SINK, 'run evil'));
     } catch (error) {
       if (!(error instanceof RampartBlockedError) || mode !== 'block') throw error;
     } finally {

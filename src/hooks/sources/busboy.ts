@@ -8,7 +8,7 @@
 import type { RequestContext } from '../../context/request-context';
 import { currentContext } from '../../context/store';
 import { agentState } from '../../state';
-import { methodsHook } from '../methods-hook';
+import { declareHook } from '../methods-hook';
 
 interface ParserState {
   readonly ctx: RequestContext;
@@ -61,9 +61,8 @@ function busboyPrototype(loaded: unknown): object | undefined {
   return proto !== undefined && typeof proto.getParserByHeaders === 'function' && typeof proto.emit === 'function' ? proto : undefined;
 }
 
-export const fastifyBusboyHook = methodsHook({
+export const fastifyBusboyHook = declareHook({
   module: '@fastify/busboy',
-  testedMajors: [3],
-  target: busboyPrototype,
-  wrappers: { getParserByHeaders: wrapGetParserByHeaders, emit: wrapEmit },
+  versions: '3.x',
+  targets: [{ at: busboyPrototype, wrap: { getParserByHeaders: wrapGetParserByHeaders, emit: wrapEmit } }],
 });

@@ -3,18 +3,17 @@
 // prefix). Stored on the context as parsed and walked only when a sink is reached.
 // Documents parsed outside any request (configuration files at start-up) are not inputs.
 import { currentContext } from '../../context/store';
-import { methodsHook } from '../methods-hook';
+import { declareHook } from '../methods-hook';
 
 function parserPrototype(loaded: unknown): object | undefined {
   const XMLParser = (loaded as { XMLParser?: unknown } | undefined)?.XMLParser;
   return typeof XMLParser === 'function' ? (XMLParser.prototype as object) : undefined;
 }
 
-export const fastXmlParserHook = methodsHook({
+export const fastXmlParserHook = declareHook({
   module: 'fast-xml-parser',
-  testedMajors: [4, 5],
-  target: parserPrototype,
-  wrappers: {
+  versions: '4.x || 5.x',
+  targets: [{ at: parserPrototype, wrap: {
     parse: (original) =>
       function parse(this: unknown) {
         // eslint-disable-next-line prefer-rest-params
@@ -23,5 +22,5 @@ export const fastXmlParserHook = methodsHook({
         if (result !== null && typeof result === 'object') currentContext()?.setLateValue(result, 'xml', '', result);
         return result;
       },
-  },
+  } }],
 });

@@ -10,7 +10,7 @@ import type { InputSource, UserInput } from '../../detect/types';
 import { collectDocumentLiterals } from '../../context/graphql-document';
 import { currentContext } from '../../context/store';
 import { walkInputs, type WalkBudget } from '../../context/walk';
-import { methodsHook } from '../methods-hook';
+import { declareHook } from '../methods-hook';
 
 interface ExecutionArgs {
   readonly document?: unknown;
@@ -42,9 +42,8 @@ function executeModule(loaded: unknown): Record<string, unknown> | undefined {
   return typeof execution?.execute === 'function' ? execution : undefined;
 }
 
-export const graphqlHook = methodsHook({
+export const graphqlHook = declareHook({
   module: 'graphql/execution/execute',
-  testedMajors: [16],
-  target: executeModule,
-  wrappers: { execute: wrapExecute, executeSync: wrapExecute },
+  versions: '16.x',
+  targets: [{ at: executeModule, wrap: { execute: wrapExecute, executeSync: wrapExecute } }],
 });

@@ -9,7 +9,7 @@ import type { InputSource, UserInput } from '../../detect/types';
 import type { FrameworkAdapter } from '../../context/request-context';
 import { currentContext } from '../../context/store';
 import { addString, type WalkBudget } from '../../context/walk';
-import { methodsHook } from '../methods-hook';
+import { declareHook } from '../methods-hook';
 
 interface HonoRequestLike {
   readonly routePath?: unknown;
@@ -115,9 +115,8 @@ function honoRequestPrototype(loaded: unknown): object | undefined {
   }
 }
 
-export const honoHook = methodsHook({
+export const honoHook = declareHook({
   module: 'hono',
-  testedMajors: [4],
-  target: honoRequestPrototype,
-  wrappers: WRAPPERS,
+  versions: '4.x',
+  targets: [{ at: honoRequestPrototype, wrap: WRAPPERS }],
 });

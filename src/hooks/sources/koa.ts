@@ -42,7 +42,7 @@ function prototypeOf(loaded: unknown): object | undefined {
 
 export const koaHook: ModuleHook = {
   module: 'koa',
-  testedMajors: [2, 3],
+  versions: '2.x || 3.x',
   patch(loaded) {
     const proto = prototypeOf(loaded);
     if (proto === undefined) return;

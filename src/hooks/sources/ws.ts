@@ -131,7 +131,7 @@ function prototypes(loaded: unknown, basedir?: string): { socket: object | undef
 
 export const wsHook: ModuleHook = {
   module: 'ws',
-  testedMajors: [8],
+  versions: '8.x',
   patch(loaded, basedir) {
     const { socket, server } = prototypes(loaded, basedir);
     if (socket === undefined || server === undefined) return;

@@ -6,7 +6,7 @@
 // (async mode's setImmediate keeps it). Stored as parsed and walked only at a sink check;
 // documents parsed outside any request are not inputs.
 import { currentContext } from '../../context/store';
-import { methodsHook } from '../methods-hook';
+import { declareHook } from '../methods-hook';
 
 function parserPrototype(loaded: unknown): object | undefined {
   const Parser = (loaded as { Parser?: unknown } | undefined)?.Parser;
@@ -14,12 +14,11 @@ function parserPrototype(loaded: unknown): object | undefined {
   return proto !== undefined && typeof proto.emit === 'function' ? proto : undefined;
 }
 
-export const xml2jsHook = methodsHook({
+// emit is inherited from EventEmitter: the wrapper is an own method of Parser.prototype only.
+export const xml2jsHook = declareHook({
   module: 'xml2js',
-  testedMajors: [0],
-  target: parserPrototype,
-  // emit is inherited from EventEmitter: the wrapper is an own method of Parser.prototype only.
-  wrappers: {
+  versions: '0.x',
+  targets: [{ at: parserPrototype, wrap: {
     emit: (original) =>
       function emit(this: unknown, event: unknown, result: unknown) {
         // One slot per parsed document: a request may parse several.
@@ -27,5 +26,5 @@ export const xml2jsHook = methodsHook({
         // eslint-disable-next-line prefer-rest-params
         return original.apply(this, arguments as unknown as unknown[]) as unknown;
       },
-  },
+  } }],
 });

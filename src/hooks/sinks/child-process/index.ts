@@ -3,7 +3,7 @@
 // imports (synced by instrument.ts) get the protected functions.
 import { promisify } from 'node:util';
 import type { BuiltinHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import { refusedPromise } from '../../../refuse';
 import { checkExec, checkFile, checkFork, type Check } from './calls';
 import { refuseExec, refuseExecFile, refuseFork, refuseSpawn, refuseSpawnSync, refuseThrow, type Refusal } from './refusals';
@@ -73,12 +73,7 @@ function guardedCustom(sink: string, check: Check, refuse: Refusal, custom: AnyF
   return promisified;
 }
 
-export const childProcessHook: BuiltinHook = {
+export const childProcessHook: BuiltinHook = declareBuiltinHook({
   module: 'child_process',
-  patch(exports) {
-    for (const [name, check, refuse] of SINKS) wrapMethod(exports as object, name, protect(`child_process.${name}`, check, refuse));
-  },
-  unpatch(exports) {
-    for (const [name] of SINKS) unwrapMethod(exports as object, name);
-  },
-};
+  targets: [{ at: exportsOf, wrap: Object.fromEntries(SINKS.map(([name, check, refuse]) => [name, protect(`child_process.${name}`, check, refuse)])) }],
+});

@@ -3,11 +3,7 @@
 // request context or no inputs), then the original call with `arguments` untouched.
 import { promisify } from 'node:util';
 import type { RampartBlockedError } from '../../../errors';
-import type { RequestContext } from '../../../context/request-context';
-import { currentContext } from '../../../context/store';
-import { mayAffectPaths } from '../../../detect/path';
-import type { UserInput } from '../../../detect/types';
-import { guardSink } from '../../../guard';
+import { guardSink, pathInputsPossible } from '../../../guard';
 import { fsSinkDetector } from '../../../checks/path';
 import { refusedIterator, refusedPromise, refuseSync, refuseToLastCallback } from '../../../refuse';
 import { refusedStream, refusedWatcher } from '../../../refuse/fs';
@@ -19,33 +15,13 @@ type AnyFunction = (...args: any[]) => any;
 // reaches) are never checked themselves: no recursion, no findings about ourselves.
 let busy = false;
 
-// The last inputs array seen and whether it can affect a path: a request's fs calls come
-// in runs, and one identity test costs less than the path detector's memo lookup (measured
-// on a cached statSync: about 1.08 with it, 1.12-1.20 without).
-let lastInputs: readonly UserInput[] | undefined;
-let lastMayAffect = false;
-
-function pathInputsPossible(ctx: RequestContext): boolean {
-  try {
-    const inputs = ctx.inputs();
-    if (inputs !== lastInputs) {
-      lastMayAffect = mayAffectPaths(inputs);
-      lastInputs = inputs;
-    }
-    return lastMayAffect;
-  } catch {
-    return true; // let the guard see (and report) whatever went wrong collecting inputs
-  }
-}
-
 /** Asks the guard about one path; returns the refusal, or undefined to go ahead. */
 function check(sink: string, path: unknown): RampartBlockedError | undefined {
   if (busy) return undefined;
   // Most requests carry no input that can do anything to a path (no `..` segment, leading
   // slash, NUL or encoding), and an fs call is a cheap system call, after which every
   // object and function the guard touches is a cache miss: skip the guard then.
-  const ctx = currentContext();
-  if (ctx === undefined || !pathInputsPossible(ctx)) return undefined;
+  if (!pathInputsPossible()) return undefined;
   busy = true;
   try {
     return guardSink(fsSinkDetector, sink, path);

@@ -10,10 +10,10 @@ import * as dns from 'node:dns';
 import { isIP, type Socket } from 'node:net';
 import { currentContext } from '../../../context/store';
 import type { RequestContext } from '../../../context/request-context';
-import { agentState } from '../../../state';
+import { checksOn, metadataRuleOn } from '../../../guard';
 import { deliverableError } from '../../../refuse';
 import type { BuiltinHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareBuiltinHook } from '../../methods-hook';
 import { inTelemetryExport, openedBy, type Opener } from './opener';
 import { inputsPresent, judgeAddresses, judgedSockets, steerOrRefusal, steerStore, type Steer } from './steer';
 
@@ -155,8 +155,7 @@ function isOwnConnection(opener: Opener, steered: boolean): boolean {
 
 function wrapConnect(original: AnyFunction): AnyFunction {
   return function connect(this: Socket): unknown {
-    const state = agentState();
-    if (state === undefined || state.config.modes.ssrf === 'off') return original.apply(this, arguments as unknown as unknown[]);
+    if (!checksOn('ssrf')) return original.apply(this, arguments as unknown as unknown[]);
     const call = connectCall(arguments);
     if (call === undefined || (call.options.path !== undefined && call.options.path !== null)) {
       return original.apply(this, arguments as unknown as unknown[]); // a pipe, or arguments Node will reject
@@ -182,7 +181,7 @@ function wrapConnect(original: AnyFunction): AnyFunction {
       if (found.refusal !== undefined) return callWith(original, this, refusingOptions(this, options, found.refusal), call.cb);
       steer = found.steer;
     }
-    if (steer === undefined && !state.config.ssrf.blockMetadata) return original.apply(this, arguments as unknown as unknown[]);
+    if (steer === undefined && !metadataRuleOn()) return original.apply(this, arguments as unknown as unknown[]);
     if (isIP(host) !== 0) {
       const refusal = judgeAddresses(steer, steer?.sink ?? sink, host, options.port, [host], ctx);
       if (refusal !== undefined) return callWith(original, this, refusingOptions(this, options, refusal), call.cb);
@@ -195,12 +194,7 @@ function wrapConnect(original: AnyFunction): AnyFunction {
   };
 }
 
-export const netConnectHook: BuiltinHook = {
+export const netConnectHook: BuiltinHook = declareBuiltinHook({
   module: 'net',
-  patch(exports) {
-    wrapMethod((exports as typeof import('node:net')).Socket.prototype, 'connect', wrapConnect);
-  },
-  unpatch(exports) {
-    unwrapMethod((exports as typeof import('node:net')).Socket.prototype, 'connect');
-  },
-};
+  targets: [{ at: (net) => (net as typeof import('node:net')).Socket.prototype, wrap: { connect: wrapConnect } }],
+});

@@ -7,9 +7,9 @@
 // `TypeError: fetch failed` wrapper around it.
 import type diagnostics from 'node:diagnostics_channel';
 import { urlHost } from '../../../detect/ssrf';
-import { agentState } from '../../../state';
+import { checksOn } from '../../../guard';
 import type { BuiltinHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareBuiltinHook } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { refusedPromise } from '../../../refuse';
 import { inputsPresent, steerOrRefusal, steerStore, unwrapRefusal } from './steer';
@@ -40,8 +40,7 @@ export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunct
     function fetch(this: unknown, input: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      const state = agentState();
-      if (state === undefined || state.config.modes.ssrf === 'off') return original.apply(this, args);
+      if (!checksOn('ssrf')) return original.apply(this, args);
       let result: unknown;
       if (!inputsPresent()) {
         result = original.apply(this, args);
@@ -56,15 +55,9 @@ export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunct
     };
 }
 
-export const fetchHook: BuiltinHook = {
+export const fetchHook: BuiltinHook = declareBuiltinHook({
   // Hosted by the builtin whose channels it subscribes to; global fetch has no module.
   module: 'diagnostics_channel',
-  patch(exports) {
-    subscribeUndici(exports as typeof diagnostics);
-    if (typeof globalThis.fetch === 'function') wrapMethod(globalThis, 'fetch', wrapFetchLike('fetch'));
-  },
-  unpatch() {
-    unwrapMethod(globalThis, 'fetch');
-    unsubscribeUndici();
-  },
-};
+  targets: [{ at: () => (typeof globalThis.fetch === 'function' ? globalThis : undefined), wrap: { fetch: wrapFetchLike('fetch') } }],
+  also: { patch: (dc) => subscribeUndici(dc as typeof diagnostics), unpatch: unsubscribeUndici },
+});

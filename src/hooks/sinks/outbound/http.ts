@@ -9,7 +9,7 @@ import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { urlHost } from '../../../detect/ssrf';
 import type { BuiltinHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { deliverableError } from '../../../refuse';
 import { refusedConnection } from '../../../refuse/outbound';
@@ -139,22 +139,15 @@ function wrapOnSocket(original: AnyFunction): AnyFunction {
 
 function clientHook(module: 'http' | 'https'): BuiltinHook {
   const protocol = `${module}:`;
-  return {
+  const request = wrapRequest(`${module}.request`, protocol);
+  return declareBuiltinHook({
     module,
-    patch(exports) {
-      const http = exports as typeof import('node:http');
-      wrapMethod(http, 'request', wrapRequest(`${module}.request`, protocol));
-      wrapMethod(http, 'get', wrapRequest(`${module}.request`, protocol));
+    targets: [
+      { at: exportsOf, wrap: { request, get: request } },
       // https reuses http's ClientRequest; patching it once is enough.
-      if (module === 'http') wrapMethod(http.ClientRequest.prototype, 'onSocket', wrapOnSocket);
-    },
-    unpatch(exports) {
-      const http = exports as typeof import('node:http');
-      unwrapMethod(http, 'request');
-      unwrapMethod(http, 'get');
-      if (module === 'http') unwrapMethod(http.ClientRequest.prototype, 'onSocket');
-    },
-  };
+      { at: (http) => (module === 'http' ? (http as typeof import('node:http')).ClientRequest.prototype : undefined), wrap: { onSocket: wrapOnSocket } },
+    ],
+  });
 }
 
 export const httpClientHook = clientHook('http');

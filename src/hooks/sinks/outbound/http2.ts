@@ -2,7 +2,7 @@
 // call is checked like http.request; the connection it opens is judged in connect.ts.
 import { urlHost } from '../../../detect/ssrf';
 import type { BuiltinHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { refusedConnection } from '../../../refuse/outbound';
 import { inputsPresent, steerOrRefusal, steerStore } from './steer';
@@ -41,12 +41,4 @@ function wrapConnect(original: AnyFunction): AnyFunction {
   };
 }
 
-export const http2ClientHook: BuiltinHook = {
-  module: 'http2',
-  patch(exports) {
-    wrapMethod(exports as object, 'connect', wrapConnect);
-  },
-  unpatch(exports) {
-    unwrapMethod(exports as object, 'connect');
-  },
-};
+export const http2ClientHook: BuiltinHook = declareBuiltinHook({ module: 'http2', targets: [{ at: exportsOf, wrap: { connect: wrapConnect } }] });

@@ -8,8 +8,7 @@ import { contextStore, currentContext } from '../../../context/store';
 import { parseIpLiteral } from '../../../detect/ssrf';
 import type { UserInput } from '../../../detect/types';
 import type { RampartBlockedError } from '../../../errors';
-import { guardSink, guardWithoutInput } from '../../../guard';
-import { agentState } from '../../../state';
+import { guardSink, guardWithoutInput, inputsToCheck } from '../../../guard';
 import { destinationDetector, metadataDetector, type Destination } from '../../../checks/ssrf';
 import { inTelemetryExport, openedBy } from './opener';
 
@@ -42,16 +41,7 @@ export const steeredRequests = new WeakMap<object, Steer>();
  * collection is the guard's own, cached per request.
  */
 export function requestInputs(): readonly UserInput[] | undefined {
-  const state = agentState();
-  if (state === undefined || state.config.modes.ssrf === 'off') return undefined;
-  const ctx = currentContext();
-  if (ctx === undefined) return undefined;
-  try {
-    const inputs = ctx.inputs();
-    return inputs.length > 0 ? inputs : undefined;
-  } catch {
-    return []; // let the guard see (and report) whatever went wrong
-  }
+  return inputsToCheck('ssrf');
 }
 
 export function inputsPresent(): boolean {

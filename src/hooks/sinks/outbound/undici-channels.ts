@@ -11,7 +11,7 @@
 // Subscribers must never throw (diagnostics_channel turns that into an uncaught error).
 import diagnostics from 'node:diagnostics_channel';
 import { urlHost } from '../../../detect/ssrf';
-import { agentState } from '../../../state';
+import { internalError } from '../../../guard';
 import type { Destination } from '../../../checks/ssrf';
 import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOrRefusal, steerStore } from './steer';
 
@@ -51,7 +51,7 @@ function onRequestCreate(message: unknown): void {
     const found = steerOrRefusal('undici.request', d);
     if (found.steer !== undefined) steeredRequests.set(request, found.steer);
   } catch (error) {
-    agentState()?.reporter.internalError('undici:request:create', error);
+    internalError('undici:request:create', error);
   }
 }
 
@@ -68,7 +68,7 @@ function onSendHeaders(message: unknown): void {
     if (typeof request.abort === 'function') (request.abort as (err: Error) => void)(refusal);
     else (socket as { destroy(err: Error): void }).destroy(refusal);
   } catch (error) {
-    agentState()?.reporter.internalError('undici:client:sendHeaders', error);
+    internalError('undici:client:sendHeaders', error);
   }
 }
 

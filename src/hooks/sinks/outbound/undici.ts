@@ -8,7 +8,7 @@
 // undici.fetch is handled like global fetch.
 import { urlHost } from '../../../detect/ssrf';
 import type { ModuleHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { wrapFetchLike } from './fetch';
 import { inputsPresent, steerOrRefusal, steerStore } from './steer';
@@ -57,22 +57,13 @@ interface UndiciExports {
   readonly Dispatcher?: { prototype: object };
 }
 
-export const undiciHook: ModuleHook = {
+const API = Object.fromEntries(METHODS.map((method) => [method, wrapApi(`undici.${method}`)]));
+
+export const undiciHook: ModuleHook = declareHook({
   module: 'undici',
-  testedMajors: [7],
-  patch(exports) {
-    const undici = exports as Record<string, unknown> & UndiciExports;
-    for (const method of METHODS) wrapMethod(undici, method, wrapApi(`undici.${method}`));
-    wrapMethod(undici, 'fetch', wrapFetchLike('undici.fetch'));
-    const proto = undici.Dispatcher?.prototype;
-    if (proto !== undefined) for (const method of METHODS) wrapMethod(proto, method, wrapApi(`undici.${method}`));
-    return undefined;
-  },
-  unpatch(exports) {
-    const undici = exports as Record<string, unknown> & UndiciExports;
-    for (const method of METHODS) unwrapMethod(undici, method);
-    unwrapMethod(undici, 'fetch');
-    const proto = undici.Dispatcher?.prototype;
-    if (proto !== undefined) for (const method of METHODS) unwrapMethod(proto, method);
-  },
-};
+  versions: '7.x',
+  targets: [
+    { at: exportsOf, wrap: { ...API, fetch: wrapFetchLike('undici.fetch') } },
+    { at: (undici) => (undici as UndiciExports).Dispatcher?.prototype, wrap: API },
+  ],
+});

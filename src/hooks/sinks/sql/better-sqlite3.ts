@@ -3,7 +3,7 @@
 import { guardSink } from '../../../guard';
 import { refuseSync } from '../../../refuse';
 import { sqlSinkDetector } from '../../../checks/sql';
-import { methodsHook } from '../../methods-hook';
+import { declareHook } from '../../methods-hook';
 
 const detector = sqlSinkDetector('sqlite', 'sqlite');
 
@@ -18,13 +18,12 @@ function guardedSource(sink: string): (original: (...args: unknown[]) => unknown
     };
 }
 
-export const betterSqlite3Hook = methodsHook({
+export const betterSqlite3Hook = declareHook({
   module: 'better-sqlite3',
-  testedMajors: [11, 12],
-  target: (exports) => (exports as { prototype?: object }).prototype,
-  wrappers: {
+  versions: '11.x || 12.x',
+  targets: [{ at: (exports) => (exports as { prototype?: object }).prototype, wrap: {
     prepare: guardedSource('better-sqlite3.prepare'),
     exec: guardedSource('better-sqlite3.exec'),
     pragma: guardedSource('better-sqlite3.pragma'),
-  },
+  } }],
 });

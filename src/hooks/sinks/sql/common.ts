@@ -6,7 +6,7 @@
 import { contextStore } from '../../../context/store';
 import { guardSink, type SinkDetector, type Verdict } from '../../../guard';
 import type { ModuleHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareHook, prototypeOf } from '../../methods-hook';
 
 /** Asks the guard about one SQL text; returns the refusal, or undefined to go ahead. */
 export function checkSql(detector: SinkDetector<string>, sink: string, sql: unknown): Verdict {
@@ -35,19 +35,8 @@ export function bindToCaller<F>(fn: F): F {
  * A hook for a pool class whose getConnection(callback) hands a freed connection to the
  * next waiter from the releasing request's context: the callback is bound to its caller.
  */
-export function poolGetConnectionHook(module: string, testedMajors: readonly number[]): ModuleHook {
-  return {
-    module,
-    testedMajors,
-    patch(exports) {
-      const proto = (exports as { prototype?: object }).prototype;
-      if (proto !== undefined) wrapMethod(proto, 'getConnection', wrapGetConnection);
-    },
-    unpatch(exports) {
-      const proto = (exports as { prototype?: object }).prototype;
-      if (proto !== undefined) unwrapMethod(proto, 'getConnection');
-    },
-  };
+export function poolGetConnectionHook(module: string, versions: string): ModuleHook {
+  return declareHook({ module, versions, targets: [{ at: prototypeOf, wrap: { getConnection: wrapGetConnection } }] });
 }
 
 function wrapGetConnection(original: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {

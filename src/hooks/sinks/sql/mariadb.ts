@@ -199,7 +199,7 @@ function replaceExports(exports: object, factories: Factories): object {
 function apiHook(module: string, factories: Factories): ModuleHook {
   return {
     module,
-    testedMajors: [3],
+    versions: '3.x',
     patch(exports) {
       if (exports === null || typeof exports !== 'object' || typeof (exports as { createConnection?: unknown }).createConnection !== 'function') return undefined;
       active = true;

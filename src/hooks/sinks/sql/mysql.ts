@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { sqlSinkDetector } from '../../../checks/sql';
 import type { ModuleHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareHook, prototypeOf } from '../../methods-hook';
 import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
 
 const detector = sqlSinkDetector('mysql', 'mysql');
@@ -58,20 +58,16 @@ function wrapQuery(klass: ConnectionClass) {
     };
 }
 
-export const mysqlConnectionHook: ModuleHook = {
+export const mysqlConnectionHook: ModuleHook = declareHook({
   module: 'mysql/lib/Connection',
-  testedMajors: [2],
-  patch(exports) {
-    if (typeof exports !== 'function') return;
-    const klass = exports as unknown as ConnectionClass;
-    if (typeof klass.createQuery !== 'function') return;
-    wrapMethod(klass.prototype, 'query', wrapQuery(klass));
-  },
-  unpatch(exports) {
-    const proto = (exports as { prototype?: object }).prototype;
-    if (proto !== undefined) unwrapMethod(proto, 'query');
-  },
-};
+  versions: '2.x',
+  targets: [
+    {
+      at: (loaded) => (typeof loaded === 'function' && typeof (loaded as unknown as ConnectionClass).createQuery === 'function' ? prototypeOf(loaded) : undefined),
+      wrap: { query: (original, klass) => wrapQuery(klass as ConnectionClass)(original) },
+    },
+  ],
+});
 
 /** Pool clusters and pool namespaces end in Pool#getConnection, called synchronously. */
-export const mysqlPoolHook: ModuleHook = poolGetConnectionHook('mysql/lib/Pool', [2]);
+export const mysqlPoolHook: ModuleHook = poolGetConnectionHook('mysql/lib/Pool', '2.x');

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { sqlSinkDetector } from '../../../checks/sql';
 import type { ModuleHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareHook, prototypeOf } from '../../methods-hook';
 import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
 
 const detector = sqlSinkDetector('mysql', 'mysql');
@@ -99,22 +99,16 @@ function wrapPrepare(original: AnyFn): AnyFn {
   };
 }
 
-export const mysql2ConnectionHook: ModuleHook = {
+export const mysql2ConnectionHook: ModuleHook = declareHook({
   module: 'mysql2/lib/base/connection',
-  testedMajors: [3],
-  patch(exports) {
-    if (typeof exports !== 'function') return;
-    const klass = exports as unknown as ConnectionClass;
-    wrapMethod(klass.prototype, 'query', wrapQuery(klass));
-    wrapMethod(klass.prototype, 'execute', wrapExecute);
-    wrapMethod(klass.prototype, 'prepare', wrapPrepare);
-  },
-  unpatch(exports) {
-    const proto = (exports as ConnectionClass).prototype;
-    if (proto === undefined) return;
-    for (const name of ['query', 'execute', 'prepare']) unwrapMethod(proto, name);
-  },
-};
+  versions: '3.x',
+  targets: [
+    {
+      at: (loaded) => (typeof loaded === 'function' ? prototypeOf(loaded) : undefined),
+      wrap: { query: (original, klass) => wrapQuery(klass as ConnectionClass)(original), execute: wrapExecute, prepare: wrapPrepare },
+    },
+  ],
+});
 
 /** Pool clusters and the promise pool go through the base pool's getConnection too. */
-export const mysql2PoolHook: ModuleHook = poolGetConnectionHook('mysql2/lib/base/pool', [3]);
+export const mysql2PoolHook: ModuleHook = poolGetConnectionHook('mysql2/lib/base/pool', '3.x');

@@ -9,7 +9,7 @@
 // the pool then makes is recognised as re-entry and not checked a second time.
 import { sqlSinkDetector } from '../../../checks/sql';
 import type { ModuleHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareHook, prototypeOf } from '../../methods-hook';
 import type { RampartBlockedError } from '../../../errors';
 import { refusedPromise, refuseToCallback } from '../../../refuse';
 import { bindToCaller, checkSql } from './common';
@@ -84,18 +84,11 @@ function failClientQuery(client: { connection?: unknown; _Promise?: PromiseConst
   return refusedPromise(error, client._Promise);
 }
 
-export const pgHook: ModuleHook = {
+export const pgHook: ModuleHook = declareHook({
   module: 'pg',
-  testedMajors: [8],
-  patch(exports) {
-    const client = (exports as { Client?: { prototype?: object } }).Client?.prototype;
-    if (client !== undefined) wrapMethod(client, 'query', wrapClientQuery);
-  },
-  unpatch(exports) {
-    const client = (exports as { Client?: { prototype?: object } }).Client?.prototype;
-    if (client !== undefined) unwrapMethod(client, 'query');
-  },
-};
+  versions: '8.x',
+  targets: [{ at: (pg) => (pg as { Client?: { prototype?: object } }).Client?.prototype, wrap: { query: wrapClientQuery } }],
+});
 
 function wrapPoolQuery(original: AnyFn): AnyFn {
   return function query(this: unknown, text: unknown, values: unknown, cb: unknown) {
@@ -139,19 +132,8 @@ function wrapPoolConnect(original: AnyFn): AnyFn {
   };
 }
 
-export const pgPoolHook: ModuleHook = {
+export const pgPoolHook: ModuleHook = declareHook({
   module: 'pg-pool',
-  testedMajors: [3],
-  patch(exports) {
-    const proto = (exports as { prototype?: object }).prototype;
-    if (proto === undefined) return;
-    wrapMethod(proto, 'query', wrapPoolQuery);
-    wrapMethod(proto, 'connect', wrapPoolConnect);
-  },
-  unpatch(exports) {
-    const proto = (exports as { prototype?: object }).prototype;
-    if (proto === undefined) return;
-    unwrapMethod(proto, 'query');
-    unwrapMethod(proto, 'connect');
-  },
-};
+  versions: '3.x',
+  targets: [{ at: prototypeOf, wrap: { query: wrapPoolQuery, connect: wrapPoolConnect } }],
+});

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { currentContext } from '../../../context/store';
-import { agentState } from '../../../state';
+import { checksOn } from '../../../guard';
 import { sqlSinkDetector } from '../../../checks/sql';
 import type { ModuleHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
@@ -110,7 +110,7 @@ function unpatchQueryModule(exports: unknown): void {
 
 export const postgresHook: ModuleHook = {
   module: 'postgres/cjs/src/query',
-  testedMajors: [3],
+  versions: '3.x',
   patch: patchQueryModule,
   unpatch: unpatchQueryModule,
 };
@@ -128,7 +128,7 @@ const esmQueryModules = new WeakMap<object, unknown>();
 export const postgresEsmHook: ModuleHook = {
   module: 'postgres',
   esmOnly: true,
-  testedMajors: [3],
+  versions: '3.x',
   patch(exports, basedir) {
     if (basedir === undefined || (typeof exports !== 'function' && typeof exports !== 'object') || exports === null) return;
     const file = join(basedir, 'src', 'query.js');
@@ -143,7 +143,7 @@ export const postgresEsmHook: ModuleHook = {
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ERR_REQUIRE_ESM') return;
       // Unless rampart was stopped in the meantime.
-      import(pathToFileURL(file).href).then((late: unknown) => agentState() !== undefined && use(late), () => undefined);
+      import(pathToFileURL(file).href).then((late: unknown) => checksOn('sql_injection') && use(late), () => undefined);
       return;
     }
     use(mod);

@@ -6,7 +6,7 @@
 import { sqlSinkDetector } from '../../../checks/sql';
 import type { RampartBlockedError } from '../../../errors';
 import type { ModuleHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareHook, type WrapperFactory } from '../../methods-hook';
 import { lastFunctionIndex, refuseToCallback } from '../../../refuse';
 import { bindToCaller, checkSql } from './common';
 
@@ -90,20 +90,20 @@ function wrapStatementMethod(original: AnyFn): AnyFn {
   };
 }
 
-export const sqlite3Hook: ModuleHook = {
+/** Both classes, or neither: the hook leaves a module without them alone. */
+function classes(loaded: unknown): Required<Sqlite3Exports> | undefined {
+  const { Database, Statement } = (loaded ?? {}) as Sqlite3Exports;
+  return Database === undefined || Statement === undefined ? undefined : { Database, Statement };
+}
+
+const databaseMethods: Record<string, WrapperFactory> = Object.fromEntries(RUNNERS.map((name) => [name, wrapRunner(name)]));
+databaseMethods.prepare = (original, loaded) => wrapPrepare(classes(loaded)!.Statement.prototype)(original);
+
+export const sqlite3Hook: ModuleHook = declareHook({
   module: 'sqlite3',
-  testedMajors: [5, 6],
-  patch(exports) {
-    const { Database, Statement } = exports as Sqlite3Exports;
-    if (Database === undefined || Statement === undefined) return;
-    for (const name of RUNNERS) wrapMethod(Database.prototype, name, wrapRunner(name));
-    wrapMethod(Database.prototype, 'prepare', wrapPrepare(Statement.prototype));
-    for (const name of STATEMENT_METHODS) wrapMethod(Statement.prototype, name, wrapStatementMethod);
-  },
-  unpatch(exports) {
-    const { Database, Statement } = exports as Sqlite3Exports;
-    if (Database === undefined || Statement === undefined) return;
-    for (const name of [...RUNNERS, 'prepare']) unwrapMethod(Database.prototype, name);
-    for (const name of STATEMENT_METHODS) unwrapMethod(Statement.prototype, name);
-  },
-};
+  versions: '5.x || 6.x',
+  targets: [
+    { at: (loaded) => classes(loaded)?.Database.prototype, wrap: databaseMethods },
+    { at: (loaded) => classes(loaded)?.Statement.prototype, wrap: Object.fromEntries(STATEMENT_METHODS.map((name) => [name, wrapStatementMethod])) },
+  ],
+});
