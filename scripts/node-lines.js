@@ -70,6 +70,7 @@ function run(nodeDir, cwd, args, logFile) {
     });
     child.stdout.pipe(out, { end: false });
     child.stderr.pipe(out, { end: false });
+    child.on('error', (error) => out.end(`${error.stack}\n`, () => resolve(127)));
     child.on('close', (code) => out.end(() => resolve(code)));
   });
 }

@@ -8,7 +8,7 @@ export const DEFAULT_CONFIG: Config = {
     path_traversal: 'block',
     ssrf: 'block',
   },
-  allow: { routes: [], inputs: [], sinks: [] },
+  allow: { routes: [], inputs: [], values: [], sinks: [] },
   blockResponse: {
     status: 403,
     json: { error: 'Forbidden', message: 'Request blocked by rampart', requestId: '{requestId}' },
@@ -28,7 +28,8 @@ export const DEFAULT_CONFIG: Config = {
   telemetry: {
     includeInputValue: true,
     maxValueLength: 256,
-    redactKeys: ['authorization', 'cookie', 'set-cookie', 'password', 'passwd', 'secret', 'token', 'api_key', 'apikey'],
+    // Added to the built-in secret names (report/redact.ts), never replacing them.
+    redactKeys: [],
     maxEventsPerSecond: 100,
     logFindings: 'auto',
   },

@@ -25,6 +25,20 @@ export interface InputAllowRule {
   readonly route?: { readonly method: string; readonly path: string };
 }
 
+/**
+ * Accept one input's value on one route when it is one of `values` or matches `pattern`
+ * (whole value): for structure the app validated itself (`name desc, id asc`, `>=`).
+ */
+export interface ValueAllowRule {
+  readonly method: string; // '*' for any
+  readonly path: string; // route pattern, as in RouteAllowRule
+  readonly source: InputSource | '*';
+  readonly name: string; // exact input path, or a prefix ending in '.*'
+  readonly values: readonly string[];
+  readonly pattern: RegExp | undefined; // compiled from the configured string, anchored
+  readonly kinds: readonly AttackKind[];
+}
+
 export interface BlockResponseConfig {
   readonly status: number;
   /** JSON body; `{requestId}` inside string values is replaced. */
@@ -73,6 +87,8 @@ export interface Config {
   readonly allow: {
     readonly routes: readonly RouteAllowRule[];
     readonly inputs: readonly InputAllowRule[];
+    /** Validated values of one input on one route (allow.values). */
+    readonly values: readonly ValueAllowRule[];
     /** Sink names (`better-sqlite3.exec`) or prefixes (`child_process.*`) never checked. */
     readonly sinks: readonly string[];
   };

@@ -3,7 +3,7 @@
 import { ATTACK_KINDS, type AttackKind, type InputSource } from '../detect/types';
 import { RampartConfigError } from './errors';
 import { isTrustProxyEntry } from '../report/client-address';
-import { LOG_FINDINGS, LOG_LEVELS, MODES, type AppLogger, type Config, type InputAllowRule, type RouteAllowRule } from './types';
+import { LOG_FINDINGS, LOG_LEVELS, MODES, type AppLogger, type Config, type InputAllowRule, type RouteAllowRule, type ValueAllowRule } from './types';
 
 const INPUT_SOURCES: readonly (InputSource | '*')[] = [
   '*', 'query', 'body', 'params', 'headers', 'cookies', 'path', 'graphql', 'jwt', 'xml', 'websocket', 'custom',
@@ -186,7 +186,7 @@ function validateTrustProxy(c: Checker, raw: unknown): Config['trustProxy'] {
 
 function validateAllow(c: Checker, raw: unknown): PartialConfig['allow'] {
   const a = c.object('allow', raw);
-  c.keys('allow', a, ['routes', 'inputs', 'sinks']);
+  c.keys('allow', a, ['routes', 'inputs', 'values', 'sinks']);
   const out: NonNullable<PartialConfig['allow']> = {};
   if (a.routes !== undefined) {
     if (!Array.isArray(a.routes)) c.fail('allow.routes', a.routes, 'an array of { method, path, kinds? }');
@@ -221,6 +221,40 @@ function validateAllow(c: Checker, raw: unknown): PartialConfig['allow'] {
       return { ...rule, route: { method, path } };
     });
   }
+  if (a.values !== undefined) out.values = validateValueRules(c, a.values);
   if (a.sinks !== undefined) out.sinks = c.strings('allow.sinks', a.sinks);
   return out;
+}
+
+const VALUE_RULE_SHAPE = 'an array of { path, source, name, values?, pattern?, method?, kinds? }';
+
+function validateValueRules(c: Checker, raw: unknown): ValueAllowRule[] {
+  if (!Array.isArray(raw)) c.fail('allow.values', raw, VALUE_RULE_SHAPE);
+  return raw.map((item, i): ValueAllowRule => {
+    const key = `allow.values[${i}]`;
+    const r = c.object(key, item);
+    c.keys(key, r, ['method', 'path', 'source', 'name', 'values', 'pattern', 'kinds']);
+    const path = c.string(`${key}.path`, r.path);
+    if (!path.startsWith('/')) c.fail(`${key}.path`, path, 'a path pattern starting with "/"');
+    const values = r.values === undefined ? [] : c.strings(`${key}.values`, r.values);
+    let pattern: RegExp | undefined;
+    if (r.pattern !== undefined) {
+      const text = c.string(`${key}.pattern`, r.pattern);
+      try {
+        pattern = new RegExp(`^(?:${text})$`, 'u');
+      } catch {
+        c.fail(`${key}.pattern`, text, 'a JavaScript regular expression');
+      }
+    }
+    if (values.length === 0 && pattern === undefined) c.fail(key, item, 'a rule with a non-empty `values` list or a `pattern`');
+    return {
+      method: r.method === undefined ? '*' : c.string(`${key}.method`, r.method).toUpperCase(),
+      path,
+      source: c.oneOf(`${key}.source`, r.source, INPUT_SOURCES),
+      name: c.string(`${key}.name`, r.name),
+      values,
+      pattern,
+      kinds: c.kinds(`${key}.kinds`, r.kinds),
+    };
+  });
 }
