@@ -14,9 +14,15 @@ const { join, relative } = require('node:path');
 const ROOT = join(__dirname, '..');
 // coexistence: the other agents rampart must live beside (OpenTelemetry, dd-trace, Sentry,
 // newrelic, elastic-apm-node), about 370 MB, installed in about 2 minutes; coexistence-node20:
-// the OpenTelemetry line npm offers for Node 20; otel-sdk2 and otel-sdk3: the two
-// OpenTelemetry lines the reporting is tested against (test/report/sdk-line-*.test.ts).
-const FIXTURES = ['legacy-frameworks', 'coexistence', 'coexistence-node20', 'otel-sdk2', 'otel-sdk3'].map((name) => join(ROOT, 'test', 'fixtures', name));
+// the OpenTelemetry line npm offers for Node 20.
+const FIXTURES = [
+  join(ROOT, 'test', 'fixtures', 'legacy-frameworks'),
+  join(ROOT, 'test', 'fixtures', 'coexistence'),
+  join(ROOT, 'test', 'fixtures', 'coexistence-node20'),
+  // The two OpenTelemetry lines rampart is tested against (test/report/sdk-line-*.test.ts).
+  join(ROOT, 'test', 'fixtures', 'otel-sdk2'),
+  join(ROOT, 'test', 'fixtures', 'otel-sdk3'),
+];
 const STAMP = '.rampart-installed';
 
 function manifestHash(dir) {

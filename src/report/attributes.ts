@@ -3,6 +3,7 @@
 import type { Config } from '../config/types';
 import type { Finding } from './finding';
 import { clientAddress, compileTrustProxy, type TrustHop } from './client-address';
+import { dbQueryText } from './db-query-text';
 import { SecretKeys, maskPathTokens, sanitizeUrl, truncate } from './redact';
 import { RULESET_NAME, RULESET_VERSION, ruleCategory, ruleUuid } from './rules';
 
@@ -29,7 +30,7 @@ export class AttributeRenderer {
     for (const key of Object.keys(finding.sinkAttributes)) {
       const value = finding.sinkAttributes[key]!;
       if (typeof value !== 'string') attrs[key] = value;
-      else attrs[key] = truncate(this.sinkText(key, value), MAX_SINK_TEXT);
+      else attrs[key] = truncate(this.sinkText(key, value, finding), MAX_SINK_TEXT);
     }
     attrs['security_rule.name'] = finding.rule;
     attrs['security_rule.category'] = ruleCategory(finding.kind);
@@ -63,9 +64,11 @@ export class AttributeRenderer {
     return attrs;
   }
 
-  /** `url.full` loses its credentials here; `db.query.text` is decided by the SQL check's describe(). */
-  private sinkText(key: string, value: string): string {
-    return key === 'url.full' ? sanitizeUrl(value, this.secrets) : value;
+  /** Redaction decided here, where every signal's text is rendered. */
+  private sinkText(key: string, value: string, finding: Finding): string {
+    if (key === 'url.full') return sanitizeUrl(value, this.secrets);
+    if (key === 'db.query.text') return dbQueryText(value, finding.sinkAttributes['db.system.name'], finding.input.value, this.secrets.isSecretInput(finding.input));
+    return value;
   }
 }
 

@@ -12,11 +12,14 @@ const DIALECTS: Readonly<Record<string, SqlDialect>> = { sqlite: 'sqlite', postg
 /**
  * The query as reported. `attackerValue` is the input of the finding: a placeholder inside
  * it does not make the query parameterized (an attacker could otherwise add a `?` to get
- * the app's own literals reported unredacted).
+ * the app's own literals reported unredacted). Any other query is redacted from the app's
+ * template (detect/sql/redact.ts), so an unmatched quote in the input cannot expose the
+ * app's literals; a secret-named input (`hideInput`) is hidden even in a parameterized text.
  */
-export function dbQueryText(query: string, system: unknown, attackerValue: string): string {
+export function dbQueryText(query: string, system: unknown, attackerValue: string, hideInput = false): string {
   const dialect = (typeof system === 'string' ? DIALECTS[system] : undefined) ?? 'sqlite';
-  return isParameterized(query, dialect, attackerValue) ? query : redactSqlLiterals(query, dialect);
+  if (!hideInput && isParameterized(query, dialect, attackerValue)) return query;
+  return redactSqlLiterals(query, dialect, { value: attackerValue, hide: hideInput });
 }
 
 /** Holds a bind placeholder (`?`, `$1`, `:name`, `@name`) that the app wrote, not the attacker. */
