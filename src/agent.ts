@@ -1,5 +1,6 @@
 // Wires configuration -> hooks -> guard -> reporters. start() and stop() are idempotent.
 import { Allowlist } from './allowlist';
+import { configDifferences } from './config/differences';
 import { loadConfig } from './config/load';
 import type { Config } from './config/types';
 import { BUILTIN_HOOKS, MODULE_HOOKS } from './hooks';
@@ -24,11 +25,7 @@ let running: Running | undefined;
 
 /** Starts protection. Throws RampartConfigError on invalid configuration. */
 export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
-  if (running !== undefined) {
-    const state = agentState()!;
-    state.reporter.logger.debug('rampart.start() called again; already running');
-    return state.config;
-  }
+  if (running !== undefined) return startAgain(options);
   const config = loadConfig({ cwd: process.cwd(), env: process.env, options });
   const logger = createLogger(config);
   if (someCopyRuns()) {
@@ -46,6 +43,26 @@ export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
   claimProcess(OWN_API);
   logger.info({ event: 'rampart.started', mode: config.mode, modes: config.modes, esm: flags.esm === true }, `rampart started in ${config.mode} mode`);
   return config;
+}
+
+/**
+ * A second start() keeps the running configuration: hooks are installed once. Its options
+ * are still validated, and any key they would have changed is named in a warning rather
+ * than silently ignored (a preload plus a start() call in the app is a common mix).
+ */
+function startAgain(options: unknown): Config {
+  const state = agentState()!;
+  const wanted = loadConfig({ cwd: process.cwd(), env: process.env, options });
+  const differing = configDifferences(state.config, wanted);
+  if (differing.length === 0) {
+    state.reporter.logger.debug('rampart.start() called again with the same configuration; already running');
+  } else {
+    state.reporter.logger.warn(
+      { event: 'rampart.start_ignored', differing },
+      `rampart: start() called again while running; the first configuration stays in force and these keys are NOT changed: ${differing.join(', ')}. Call stop() before start() to change them`,
+    );
+  }
+  return state.config;
 }
 
 /** Removes every hook and restores the original functions. */

@@ -1,6 +1,7 @@
 // Allowlists let users silence a known false positive without turning protection off.
 // Patterns come from trusted config; they are matched segment by segment, without regexes.
 import type { Config, InputAllowRule, RouteAllowRule } from './config/types';
+import { currentContext } from './context/store';
 import type { AttackKind, UserInput } from './detect/types';
 
 export class Allowlist {
@@ -65,6 +66,15 @@ export function pathMatches(pattern: string, path: string): boolean {
 function inputRuleMatches(rule: InputAllowRule, input: UserInput, kind: AttackKind): boolean {
   if (!kindMatches(rule.kinds, kind)) return false;
   if (rule.source !== '*' && rule.source !== input.source) return false;
-  if (rule.name.endsWith('.*')) return input.path.startsWith(rule.name.slice(0, -1));
-  return rule.name === input.path;
+  const named = rule.name.endsWith('.*') ? input.path.startsWith(rule.name.slice(0, -1)) : rule.name === input.path;
+  return named && (rule.route === undefined || onRoute(rule.route));
+}
+
+/** A route-scoped input rule holds only inside a request on that route (read last: it is the rarest test). */
+function onRoute(route: NonNullable<InputAllowRule['route']>): boolean {
+  const ctx = currentContext();
+  const path = ctx?.urlPath;
+  if (path === undefined) return false;
+  if (route.method !== '*' && route.method !== (ctx!.method ?? '').toUpperCase()) return false;
+  return pathMatches(route.path, path);
 }

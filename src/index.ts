@@ -13,6 +13,7 @@ export function stop(): void {
 }
 
 export { withInput, markUntrusted, type UntrustedInput } from './untrusted';
+export { errorHandler, type ErrorMiddleware } from './block/error-handler';
 export { RampartBlockedError, RampartConfigError } from './errors';
 export type { Config, Options, Mode, LogLevel } from './config/types';
 export type { AttackKind, InputSource, UserInput } from './detect/types';

@@ -10,7 +10,9 @@ const APP = path.join(__dirname, 'app.js');
 
 const REQUESTS = [
   { label: 'benign lookup', method: 'GET', url: '/users?name=alice' },
-  { label: "benign name with a quote (o'brien)", method: 'GET', url: "/users/safe?name=o'brien" },
+  // The vulnerable /users route would break on the quote itself (unterminated string): the
+  // quoted name goes to the parameterized route.
+  { label: "o'brien via the safe route /users/safe", method: 'GET', url: "/users/safe?name=o'brien" },
   { label: "injection ' OR '1'='1", method: 'GET', url: "/users?name=" + encodeURIComponent("' OR '1'='1") },
   { label: 'UNION injection', method: 'GET', url: '/users?name=' + encodeURIComponent("x' UNION SELECT 1, sqlite_version(), 3 --") },
   { label: 'benign note', method: 'POST', url: '/notes', body: { note: 'remember the milk' } },
@@ -44,7 +46,7 @@ async function runApp(mode) {
       body: r.body ? JSON.stringify(r.body) : undefined,
     });
     const text = await res.text();
-    console.log(`${String(res.status).padEnd(4)} ${r.label.padEnd(38)} ${text.slice(0, 90)}`);
+    console.log(`${String(res.status).padEnd(4)} ${r.label.padEnd(40)} ${text.slice(0, 90)}`);
   }
   await new Promise((resolve) => setTimeout(resolve, 200)); // let the async log lines arrive
   child.kill();

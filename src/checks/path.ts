@@ -53,11 +53,12 @@ function optionsFor(config: Config): PathDetectOptions {
   return options;
 }
 
-const HOOK_DIR = __dirname + sep;
+// This file lives in src/checks/ (or dist/checks/); the fs wrappers in hooks/sinks/fs/.
+const HOOK_DIR = resolve(__dirname, '..', 'hooks', 'sinks', 'fs') + sep;
 // wrap.ts adds a frame in front of wrappers of async functions (see likeOriginal there).
-const WRAP_FILE = resolve(__dirname, '..', 'wrap.');
+const WRAP_FILE = resolve(__dirname, '..', 'hooks', 'wrap.');
 // rampart's own code (src/ or dist/): its fs use inside a request is never the app's.
-const OWN_ROOT = resolve(__dirname, '..', '..') + sep;
+const OWN_ROOT = resolve(__dirname, '..') + sep;
 
 /**
  * Was the fs function called by Node itself or by rampart rather than by the app?

@@ -13,11 +13,16 @@ export interface RouteAllowRule {
   readonly kinds: readonly AttackKind[]; // empty = every kind
 }
 
-/** Ignore one input everywhere: `{ source: 'body', name: 'sql' }` (name is the input path). */
+/**
+ * Ignore one input: `{ source: 'body', name: 'sql' }` (name is the input path), everywhere or,
+ * with `path` (and `method`), only on matching routes.
+ */
 export interface InputAllowRule {
   readonly source: InputSource | '*';
   readonly name: string; // exact path, or a prefix ending in '.*'
   readonly kinds: readonly AttackKind[];
+  /** Route scope, matched as in RouteAllowRule; absent = every route. */
+  readonly route?: { readonly method: string; readonly path: string };
 }
 
 export interface BlockResponseConfig {
@@ -75,7 +80,7 @@ export interface Options {
   modes?: Partial<Record<AttackKind, Mode>>;
   allow?: {
     routes?: ReadonlyArray<{ method?: string; path: string; kinds?: readonly AttackKind[] }>;
-    inputs?: ReadonlyArray<{ source: InputSource | '*'; name: string; kinds?: readonly AttackKind[] }>;
+    inputs?: ReadonlyArray<{ source: InputSource | '*'; name: string; kinds?: readonly AttackKind[]; method?: string; path?: string }>;
     sinks?: readonly string[];
   };
   blockResponse?: Partial<BlockResponseConfig>;

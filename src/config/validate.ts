@@ -188,16 +188,24 @@ function validateAllow(c: Checker, raw: unknown): PartialConfig['allow'] {
     });
   }
   if (a.inputs !== undefined) {
-    if (!Array.isArray(a.inputs)) c.fail('allow.inputs', a.inputs, 'an array of { source, name, kinds? }');
+    if (!Array.isArray(a.inputs)) c.fail('allow.inputs', a.inputs, 'an array of { source, name, kinds?, method?, path? }');
     out.inputs = a.inputs.map((item, i): InputAllowRule => {
       const key = `allow.inputs[${i}]`;
       const r = c.object(key, item);
-      c.keys(key, r, ['source', 'name', 'kinds']);
-      return {
+      c.keys(key, r, ['source', 'name', 'kinds', 'method', 'path']);
+      const rule = {
         source: c.oneOf(`${key}.source`, r.source, INPUT_SOURCES),
         name: c.string(`${key}.name`, r.name),
         kinds: c.kinds(`${key}.kinds`, r.kinds),
       };
+      if (r.path === undefined) {
+        if (r.method !== undefined) c.fail(`${key}.method`, r.method, 'a method only together with "path"');
+        return rule;
+      }
+      const path = c.string(`${key}.path`, r.path);
+      if (!path.startsWith('/')) c.fail(`${key}.path`, path, 'a path pattern starting with "/"');
+      const method = r.method === undefined ? '*' : c.string(`${key}.method`, r.method).toUpperCase();
+      return { ...rule, route: { method, path } };
     });
   }
   if (a.sinks !== undefined) out.sinks = c.strings('allow.sinks', a.sinks);

@@ -121,7 +121,7 @@ export class Instrumentation {
       if (!files.some((file) => file.includes(marker))) continue;
       this.options.logger.warn(
         { module: hook.module },
-        `rampart: ${hook.module} was loaded before rampart started; load rampart first (node --require rampart/register) so every use of it is protected`,
+        `rampart: ${hook.module} was loaded before rampart started; load rampart first (node --require rampart/register, or node --import rampart/register for an ES module app) so every use of it is protected`,
       );
       let main: string;
       try {
@@ -144,7 +144,7 @@ export class Instrumentation {
     if (loaded.length === 0) return;
     this.options.logger.warn(
       { module: hook.module },
-      `rampart: ${hook.module} was loaded before rampart started; load rampart first (node --require rampart/register) so every use of it is protected`,
+      `rampart: ${hook.module} was loaded before rampart started; load rampart first (node --require rampart/register, or node --import rampart/register for an ES module app) so every use of it is protected`,
     );
     const pkg = `/node_modules/${packageName(hook.module)}/`;
     for (const file of loaded) {

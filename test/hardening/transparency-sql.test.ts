@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { start, stop, withInput } from '../../src/index';
 import { firstAppFrame, isWrapped } from '../fixtures/hardening-shape';
+import { failOnConnectionError } from '../helpers/databases';
 
 start({ logLevel: 'silent' });
 const Database = require('better-sqlite3') as typeof import('better-sqlite3');
@@ -24,7 +25,7 @@ const benign = <T>(fn: () => T): T => withInput({ source: 'query', name: 'name',
 const db = new Database(':memory:');
 db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('alice'), ('bob')");
 const pgClient = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'rampart_test' });
-const myConn = mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'rampart_test' });
+const myConn = failOnConnectionError(mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'rampart_test' }));
 t.before(() => pgClient.connect());
 t.teardown(async () => {
   db.close();

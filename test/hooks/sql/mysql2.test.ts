@@ -5,6 +5,7 @@ import t from 'tap';
 import { RampartBlockedError, start, stop } from '../../../src/index';
 import { currentContext } from '../../../src/context/store';
 import { captureOtelLogs } from '../../helpers/otel';
+import { failOnConnectionError } from '../../helpers/databases';
 import { asInput, isBlocked, plain, ROWS, slotCases } from './_cases';
 
 const events = captureOtelLogs();
@@ -17,8 +18,8 @@ const mysqlPromise = require('mysql2/promise') as typeof import('mysql2/promise'
 
 const T = `rampart_mysql2_${process.pid}`;
 const config = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'rampart_test', multipleStatements: true };
-const admin = mysql.createConnection(config).promise(); // verification only, outside any request context
-const conn = mysql.createConnection(config);
+const admin = failOnConnectionError(mysql.createConnection(config)).promise(); // verification only, outside any request context
+const conn = failOnConnectionError(mysql.createConnection(config));
 const pool = mysql.createPool({ ...config, connectionLimit: 2 });
 const cluster = mysql.createPoolCluster();
 cluster.add('one', config);
