@@ -216,9 +216,13 @@ export class RequestContext {
     return true;
   }
 
-  /** Whether a parser (framework body, form fields, a marked body) produced inputs of the body. */
+  /**
+   * Whether a parser (framework body, form fields, a marked body) produced inputs of the
+   * body. A body kept as one string (express.text(), a text content-type parser) is not
+   * parsed: the app parses it itself, and the raw body's JSON or form leaves are then needed.
+   */
   private bodyParsed(late: readonly LateSlot[]): boolean {
-    for (const slot of late) if (slot.key !== RAW_BODY && slot.source === 'body' && slot.inputs.length > 0) return true;
+    for (const slot of late) if (slot.key !== RAW_BODY && slot.source === 'body' && slot.inputs.length > 0 && typeof slot.seen !== 'string') return true;
     if (this.marked !== undefined) for (const input of this.marked) if (input.source === 'body') return true;
     if (this.pending !== undefined) for (const input of this.pending) if (input.source === 'body') return true;
     return false;
