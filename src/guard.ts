@@ -11,57 +11,74 @@ import { INPUT_LIMIT_RULE, inputLimitExceeded } from './detect/input-limit';
 import { RampartBlockedError } from './errors';
 import { findingFrom, type RequestFacts, type SinkAttributes } from './report/finding';
 import { countCheck } from './report/check-stats';
+import { captureAppStack } from './report/stack';
 import { recordCheckDuration } from './report/otel';
 import { agentState, type AgentState } from './state';
+import { appAllowed, hasAppAllowedValues } from './allow-value';
 
 /** How one family of sinks is checked; defined once per hook module, not per call. */
 export interface SinkDetector<P> {
   readonly kind: AttackKind;
   /** Coarse sink family for metrics: `sql`, `shell`, `fs`, `outbound`. */
   readonly family: string;
-  detect(payload: P, inputs: readonly UserInput[], config: Config): Detection | undefined;
+  /**
+   * `partial`: some of the request's inputs were taken out (allowlisted) before this call, so
+   * a payload without the remaining ones may still hold input: not evidence of app text.
+   */
+  detect(payload: P, inputs: readonly UserInput[], config: Config, partial?: boolean): Detection | undefined;
   /** Semantic-convention attributes of the call; only computed for findings. */
   describe(payload: P, config: Config): SinkAttributes;
 }
 
 /**
- * Checks one sink call. Returns normally when the call may proceed; throws
- * RampartBlockedError when it must not run. Never throws anything else.
+ * What the guard decided about one sink call: `undefined` lets it proceed (the hot path
+ * allocates nothing); a RampartBlockedError refuses it, and the hook hands that error to
+ * `refuse.ts`, which delivers it through the API's own error channel. The finding is
+ * already reported and the block response already sent by then.
  */
-export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P): void {
+export type Verdict = RampartBlockedError | undefined;
+
+/** The verdict that lets a call proceed. */
+export const ALLOW: Verdict = undefined;
+
+/**
+ * Checks one sink call and returns the verdict. Never throws: a fault of rampart's own is
+ * logged and the call allowed (fail open).
+ */
+export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P): Verdict {
   const state = agentState();
-  if (state === undefined) return;
+  if (state === undefined) return ALLOW;
   const mode = state.config.modes[detector.kind];
-  if (mode === 'off') return;
+  if (mode === 'off') return ALLOW;
   const ctx = currentContext();
-  if (ctx === undefined) return;
+  if (ctx === undefined) return ALLOW;
   try {
     const inputs = ctx.inputs();
-    if (inputs.length === 0 && ctx.inputLimit === undefined) return;
-    if (state.allowlist.sinkAllowed(sink)) return;
+    if (inputs.length === 0 && ctx.inputLimit === undefined) return ALLOW;
+    if (state.allowlist.sinkAllowed(sink)) return ALLOW;
     const started = startCheck(detector.family);
-    let detection = detectWithinBudget(detector, payload, inputs, searchedInputs(ctx, detector, inputs), state);
+    let detection = detectWithinBudget(detector, payload, inputs, searchedInputs(ctx, detector, inputs), state, ctx);
     let duration = stopCheck(detector.family, started);
     // Part of this request's input was not collected (a memory bound): the call cannot be cleared.
     if (detection === undefined && ctx.inputLimit !== undefined) detection = inputLimitExceeded(detector.kind, ctx.inputLimit);
-    if (detection === undefined) return;
+    if (detection === undefined) return ALLOW;
     if (duration < 0) {
       // Findings carry their duration: an untimed check (pure, deterministic) is timed again,
       // except one stopped by its budget or the input limit (running it again costs as much again).
-      duration = detection.rule === BUDGET_RULE || detection.rule === INPUT_LIMIT_RULE ? 0 : timeAgain(() => detectWithinBudget(detector, payload, inputs, searchedInputs(ctx, detector, inputs), state));
+      duration = detection.rule === BUDGET_RULE || detection.rule === INPUT_LIMIT_RULE ? 0 : timeAgain(() => detectWithinBudget(detector, payload, inputs, searchedInputs(ctx, detector, inputs), state, ctx));
     }
-    if (state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
+    if (state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return ALLOW;
     // A check stopped by its budget blocks like an attack unless configured to let it run:
     // failing open would let an attacker pad a request until the check gives up.
     const enforce = mode === 'block' && (detection.rule !== BUDGET_RULE || state.config.limits.onCheckBudgetExceeded === 'block');
     const finding = findingFrom(detection, enforce ? 'blocked' : 'monitored', sink, safeDescribe(detector, payload, state), requestFacts(ctx), duration, appStack());
     state.reporter.report(finding);
-    if (!enforce) return;
+    if (!enforce) return ALLOW;
   } catch (error) {
     state.reporter.internalError(`guard:${sink}`, error);
-    return;
+    return ALLOW;
   }
-  blockRequest(ctx, state, detector.kind, sink);
+  return blockRequest(ctx, state, detector.kind, sink);
 }
 
 /**
@@ -87,9 +104,9 @@ function timeAgain(check: () => unknown): number {
   return performance.now() - started;
 }
 
-/** Answers the request with the block response (once) and refuses the call. */
-function blockRequest(ctx: RequestContext | undefined, state: AgentState, kind: AttackKind, sink: string): never {
-  if (ctx === undefined) throw new RampartBlockedError(kind, sink, undefined);
+/** Answers the request with the block response (once); returns the refusal to deliver. */
+function blockRequest(ctx: RequestContext | undefined, state: AgentState, kind: AttackKind, sink: string): RampartBlockedError {
+  if (ctx === undefined) return new RampartBlockedError(kind, sink, undefined);
   const requestId = ctx.requestId;
   const firstBlock = ctx.blocked === undefined;
   ctx.blocked = { requestId };
@@ -100,7 +117,7 @@ function blockRequest(ctx: RequestContext | undefined, state: AgentState, kind: 
       state.reporter.internalError('block-response', error);
     }
   }
-  throw new RampartBlockedError(kind, sink, requestId);
+  return new RampartBlockedError(kind, sink, requestId);
 }
 
 /**
@@ -112,24 +129,32 @@ function searchedInputs<P>(ctx: RequestContext, detector: SinkDetector<P>, input
   return detector.kind === 'ssrf' ? inputs : ctx.distinctInputs();
 }
 
-function detectWithinBudget<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], searched: readonly UserInput[], state: AgentState): Detection | undefined {
+function detectWithinBudget<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], searched: readonly UserInput[], state: AgentState, ctx: RequestContext): Detection | undefined {
   openBudget(state.config.limits.checkBudget);
   try {
-    return detectAllowing(detector, payload, inputs, searched, state);
+    return detectAllowing(detector, payload, inputs, searched, state, ctx);
   } finally {
     closeBudget();
   }
 }
 
-/** Runs the detector; an allowlisted input is taken out and the check repeated (over every input). */
-function detectAllowing<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], searched: readonly UserInput[], state: AgentState): Detection | undefined {
+/**
+ * Runs the detector over `searched` (one input per distinct value); an allowlisted input
+ * (allow.inputs, allow.values, rampart.allow) is taken out and the check repeated over every input.
+ */
+function detectAllowing<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], searched: readonly UserInput[], state: AgentState, ctx: RequestContext): Detection | undefined {
   let detection = detector.detect(payload, searched, state.config);
-  if (detection === undefined || !state.allowlist.hasInputRules || detection.rule === BUDGET_RULE) return detection;
+  if (detection === undefined || detection.rule === BUDGET_RULE) return detection;
+  if (!state.allowlist.hasInputRules && !hasAppAllowedValues(ctx)) return detection;
+  const exempt = (input: UserInput): boolean =>
+    state.allowlist.inputAllowed(input, detector.kind) ||
+    state.allowlist.valueAllowed(input, detector.kind, ctx.method, ctx.urlPath) ||
+    appAllowed(ctx, input.value);
   let remaining = inputs;
-  while (detection !== undefined && state.allowlist.inputAllowed(detection.input, detector.kind)) {
+  while (detection !== undefined && exempt(detection.input)) {
     const allowed = detection.input;
-    remaining = remaining.filter((input) => input !== allowed && !state.allowlist.inputAllowed(input, detector.kind));
-    detection = detector.detect(payload, remaining, state.config);
+    remaining = remaining.filter((input) => input !== allowed && !exempt(input));
+    detection = detector.detect(payload, remaining, state.config, true);
   }
   return detection;
 }
@@ -151,31 +176,21 @@ function requestFacts(ctx: RequestContext): RequestFacts {
     method: ctx.method,
     route: ctx.route,
     path: ctx.urlPath,
-    clientAddress: req?.socket?.remoteAddress,
+    peerAddress: req?.socket?.remoteAddress,
+    forwardedFor: req?.headers['x-forwarded-for'],
     userAgent: typeof ua === 'string' ? ua : undefined,
   };
 }
 
-const MAX_STACK_FRAMES = 12;
-// rampart's own directory (dist/ or src/), left out of reported stacks.
-const OWN_DIR = __dirname;
-
-/** The app frames that led to the sink, without rampart's own and Node's internals. */
+/** The frames that led to the sink, from the app's call site on (report/stack.ts). */
 function appStack(): string | undefined {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = MAX_STACK_FRAMES + 10;
-  Error.captureStackTrace(holder, guardSink);
-  Error.stackTraceLimit = limit;
-  const lines = holder.stack?.split('\n').slice(1) ?? [];
-  const app = lines.filter((line) => !line.includes(OWN_DIR) && !line.includes('node:internal'));
-  return app.slice(0, MAX_STACK_FRAMES).map((l) => l.trim()).join('\n') || undefined;
+  return captureAppStack(appStack);
 }
 
 // ---------------------------------------------------------------------------------------
 // Checks that do not depend on user input (refusing cloud metadata addresses). Same
 // structure as guardSink: mode, sink allowlist, detection, route allowlist, report,
-// block. They also run outside any request context: there the call is refused with a
+// block. They also run outside any request context: there the refusal is a
 // RampartBlockedError carrying no request id, and there is no response to block.
 
 /** A check whose verdict needs no user input; defined once per hook module. */
@@ -186,24 +201,21 @@ export interface InputFreeDetector<P> {
   describe(payload: P, config: Config): SinkAttributes;
 }
 
-/**
- * Checks one sink call against a rule that needs no user input. Returns normally when
- * the call may proceed; throws RampartBlockedError when it must not run.
- */
-export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: string, payload: P): void {
+/** Checks one sink call against a rule that needs no user input; returns the verdict. */
+export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: string, payload: P): Verdict {
   const state = agentState();
-  if (state === undefined) return;
+  if (state === undefined) return ALLOW;
   const mode = state.config.modes[detector.kind];
-  if (mode === 'off') return;
+  if (mode === 'off') return ALLOW;
   const ctx = currentContext();
   try {
-    if (state.allowlist.sinkAllowed(sink)) return;
+    if (state.allowlist.sinkAllowed(sink)) return ALLOW;
     const started = startCheck(detector.family);
     const detection = detector.detect(payload, state.config);
     let duration = stopCheck(detector.family, started);
-    if (detection === undefined) return;
+    if (detection === undefined) return ALLOW;
     if (duration < 0) duration = timeAgain(() => detector.detect(payload, state.config));
-    if (ctx !== undefined && state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return;
+    if (ctx !== undefined && state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return ALLOW;
     const action = mode === 'block' ? 'blocked' : 'monitored';
     let attributes: SinkAttributes = {};
     try {
@@ -215,8 +227,8 @@ export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: strin
     state.reporter.report(findingFrom(detection, action, sink, attributes, facts, duration, appStack()));
   } catch (error) {
     state.reporter.internalError(`guard:${sink}`, error);
-    return;
+    return ALLOW;
   }
-  if (mode !== 'block') return;
-  blockRequest(ctx, state, detector.kind, sink);
+  if (mode !== 'block') return ALLOW;
+  return blockRequest(ctx, state, detector.kind, sink);
 }

@@ -1,10 +1,23 @@
-// `node --import rampart/register app.mjs`: registers import-in-the-middle's loader so ESM
+// `node --import rampart/register app.mjs`: installs import-in-the-middle's loader so ESM
 // imports of hooked packages are instrumented, then starts rampart.
+//
+// Where module.registerHooks runs that loader correctly (src/esm-loader.ts), it is used in
+// the app's thread: Node 26 deprecates module.register() (DEP0205). Older lines keep the
+// off-thread module.register() loader. Either way only the packages rampart hooks are
+// wrapped: off-thread, the agent's Hook() call sends their names over the message channel.
 import { createRequire, register } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { createAddHookMessageChannel } = require('import-in-the-middle');
-const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
-register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
-require('./preload.js').startFromPreload({ esm: true });
-await waitForAllMessagesAcknowledged();
+const { inThreadLoaderSupported, registerInThreadLoader } = require('./esm-loader.js');
+const { startFromPreload } = require('./preload.js');
+
+if (inThreadLoaderSupported()) {
+  startFromPreload({ esm: true });
+  registerInThreadLoader();
+} else {
+  const { createAddHookMessageChannel } = require('import-in-the-middle');
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  startFromPreload({ esm: true });
+  await waitForAllMessagesAcknowledged();
+}

@@ -53,10 +53,9 @@ function optionsFor(config: Config): PathDetectOptions {
   return options;
 }
 
-// This file lives in src/checks/ (or dist/checks/); the fs wrappers in hooks/sinks/fs/.
-const HOOK_DIR = resolve(__dirname, '..', 'hooks', 'sinks', 'fs') + sep;
-// wrap.ts adds a frame in front of wrappers of async functions (see likeOriginal there).
-const WRAP_FILE = resolve(__dirname, '..', 'hooks', 'wrap.');
+// The fs wrappers and the switch frame wrap.ts puts in front of every wrapper: skipped to
+// find the caller (since the hooks moved out of checks/, __dirname alone no longer covers them).
+const HOOKS_DIR = resolve(__dirname, '..', 'hooks') + sep;
 // rampart's own code (src/ or dist/): its fs use inside a request is never the app's.
 const OWN_ROOT = resolve(__dirname, '..') + sep;
 
@@ -85,7 +84,7 @@ function calledByNodeOrRampart(): boolean {
   if (!Array.isArray(frames)) return false;
   for (const frame of frames as NodeJS.CallSite[]) {
     const file = frame.getFileName() ?? '';
-    if (file.startsWith(HOOK_DIR) || file.startsWith(WRAP_FILE)) continue; // our wrappers
+    if (file.startsWith(HOOKS_DIR)) continue; // our wrappers
     return (
       file === 'node:fs' ||
       file.startsWith('node:internal/fs/') ||

@@ -6,7 +6,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import t from 'tap';
 import { start, stop } from '../../src/index';
-import { attributes, isWrapped, resolve, shapeOf, snapshot, type Entry } from '../fixtures/hardening-shape';
+import { attributes, isWrapped, resolve, shapeOf, snapshot, wrappedBy, type Entry } from '../fixtures/hardening-shape';
 
 // better-sqlite3 is loaded BEFORE start() on purpose, against the usual rule: it is the
 // only way to hold its true original methods. start() patches packages already loaded
@@ -81,7 +81,7 @@ t.test('while running: every replaced function keeps its shape', async (t) => {
     t.ok(isWrapped(now), `${entry.label}: replaced only by a rampart wrapper`);
     if (typeof now !== 'function') continue;
     t.same(shapeOf(now), shapeOf(entry.value), `${entry.label}: name, length, own keys, promisify.custom`);
-    t.equal((now as unknown as { __original?: unknown }).__original, entry.value, `${entry.label}: wraps the original`);
+    t.equal(wrappedBy(now), entry.value, `${entry.label}: wraps the original`);
     const ownNow = entry.label === 'globalThis.fetch' ? Object.getOwnPropertyDescriptor(globalThis, 'fetch') : Object.getOwnPropertyDescriptor(entry.owner, entry.key);
     const ownBefore = entry.label === 'globalThis.fetch' ? Object.getOwnPropertyDescriptor(globalThis, 'fetch') : entry.own;
     if (ownBefore !== undefined) t.same(attributes(ownNow), attributes(ownBefore), `${entry.label}: same property attributes`);

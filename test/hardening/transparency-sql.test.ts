@@ -1,11 +1,11 @@
 // SQL driver hooks are invisible to benign code: better-sqlite3, pg and mysql2 return the
 // same values, keep `this`, and report errors with the same objects, compared with the
-// original methods (shimmer keeps them as `__original` on each wrapper).
+// original methods (the functions each rampart wrapper calls on to).
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { join } from 'node:path';
 import t from 'tap';
 import { start, stop, withInput } from '../../src/index';
-import { firstAppFrame, isWrapped } from '../fixtures/hardening-shape';
+import { firstAppFrame, isWrapped, wrappedBy } from '../fixtures/hardening-shape';
 import { failOnConnectionError } from '../helpers/databases';
 
 start({ logLevel: 'silent' });
@@ -16,7 +16,7 @@ const mysql = require('mysql2') as typeof import('mysql2');
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 const originalOf = (fn: unknown): Fn => {
   if (!isWrapped(fn)) throw new Error('not hooked');
-  return (fn as { __original: Fn }).__original;
+  return wrappedBy(fn) as Fn;
 };
 
 const RAMPART_DIRS = [join(__dirname, '..', '..', 'src') + '/', join(__dirname, '..', '..', 'dist') + '/'];

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../src/index';
-import { isWrapped } from '../fixtures/hardening-shape';
+import { isWrapped, wrappedBy } from '../fixtures/hardening-shape';
 import { captureMetrics, logLinesWhen } from '../fixtures/hardening-telemetry';
 import { captureOtelLogs } from '../helpers/otel';
 
@@ -48,7 +48,7 @@ t.test('the second copy stands down with a warning', async (t) => {
 t.test('hooks are installed once: no wrapper around a wrapper', async (t) => {
   for (const fn of [fs.readFileSync, Database.prototype.prepare]) {
     t.ok(isWrapped(fn));
-    t.notOk(isWrapped((fn as { __original?: unknown }).__original), 'the wrapped function is the original itself');
+    t.notOk(isWrapped(wrappedBy(fn)), 'the wrapped function is the original itself');
   }
 });
 

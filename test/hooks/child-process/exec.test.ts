@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
 import { captureOtelLogs } from '../../helpers/otel';
-import { attempt, sandbox } from './sandbox';
+import { attempt, refusedCall, sandbox } from './sandbox';
 
 const events = captureOtelLogs();
 start({ logLevel: 'silent' });
@@ -52,16 +52,17 @@ t.test('benign input: output, exit code and error fields unchanged', async (t) =
   t.equal(events.attacks().length, 0, 'no finding for benign input');
 });
 
-t.test('; touch canary: exec throws before spawning, the callback never runs', async (t) => {
+t.test('; touch canary: exec refuses before spawning; the callback and the child get the error', async (t) => {
   const input = `listing; touch ${box.canary}`;
-  let called = false;
-  const call = attempt(() => withInput(dir(input), () => cp.exec(`ls ${box.root}/${input}`, () => (called = true))));
+  let called: unknown;
+  const call = await refusedCall(() => withInput(dir(input), () => cp.exec(`ls ${box.root}/${input}`, (err) => (called = err))));
   t.type(call.error, RampartBlockedError);
   t.equal((call.error as RampartBlockedError).kind, 'command_injection');
   t.equal((call.error as RampartBlockedError).sink, 'child_process.exec');
+  t.notOk(call.thrown, 'not thrown: exec reports failures asynchronously');
   t.notOk(call.started, 'no child process was started');
   t.notOk(box.canaryExists(), 'canary absent');
-  t.notOk(called);
+  t.equal(called, call.error, 'the callback got the same error');
   const found = events.attacks();
   t.equal(found.length, 1, 'one finding (exec calls execFile inside: not counted twice)');
   const attrs = found[0]?.attributes ?? {};
@@ -75,7 +76,7 @@ t.test('; touch canary: exec throws before spawning, the callback never runs', a
 
 t.test('exec with a shell path reports that shell', async (t) => {
   const input = 'x $(touch canary)';
-  const call = attempt(() => withInput(dir(input), () => cp.exec(`echo ${input}`, { shell: '/bin/bash', cwd: box.root })));
+  const call = await refusedCall(() => withInput(dir(input), () => cp.exec(`echo ${input}`, { shell: '/bin/bash', cwd: box.root })));
   t.type(call.error, RampartBlockedError);
   t.notOk(call.started);
   t.notOk(box.canaryExists());

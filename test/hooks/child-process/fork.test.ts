@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
 import { captureOtelLogs } from '../../helpers/otel';
-import { attempt, sandbox } from './sandbox';
+import { refusedCall, sandbox } from './sandbox';
 
 const events = captureOtelLogs();
 start({ logLevel: 'silent' });
@@ -39,7 +39,7 @@ t.test('benign module name: IPC message and exit code unchanged', async (t) => {
 });
 
 t.test('../evil.js escapes the workers directory: blocked as path traversal', async (t) => {
-  const call = attempt(() => withInput(job('../evil.js'), () => cp.fork(join(workers, '../evil.js'), opts)));
+  const call = await refusedCall(() => withInput(job('../evil.js'), () => cp.fork(join(workers, '../evil.js'), opts)));
   t.type(call.error, RampartBlockedError);
   t.equal((call.error as RampartBlockedError).kind, 'path_traversal');
   t.equal((call.error as RampartBlockedError).sink, 'child_process.fork');
@@ -47,7 +47,7 @@ t.test('../evil.js escapes the workers directory: blocked as path traversal', as
   t.notOk(box.canaryExists());
 
   // A path the app builds with string concatenation is checked the same way.
-  const url = attempt(() => withInput(job('../evil.js'), () => cp.fork(pathToFileURL(`${workers}/../evil.js`), opts)));
+  const url = await refusedCall(() => withInput(job('../evil.js'), () => cp.fork(pathToFileURL(`${workers}/../evil.js`), opts)));
   t.type(url.error, RampartBlockedError);
   t.notOk(url.started);
 

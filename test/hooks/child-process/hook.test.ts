@@ -40,7 +40,9 @@ t.test('const { exec } = require(...) taken after start is protected', async (t)
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { exec, execFileSync } = require('child_process') as typeof import('node:child_process');
   const input = { name: 'q', value: 'x; reboot' };
-  t.throws(() => withInput(input, () => exec('echo x; reboot')), RampartBlockedError);
+  const child = withInput(input, () => exec('echo x; reboot'));
+  t.equal(child.pid, undefined, 'a child that never started');
+  t.type(await new Promise((resolve) => child.once('error', resolve)), RampartBlockedError);
   t.throws(() => withInput(input, () => execFileSync('sh', ['-c', 'echo x; reboot'])), RampartBlockedError);
 });
 

@@ -85,3 +85,22 @@ export function gitRepo(root: string): GitRepo {
   const sha = git('-C', work, 'rev-parse', 'HEAD').trim();
   return { work, refs: `${sha}\trefs/heads/main\n` };
 }
+
+/**
+ * Like attempt(), for a call refused in its API's style (docs/refusals.md): a synchronous
+ * throw, spawnSync's `{ error }`, or the 'error' event of the ChildProcess handed back
+ * (which never started: no `pid`). Waits for that event, then also for 'close'.
+ */
+export async function refusedCall(fn: () => unknown): Promise<Attempt & { thrown: boolean }> {
+  const call = attempt(fn);
+  if (call.error !== undefined) return { ...call, thrown: true };
+  const result = call.result as { error?: unknown; pid?: unknown; once?: (event: string, listener: (...args: unknown[]) => void) => void } | undefined;
+  if (typeof result?.once !== 'function') return { ...call, error: result?.error, thrown: false };
+  const closed = new Promise((resolve) => result.once!('close', resolve));
+  const error = await new Promise<unknown>((resolve) => {
+    result.once!('error', resolve);
+    result.once!('spawn', () => resolve(undefined));
+  });
+  if (error !== undefined && result.pid === undefined) await closed;
+  return { ...call, error, thrown: false };
+}

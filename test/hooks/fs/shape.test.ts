@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
-import { isWrapped } from '../../../src/hooks/wrap';
+import { isWrapped, originalOf } from '../../../src/hooks/wrap';
 import { makeSandbox, REPORT_TEXT } from './sandbox';
 
 start({ logLevel: 'silent' });
@@ -77,7 +77,7 @@ t.test('fs.promises, fs/promises and node:fs/promises are one object, patched on
   t.equal(require('fs/promises'), fs.promises);
   t.equal(fsp, fs.promises);
   t.ok(isWrapped(fs.promises.readFile));
-  t.notOk(isWrapped((fs.promises.readFile as unknown as { __original: unknown }).__original), 'not wrapped twice');
+  t.notOk(isWrapped(originalOf(fs.promises.readFile)), 'not wrapped twice');
 });
 
 t.test('a function destructured after start is the wrapper', async (t) => {

@@ -1,5 +1,6 @@
 // Monitor mode for every SQL driver hook: the injected query runs (it returns every row)
 // and exactly one finding is reported per call, also where a pool delegates to a client.
+import { isWrapped } from '../../../src/hooks/wrap';
 import t from 'tap';
 import { start, stop } from '../../../src/index';
 import { captureOtelLogs } from '../../helpers/otel';
@@ -70,7 +71,6 @@ for (const [name, sink, run] of runs) {
 }
 
 t.test('stop() restores every driver method and start() wraps them again', async (t) => {
-  const WRAPPED = Symbol.for('rampart.wrapped');
   const methods: Array<[string, () => unknown]> = [
     ['pg Client#query', () => pg.Client.prototype.query],
     ['pg-pool Pool#query', () => pg.Pool.prototype.query],
@@ -79,7 +79,6 @@ t.test('stop() restores every driver method and start() wraps them again', async
     ['mariadb pool#query', () => (Object.getPrototypeOf(mariaPool) as { query: unknown }).query],
     ['sqlite3 Database#all', () => sqlite3.Database.prototype.all],
   ];
-  const isWrapped = (fn: unknown) => (fn as Record<symbol, unknown>)[WRAPPED] === true;
   for (const [name, get] of methods) t.ok(isWrapped(get()), `${name} is wrapped`);
   stop();
   for (const [name, get] of methods) t.notOk(isWrapped(get()), `${name} is restored`);

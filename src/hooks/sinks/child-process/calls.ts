@@ -1,21 +1,21 @@
 // Reading each child_process function's arguments the way Node does, and asking the
-// guard about the command before the original runs. A check throws RampartBlockedError
-// (synchronously, also for the callback APIs) or returns.
+// guard about the command before the original runs. A check returns the guard's verdict;
+// the hook delivers a refusal through refuse/.
 import { fileURLToPath } from 'node:url';
-import { guardSink } from '../../../guard';
+import { ALLOW, guardSink, type Verdict } from '../../../guard';
 import { argvDetector, forkDetector, shellDetector } from '../../../checks/shell';
 
-export type Check = (sink: string, args: ArrayLike<unknown>) => void;
+export type Check = (sink: string, args: ArrayLike<unknown>) => Verdict;
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 /** exec(command, options?, callback?) and execSync(command, options?): always a shell. */
 export const checkExec: Check = (sink, a) => {
   const command = a[0];
-  if (typeof command !== 'string') return; // Node throws its own TypeError
+  if (typeof command !== 'string') return ALLOW; // Node throws its own TypeError
   const options = a[1];
   const shell = options !== null && typeof options === 'object' ? (options as { shell?: unknown }).shell : undefined;
-  guardSink(shellDetector, sink, { command, args: undefined, shell: typeof shell === 'string' && shell !== '' ? shell : undefined });
+  return guardSink(shellDetector, sink, { command, args: undefined, shell: typeof shell === 'string' && shell !== '' ? shell : undefined });
 };
 
 /**
@@ -25,7 +25,7 @@ export const checkExec: Check = (sink, a) => {
  */
 export const checkFile: Check = (sink, a) => {
   const file = a[0];
-  if (typeof file !== 'string') return;
+  if (typeof file !== 'string') return ALLOW;
   let args = a[1];
   let options = a[2];
   if (!Array.isArray(args)) {
@@ -35,19 +35,18 @@ export const checkFile: Check = (sink, a) => {
   }
   const shell = options !== null && typeof options === 'object' ? (options as { shell?: unknown }).shell : undefined;
   if (shell === true || (typeof shell === 'string' && shell !== '')) {
-    guardSink(shellDetector, sink, { command: file, args: args as readonly unknown[], shell: shell === true ? undefined : shell });
-  } else {
-    guardSink(argvDetector, sink, { file, args: args as readonly unknown[] });
+    return guardSink(shellDetector, sink, { command: file, args: args as readonly unknown[], shell: shell === true ? undefined : shell });
   }
+  return guardSink(argvDetector, sink, { file, args: args as readonly unknown[] });
 };
 
 /** fork(modulePath, args?, options?): the module path is checked like a file path. */
 export const checkFork: Check = (sink, a) => {
   const modulePath = pathOf(a[0]);
-  if (modulePath === undefined) return;
+  if (modulePath === undefined) return ALLOW;
   const options = Array.isArray(a[1]) ? a[2] : a[1];
   const execPath = options !== null && typeof options === 'object' ? (options as { execPath?: unknown }).execPath : undefined;
-  guardSink(forkDetector, sink, { modulePath, execPath: typeof execPath === 'string' && execPath !== '' ? execPath : undefined });
+  return guardSink(forkDetector, sink, { modulePath, execPath: typeof execPath === 'string' && execPath !== '' ? execPath : undefined });
 };
 
 function pathOf(value: unknown): string | undefined {

@@ -4,30 +4,35 @@
 import { promisify } from 'node:util';
 import type { BuiltinHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
+import { refusedPromise } from '../../../refuse';
 import { checkExec, checkFile, checkFork, type Check } from './calls';
+import { refuseExec, refuseExecFile, refuseFork, refuseSpawn, refuseSpawnSync, refuseThrow, type Refusal } from './refusals';
 
 type AnyFunction = (...args: any[]) => any;
 
-const SINKS: ReadonlyArray<readonly [name: string, check: Check]> = [
-  ['exec', checkExec],
-  ['execSync', checkExec],
-  ['execFile', checkFile],
-  ['execFileSync', checkFile],
-  ['spawn', checkFile],
-  ['spawnSync', checkFile],
-  ['fork', checkFork],
+const SINKS: ReadonlyArray<readonly [name: string, check: Check, refuse: Refusal]> = [
+  ['exec', checkExec, refuseExec],
+  ['execSync', checkExec, refuseThrow],
+  ['execFile', checkFile, refuseExecFile],
+  ['execFileSync', checkFile, refuseThrow],
+  ['spawn', checkFile, refuseSpawn],
+  ['spawnSync', checkFile, refuseSpawnSync],
+  ['fork', checkFork, refuseFork],
 ];
 
 // Above zero while a protected call runs. exec() calls module.exports.execFile, and the
 // promisified forms call the originals: the inner call is the same command, checked once.
 let depth = 0;
 
-function protect(sink: string, check: Check) {
+function protect(sink: string, check: Check, refuse: Refusal) {
   return (original: AnyFunction): AnyFunction => {
     const wrapper = function (this: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments;
-      if (depth === 0) check(sink, args);
+      if (depth === 0) {
+        const refusal = check(sink, args);
+        if (refusal !== undefined) return refuse(refusal, args);
+      }
       depth++;
       try {
         return original.apply(this, args as unknown as unknown[]);
@@ -39,20 +44,22 @@ function protect(sink: string, check: Check) {
     // copying it would hand util.promisify an unprotected exec, so give a guarded one.
     const custom = (original as unknown as Record<symbol, unknown>)[promisify.custom];
     if (typeof custom === 'function') {
-      Object.defineProperty(wrapper, promisify.custom, { value: guardedCustom(sink, check, custom as AnyFunction) });
+      Object.defineProperty(wrapper, promisify.custom, { value: guardedCustom(sink, check, refuse, custom as AnyFunction) });
     }
     return wrapper;
   };
 }
 
-/** Same promise (`{stdout, stderr}`, `.child`) as Node's; a blocked call rejects instead. */
-function guardedCustom(sink: string, check: Check, custom: AnyFunction): AnyFunction {
+/** Same promise (`{stdout, stderr}`, `.child`) as Node's; a refused call rejects instead. */
+function guardedCustom(sink: string, check: Check, refuse: Refusal, custom: AnyFunction): AnyFunction {
   const promisified = function (this: unknown, ...args: unknown[]): unknown {
     if (depth === 0) {
-      try {
-        check(sink, args);
-      } catch (error) {
-        return Promise.reject(error);
+      const refusal = check(sink, args);
+      if (refusal !== undefined) {
+        const rejected = refusedPromise(refusal) as Promise<never> & { child?: unknown };
+        // Like Node's: the promise carries the child, here one that never started.
+        rejected.child = refuse(refusal, args);
+        return rejected;
       }
     }
     depth++;
@@ -69,7 +76,7 @@ function guardedCustom(sink: string, check: Check, custom: AnyFunction): AnyFunc
 export const childProcessHook: BuiltinHook = {
   module: 'child_process',
   patch(exports) {
-    for (const [name, check] of SINKS) wrapMethod(exports as object, name, protect(`child_process.${name}`, check));
+    for (const [name, check, refuse] of SINKS) wrapMethod(exports as object, name, protect(`child_process.${name}`, check, refuse));
   },
   unpatch(exports) {
     for (const [name] of SINKS) unwrapMethod(exports as object, name);

@@ -3,15 +3,19 @@
 // name no path, and pino's sonic-boom writes through them while rampart reports.
 
 /**
- * What the app sees when a call is refused, chosen to fit each function's contract:
+ * How a refused call is delivered, chosen to fit each function's contract
+ * (docs/refusals.md):
  * - `callback`: the error goes to the last-argument callback on the next tick (as Node
- *   delivers an operational error); thrown when there is no callback;
- * - `sync`: thrown (xxxSync, streams, watchers);
+ *   delivers an operational error); thrown when there is no callback, as Node throws then;
+ * - `sync`: thrown (xxxSync);
  * - `promise`: a rejected promise (fs.promises, openAsBlob);
  * - `iterator`: an async iterator whose first `next()` rejects (fs.promises.watch);
+ * - `stream`: a real Read/WriteStream that fails to open ('error', then 'close');
+ * - `watcher`: a watcher that emits 'error', then 'close' (watch, watchFile);
+ * - `nothing`: nothing happens (unwatchFile has no effect worth refusing loudly);
  * - `exists*`: `false`, since exists/existsSync never throw by contract.
  */
-export type RefusalStyle = 'callback' | 'sync' | 'promise' | 'iterator' | 'existsCallback' | 'existsSync' | 'existsPromise';
+export type RefusalStyle = 'callback' | 'sync' | 'promise' | 'iterator' | 'stream' | 'watcher' | 'nothing' | 'existsCallback' | 'existsSync' | 'existsPromise';
 
 export interface FsSink {
   /** Property name on `fs` or `fs.promises`. */
@@ -64,11 +68,11 @@ export const FS_SINKS: readonly FsSink[] = [
   ]),
   { name: 'exists', paths: 1, style: 'existsCallback' },
   { name: 'existsSync', paths: 1, style: 'existsSync' },
-  { name: 'watch', paths: 1, style: 'sync' },
-  { name: 'watchFile', paths: 1, style: 'sync' },
-  { name: 'unwatchFile', paths: 1, style: 'sync' },
-  { name: 'createReadStream', paths: 1, style: 'sync' },
-  { name: 'createWriteStream', paths: 1, style: 'sync' },
+  { name: 'watch', paths: 1, style: 'watcher' },
+  { name: 'watchFile', paths: 1, style: 'watcher' },
+  { name: 'unwatchFile', paths: 1, style: 'nothing' },
+  { name: 'createReadStream', paths: 1, style: 'stream' },
+  { name: 'createWriteStream', paths: 1, style: 'stream' },
   { name: 'openAsBlob', paths: 1, style: 'promise' },
 ];
 

@@ -2,13 +2,15 @@
 // reads files), so the clean path is: one flag test, the guard's own early return (no
 // request context or no inputs), then the original call with `arguments` untouched.
 import { promisify } from 'node:util';
-import { RampartBlockedError } from '../../../errors';
+import type { RampartBlockedError } from '../../../errors';
 import type { RequestContext } from '../../../context/request-context';
 import { currentContext } from '../../../context/store';
 import { mayAffectPaths } from '../../../detect/path';
 import type { UserInput } from '../../../detect/types';
 import { guardSink } from '../../../guard';
 import { fsSinkDetector } from '../../../checks/path';
+import { refusedIterator, refusedPromise, refuseSync, refuseToLastCallback } from '../../../refuse';
+import { refusedStream, refusedWatcher } from '../../../refuse/fs';
 import type { RefusalStyle } from './sinks';
 
 type AnyFunction = (...args: any[]) => any;
@@ -36,7 +38,7 @@ function pathInputsPossible(ctx: RequestContext): boolean {
   }
 }
 
-/** Asks the guard about one path; returns the block error instead of throwing it. */
+/** Asks the guard about one path; returns the refusal, or undefined to go ahead. */
 function check(sink: string, path: unknown): RampartBlockedError | undefined {
   if (busy) return undefined;
   // Most requests carry no input that can do anything to a path (no `..` segment, leading
@@ -46,41 +48,38 @@ function check(sink: string, path: unknown): RampartBlockedError | undefined {
   if (ctx === undefined || !pathInputsPossible(ctx)) return undefined;
   busy = true;
   try {
-    guardSink(fsSinkDetector, sink, path);
-    return undefined;
-  } catch (error) {
-    // The guard throws nothing else by contract; anything else fails open.
-    return error instanceof RampartBlockedError ? error : undefined;
+    return guardSink(fsSinkDetector, sink, path);
   } finally {
     busy = false;
   }
 }
 
-function refuse(style: RefusalStyle, error: RampartBlockedError, args: IArguments): unknown {
+function refuse(style: RefusalStyle, error: RampartBlockedError, original: AnyFunction, self: unknown, args: IArguments): unknown {
   switch (style) {
     case 'sync':
-      throw error;
+      return refuseSync(error);
     case 'promise':
-      return Promise.reject(error);
+      return refusedPromise(error);
     case 'iterator':
       return refusedIterator(error);
+    case 'stream':
+      return refusedStream(original, self, args, error);
+    case 'watcher':
+      return refusedWatcher(error);
+    case 'nothing':
+      return undefined;
     case 'existsSync':
       return false;
     case 'existsPromise':
       return Promise.resolve(false);
-    case 'existsCallback':
-    case 'callback': {
+    case 'existsCallback': {
       const callback: unknown = args[args.length - 1];
-      if (typeof callback !== 'function') throw error;
-      if (style === 'existsCallback') process.nextTick(callback as AnyFunction, false);
-      else process.nextTick(callback as AnyFunction, error);
+      if (typeof callback === 'function') process.nextTick(callback as AnyFunction, false);
       return undefined;
     }
+    case 'callback':
+      return refuseToLastCallback(args, error);
   }
-}
-
-async function* refusedIterator(error: RampartBlockedError): AsyncGenerator<never> {
-  throw error;
 }
 
 /** Builds the replacement for one fs function; `sink` is its reported name. */
@@ -90,7 +89,7 @@ export function pathWrapper(sink: string, paths: 1 | 2, style: RefusalStyle): (o
       function (this: unknown, path: unknown) {
         const blocked = check(sink, path);
         // eslint-disable-next-line prefer-rest-params
-        if (blocked !== undefined) return refuse(style, blocked, arguments);
+        if (blocked !== undefined) return refuse(style, blocked, original, this, arguments);
         // eslint-disable-next-line prefer-rest-params
         return original.apply(this, arguments as unknown as unknown[]);
       };
@@ -99,7 +98,7 @@ export function pathWrapper(sink: string, paths: 1 | 2, style: RefusalStyle): (o
     function (this: unknown, from: unknown, to: unknown) {
       const blocked = check(sink, from) ?? check(sink, to);
       // eslint-disable-next-line prefer-rest-params
-      if (blocked !== undefined) return refuse(style, blocked, arguments);
+      if (blocked !== undefined) return refuse(style, blocked, original, this, arguments);
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as unknown[]);
     };

@@ -11,8 +11,10 @@ import { isIP, type Socket } from 'node:net';
 import { currentContext } from '../../../context/store';
 import type { RequestContext } from '../../../context/request-context';
 import { agentState } from '../../../state';
+import { deliverableError } from '../../../refuse';
 import type { BuiltinHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
+import { inTelemetryExport, openedBy, type Opener } from './opener';
 import { inputsPresent, judgeAddresses, judgedSockets, steerOrRefusal, steerStore, type Steer } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
@@ -68,6 +70,7 @@ function overlay(options: ConnectOptions, own: Record<string, unknown>): object 
  * own `lookup` (or dns.lookup, read at call time as Node does) still does the resolving.
  */
 function judgingLookup(
+  socket: Socket,
   appLookup: unknown,
   steer: Steer | undefined,
   sink: string,
@@ -86,7 +89,10 @@ function judgingLookup(
       if (err === null || err === undefined) {
         const addresses = answerAddresses(address);
         const refusal = addresses.length === 0 ? undefined : judgeAddresses(steer, sink, host, port, addresses, ctx);
-        if (refusal !== undefined) return (callback as AnyFunction).call(this, refusal);
+        if (refusal !== undefined) {
+          failingSocket(socket);
+          return (callback as AnyFunction).call(this, refusal);
+        }
       }
       // eslint-disable-next-line prefer-rest-params
       return (callback as AnyFunction).apply(this, arguments as unknown as unknown[]);
@@ -111,14 +117,40 @@ function answerAddresses(answer: unknown): string[] {
 // makes Node ask the lookup, which reports the refusal through Node's own error path.
 const REFUSED_HOST = 'refused-by-rampart.invalid';
 
-function refusingOptions(options: ConnectOptions, refusal: Error): object {
+/**
+ * The socket is about to fail with a refusal: its 'error' (and that of the request it
+ * carries, which Node forwards) reaches the app's listeners, or is dropped when there are
+ * none, instead of becoming an uncaught exception (docs/refusals.md).
+ */
+function failingSocket(socket: Socket): void {
+  deliverableError(socket);
+  deliverableError((socket as { _httpMessage?: unknown })._httpMessage);
+}
+
+function refusingOptions(socket: Socket, options: ConnectOptions, refusal: Error): object {
   return overlay(options, {
     host: REFUSED_HOST,
     lookup: function refuse(_host: string, _options: unknown, callback: (err: Error) => void): void {
       // A macrotask later, like a real DNS answer: every listener is attached by then.
-      setImmediate(callback, refusal);
+      setImmediate(() => {
+        failingSocket(socket);
+        callback(refusal);
+      });
     },
   });
+}
+
+/**
+ * Whether a TCP connection is the app's own traffic, which a request's input cannot have
+ * steered: a telemetry export, or a socket a dependency opened itself (its pool, to the
+ * host in its configuration). With a steer, a socket an HTTP client opens is the steered
+ * call's (or its redirect hop's); without one, a socket Node's own clients open was judged
+ * when the app called them.
+ */
+function isOwnConnection(opener: Opener, steered: boolean): boolean {
+  if (opener.by === 'telemetry' || inTelemetryExport()) return true;
+  if (opener.via === undefined) return opener.by === 'library';
+  return !steered && opener.via === 'node';
 }
 
 function wrapConnect(original: AnyFunction): AnyFunction {
@@ -135,21 +167,30 @@ function wrapConnect(original: AnyFunction): AnyFunction {
     const sink = (this as { encrypted?: boolean }).encrypted === true ? 'tls.connect' : 'net.connect';
     const ctx = currentContext();
     let steer = steerStore.getStore();
-    if (steer === undefined && ctx !== undefined && inputsPresent()) {
+    // A driver's pool connecting inside a steered call's callbacks, or an exporter: not a hop of that call.
+    if (steer !== undefined && isOwnConnection(openedBy(), true)) steer = undefined;
+    else if (steer === undefined && ctx !== undefined && inputsPresent()) {
       // A connection the app opened itself (net/tls), or through a client rampart does not wrap.
-      const found = steerOrRefusal(sink, { hostname: given, port: options.port, url: undefined, addresses: undefined, steeredBy: undefined });
-      if (found.refusal !== undefined) return callWith(original, this, refusingOptions(options, found.refusal), call.cb);
+      const found = steerOrRefusal(sink, {
+        hostname: given,
+        port: options.port,
+        url: undefined,
+        addresses: undefined,
+        steeredBy: undefined,
+        chosenByApp: () => isOwnConnection(openedBy(), false),
+      });
+      if (found.refusal !== undefined) return callWith(original, this, refusingOptions(this, options, found.refusal), call.cb);
       steer = found.steer;
     }
     if (steer === undefined && !state.config.ssrf.blockMetadata) return original.apply(this, arguments as unknown as unknown[]);
     if (isIP(host) !== 0) {
       const refusal = judgeAddresses(steer, steer?.sink ?? sink, host, options.port, [host], ctx);
-      if (refusal !== undefined) return callWith(original, this, refusingOptions(options, refusal), call.cb);
+      if (refusal !== undefined) return callWith(original, this, refusingOptions(this, options, refusal), call.cb);
       if (steer !== undefined) judgedSockets.set(this, steer);
       return original.apply(this, arguments as unknown as unknown[]);
     }
     if (steer !== undefined) judgedSockets.set(this, steer);
-    const lookup = judgingLookup(options.lookup, steer, steer?.sink ?? sink, host, options.port, ctx);
+    const lookup = judgingLookup(this, options.lookup, steer, steer?.sink ?? sink, host, options.port, ctx);
     return callWith(original, this, overlay(options, { lookup }), call.cb);
   };
 }

@@ -11,6 +11,7 @@ import { agentState } from '../../../state';
 import type { BuiltinHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
 import type { Destination } from '../../../checks/ssrf';
+import { refusedPromise } from '../../../refuse';
 import { inputsPresent, steerOrRefusal, steerStore, unwrapRefusal } from './steer';
 import { subscribeUndici, unsubscribeUndici } from './undici-channels';
 
@@ -46,7 +47,7 @@ export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunct
         result = original.apply(this, args);
       } else {
         const found = steerOrRefusal(sink, fetchDestination(input));
-        if (found.refusal !== undefined) return Promise.reject(found.refusal);
+        if (found.refusal !== undefined) return refusedPromise(found.refusal);
         const steer = found.steer;
         result = steer === undefined ? original.apply(this, args) : steerStore.run(steer, () => original.apply(this, args));
       }

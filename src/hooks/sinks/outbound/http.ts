@@ -1,6 +1,7 @@
 // http/https clients: request and get (URL string, URL object, options, Agents). At call
 // time the guard learns whether user input controls the host; an IP-literal host is
-// judged there and then (the call throws, no socket is made). A DNS name is judged at
+// judged there and then (a refused call returns a ClientRequest whose socket never
+// connects and fails with the refusal: refuse/outbound.ts). A DNS name is judged at
 // connect (see connect.ts), in the steer the call runs in. A keep-alive Agent may hand
 // the request a socket connected earlier, with no lookup at all: ClientRequest#onSocket
 // judges that socket's peer before anything is written to it.
@@ -10,7 +11,9 @@ import { urlHost } from '../../../detect/ssrf';
 import type { BuiltinHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
 import type { Destination } from '../../../checks/ssrf';
-import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOf, steersMade, steerStore, type Steer } from './steer';
+import { deliverableError } from '../../../refuse';
+import { refusedConnection } from '../../../refuse/outbound';
+import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOrRefusal, steersMade, steerStore, type Steer } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -89,7 +92,8 @@ function wrapRequest(sink: string, protocol: string): (original: AnyFunction) =>
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
       if (!inputsPresent()) return original.apply(this, args);
-      const steer = steerOf(sink, httpDestination(protocol, a0, a1));
+      const { steer, refusal } = steerOrRefusal(sink, httpDestination(protocol, a0, a1));
+      if (refusal !== undefined) return refusedConnection(original, this, args, refusal);
       if (steer === undefined) return original.apply(this, args);
       const req = steerStore.run(steer, () => original.apply(this, args)) as object;
       steeredRequests.set(req, steer);
@@ -116,12 +120,20 @@ function wrapOnSocket(original: AnyFunction): AnyFunction {
       judgedSockets.set(socket, steer);
       socket.prependOnceListener('connect', () => {
         const refusal = judgeSocket(steer, hostname, socket);
-        if (refusal !== undefined) socket.destroy(refusal);
+        if (refusal === undefined) return;
+        deliverableError(this);
+        socket.destroy(refusal);
       });
       return original.apply(this, args);
     }
     const refusal = judgeSocket(steer, hostname, socket);
-    return refusal === undefined ? original.apply(this, args) : original.call(this, socket, refusal);
+    if (refusal === undefined) return original.apply(this, args);
+    // The request emits the error on the next tick; the app may not have listened yet.
+    setImmediate(() => {
+      deliverableError(this);
+      original.call(this, socket, refusal);
+    });
+    return undefined;
   };
 }
 

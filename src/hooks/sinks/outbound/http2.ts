@@ -4,7 +4,8 @@ import { urlHost } from '../../../detect/ssrf';
 import type { BuiltinHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
 import type { Destination } from '../../../checks/ssrf';
-import { inputsPresent, steerOf, steerStore } from './steer';
+import { refusedConnection } from '../../../refuse/outbound';
+import { inputsPresent, steerOrRefusal, steerStore } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -33,7 +34,9 @@ function wrapConnect(original: AnyFunction): AnyFunction {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
     if (!inputsPresent()) return original.apply(this, args);
-    const steer = steerOf('http2.connect', authorityDestination(authority));
+    const { steer, refusal } = steerOrRefusal('http2.connect', authorityDestination(authority));
+    // A session whose connection never connects: 'error', then 'close'.
+    if (refusal !== undefined) return refusedConnection(original, this, args, refusal);
     return steer === undefined ? original.apply(this, args) : steerStore.run(steer, () => original.apply(this, args));
   };
 }

@@ -7,10 +7,11 @@ import type { RequestContext } from '../../../context/request-context';
 import { contextStore, currentContext } from '../../../context/store';
 import { parseIpLiteral } from '../../../detect/ssrf';
 import type { UserInput } from '../../../detect/types';
-import { RampartBlockedError } from '../../../errors';
+import type { RampartBlockedError } from '../../../errors';
 import { guardSink, guardWithoutInput } from '../../../guard';
 import { agentState } from '../../../state';
 import { destinationDetector, metadataDetector, type Destination } from '../../../checks/ssrf';
+import { inTelemetryExport, openedBy } from './opener';
 
 export interface Steer {
   readonly ctx: RequestContext;
@@ -73,41 +74,60 @@ export let steersMade = false;
  */
 const clean = { inputs: undefined as readonly UserInput[] | undefined, sink: '', host: '' };
 
+/** What a call learns from the guard: the steer to run it in, or the refusal to deliver. */
+export interface CallVerdict {
+  readonly steer?: Steer;
+  readonly refusal?: RampartBlockedError;
+}
+
+const PROCEED: CallVerdict = {};
+
+/** What the check was told about the call it is deciding (set and read synchronously around it). */
+const ownCall = { ask: (() => false) as () => boolean, own: false };
+
+function askOwnCall(): boolean {
+  ownCall.own = ownCall.ask();
+  return ownCall.own;
+}
+
 /**
- * At call time, inside a request: asks the guard about the destination. Throws
- * RampartBlockedError when the host is an IP literal user input steers to an internal
- * address (block mode); returns the steer to run the call in when user input controls
- * a host whose address is only known later.
+ * A URL client called by an OpenTelemetry exporter: marked by the SDK's suppressTracing
+ * context, or, where no context manager carries it, by the exporter's call path.
  */
-export function steerOf(sink: string, d: Destination): Steer | undefined {
+export function isTelemetryCall(): boolean {
+  return inTelemetryExport() || openedBy().by === 'telemetry';
+}
+
+/**
+ * At call time, inside a request: asks the guard about the destination. Refuses when the
+ * host is an IP literal user input steers to an internal address (block mode); returns
+ * the steer to run the call in when user input controls a host whose address is only
+ * known later.
+ */
+export function steerOrRefusal(sink: string, d: Destination): CallVerdict {
   const ctx = currentContext();
-  if (ctx === undefined) return undefined;
+  if (ctx === undefined) return PROCEED;
   const inputs = requestInputs();
-  if (inputs === clean.inputs && sink === clean.sink && d.hostname === clean.host) return undefined;
-  guardSink(destinationDetector, sink, d);
+  if (inputs === clean.inputs && sink === clean.sink && d.hostname === clean.host) return PROCEED;
+  // The app's own traffic is not clean for the app's other calls to the same host.
+  ownCall.ask = d.chosenByApp ?? isTelemetryCall;
+  ownCall.own = false;
+  d.chosenByApp = askOwnCall;
+  const refusal = guardSink(destinationDetector, sink, d);
+  if (refusal !== undefined) return { refusal };
+  const own = ownCall.own;
   const input = d.controller;
   if (input === undefined) {
-    if (inputs !== undefined && d.hostname !== '') {
+    if (inputs !== undefined && d.hostname !== '' && !own) {
       clean.inputs = inputs;
       clean.sink = sink;
       clean.host = d.hostname;
     }
-    return undefined;
+    return PROCEED;
   }
   const judged = d.deferred === true ? undefined : parseIpLiteral(d.hostname)?.address;
   steersMade = true;
-  return { ctx, input, sink, url: d.url, judged };
-}
-
-
-/** Like steerOf, but a refusal is returned instead of thrown. */
-export function steerOrRefusal(sink: string, d: Destination): { steer?: Steer; refusal?: RampartBlockedError } {
-  try {
-    return { steer: steerOf(sink, d) };
-  } catch (error) {
-    if (error instanceof RampartBlockedError) return { refusal: error };
-    throw error;
-  }
+  return { steer: { ctx, input, sink, url: d.url, judged } };
 }
 
 /**
@@ -123,23 +143,16 @@ export function judgeAddresses(
   addresses: readonly string[],
   ctx: RequestContext | undefined,
 ): RampartBlockedError | undefined {
-  try {
-    if (steer !== undefined) {
-      const fresh = steer.judged === undefined ? addresses : addresses.filter((a) => a !== steer.judged);
-      if (fresh.length === 0) return undefined;
-      const d: Destination = { hostname, port, url: steer.url, addresses: fresh, steeredBy: steer.input };
-      contextStore.run(steer.ctx, () => guardSink(destinationDetector, steer.sink, d));
-    } else {
-      const d: Destination = { hostname, port, url: undefined, addresses, steeredBy: undefined };
-      // In the request that made the connection, or in none (never in a stranger's).
-      if (ctx !== undefined) contextStore.run(ctx, () => guardWithoutInput(metadataDetector, sink, d));
-      else contextStore.exit(() => guardWithoutInput(metadataDetector, sink, d));
-    }
-  } catch (error) {
-    if (error instanceof RampartBlockedError) return error;
-    throw error;
+  if (steer !== undefined) {
+    const fresh = steer.judged === undefined ? addresses : addresses.filter((a) => a !== steer.judged);
+    if (fresh.length === 0) return undefined;
+    const d: Destination = { hostname, port, url: steer.url, addresses: fresh, steeredBy: steer.input };
+    return contextStore.run(steer.ctx, () => guardSink(destinationDetector, steer.sink, d));
   }
-  return undefined;
+  const d: Destination = { hostname, port, url: undefined, addresses, steeredBy: undefined };
+  // In the request that made the connection, or in none (never in a stranger's).
+  if (ctx !== undefined) return contextStore.run(ctx, () => guardWithoutInput(metadataDetector, sink, d));
+  return contextStore.exit(() => guardWithoutInput(metadataDetector, sink, d));
 }
 
 interface PeerSocket {
@@ -151,6 +164,8 @@ interface PeerSocket {
 export function judgeSocket(steer: Steer, hostname: string, socket: PeerSocket): RampartBlockedError | undefined {
   const address = socket.remoteAddress;
   if (address === undefined) return undefined; // closed: nothing will be sent on it
+  // An exporter's keep-alive request made in a steered call's callbacks is not a hop of it.
+  if (inTelemetryExport()) return undefined;
   const refusal = judgeAddresses(steer, steer.sink, hostname, socket.remotePort, [address], steer.ctx);
   if (refusal === undefined) judgedSockets.set(socket, steer);
   return refusal;

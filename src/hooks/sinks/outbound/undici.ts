@@ -11,7 +11,7 @@ import type { ModuleHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
 import type { Destination } from '../../../checks/ssrf';
 import { wrapFetchLike } from './fetch';
-import { inputsPresent, steerOf, steerStore } from './steer';
+import { inputsPresent, steerOrRefusal, steerStore } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -47,7 +47,8 @@ function wrapApi(sink: string): (original: AnyFunction) => AnyFunction {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
       if (!inputsPresent()) return original.apply(this, args);
-      const steer = steerOf(sink, undiciDestination(target));
+      // A deferred destination is never refused at call time: refusals come at connect.
+      const { steer } = steerOrRefusal(sink, undiciDestination(target));
       return steer === undefined ? original.apply(this, args) : steerStore.run(steer, () => original.apply(this, args));
     };
 }

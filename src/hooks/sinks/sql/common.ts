@@ -1,27 +1,16 @@
 // Helpers shared by the asynchronous SQL driver hooks.
 //
-// Asynchronous drivers report a blocked call through the same channel as a query error
-// (callback, rejected promise, 'error' event), never as a synchronous throw: a sync throw
-// inside a callback-style driver call would escape the app's error handling and could crash
-// the process, which would hand attackers a denial of service. The guard has already sent
-// the 403 response when the call is blocked.
+// Asynchronous drivers report a refused call through the same channel as a query error
+// (callback, rejected promise, 'error' event), never as a synchronous throw (see
+// docs/refusals.md). The guard has already sent the 403 response when the call is refused.
 import { contextStore } from '../../../context/store';
-import { RampartBlockedError } from '../../../errors';
-import { guardSink, type SinkDetector } from '../../../guard';
+import { guardSink, type SinkDetector, type Verdict } from '../../../guard';
 import type { ModuleHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
 
-/** Asks the guard about one SQL text; returns the block error instead of throwing it. */
-export function checkSql(detector: SinkDetector<string>, sink: string, sql: unknown): RampartBlockedError | undefined {
-  if (typeof sql !== 'string') return undefined;
-  try {
-    guardSink(detector, sink, sql);
-    return undefined;
-  } catch (error) {
-    // guardSink throws nothing but RampartBlockedError; anything else is rethrown unchanged.
-    if (error instanceof RampartBlockedError) return error;
-    throw error;
-  }
+/** Asks the guard about one SQL text; returns the refusal, or undefined to go ahead. */
+export function checkSql(detector: SinkDetector<string>, sink: string, sql: unknown): Verdict {
+  return typeof sql === 'string' ? guardSink(detector, sink, sql) : undefined;
 }
 
 type Callback = (this: unknown, ...args: unknown[]) => unknown;
@@ -40,17 +29,6 @@ export function bindToCaller<F>(fn: F): F {
   return function (this: unknown, ...args: unknown[]) {
     return contextStore.run(ctx!, Reflect.apply, original, this, args);
   } as unknown as F;
-}
-
-/** Calls a node-style callback with the error on the next tick, as drivers report errors. */
-export function callbackError(callback: unknown, error: Error): void {
-  if (typeof callback === 'function') process.nextTick(callback as (err: Error) => void, error);
-}
-
-/** Index of the last function argument, or -1. */
-export function lastFunctionIndex(args: ArrayLike<unknown>): number {
-  for (let i = args.length - 1; i >= 0; i--) if (typeof args[i] === 'function') return i;
-  return -1;
 }
 
 /**

@@ -12,9 +12,11 @@
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import { sqlSinkDetector } from '../../../checks/sql';
+import type { RampartBlockedError } from '../../../errors';
 import type { ModuleHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
-import { bindToCaller, checkSql, lastFunctionIndex } from './common';
+import { failLater, lastFunctionIndex, refusedPromise, refuseToCallback } from '../../../refuse';
+import { bindToCaller, checkSql } from './common';
 
 const detector = sqlSinkDetector('mysql', 'mariadb');
 
@@ -42,22 +44,19 @@ function sqlOf(sql: unknown): unknown {
 }
 
 function erroredStream(error: Error): Readable {
-  const stream = new Readable({ objectMode: true, read() {} });
-  process.nextTick(() => stream.destroy(error));
-  return stream;
+  return failLater(new Readable({ objectMode: true, read() {} }), (stream) => stream.destroy(error));
 }
 
 // ---- what a blocked call returns, per API shape ----
 
-type Fail = (self: unknown, args: unknown[], error: Error) => unknown;
+type Fail = (self: unknown, args: unknown[], error: RampartBlockedError) => unknown;
 
-const rejectPromise: Fail = (_self, _args, error) => Promise.reject(error);
+const rejectPromise: Fail = (_self, _args, error) => refusedPromise(error);
 
 const failStream: Fail = (_self, _args, error) => erroredStream(error);
 
 const failCallback: Fail = (_self, args, error) => {
-  const i = lastFunctionIndex(args);
-  if (i !== -1) process.nextTick(args[i] as (err: Error) => void, error);
+  refuseToCallback(args[lastFunctionIndex(args)], error);
   return undefined;
 };
 

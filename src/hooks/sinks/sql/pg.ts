@@ -10,7 +10,9 @@
 import { sqlSinkDetector } from '../../../checks/sql';
 import type { ModuleHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
-import { bindToCaller, callbackError, checkSql } from './common';
+import type { RampartBlockedError } from '../../../errors';
+import { refusedPromise, refuseToCallback } from '../../../refuse';
+import { bindToCaller, checkSql } from './common';
 
 const detector = sqlSinkDetector('postgres', 'postgresql');
 const CLIENT_SINK = 'pg.query';
@@ -63,7 +65,7 @@ function wrapClientQuery(original: AnyFn): AnyFn {
 }
 
 /** What Client#query returns and how it reports errors, without sending anything. */
-function failClientQuery(client: { connection?: unknown; _Promise?: PromiseConstructor }, config: unknown, values: unknown, callback: unknown, error: Error): unknown {
+function failClientQuery(client: { connection?: unknown; _Promise?: PromiseConstructor }, config: unknown, values: unknown, callback: unknown, error: RampartBlockedError): unknown {
   const submittable = config as Submittable;
   if (typeof submittable.submit === 'function') {
     // As pg does for a client that cannot take queries: the submittable gets the error.
@@ -76,10 +78,10 @@ function failClientQuery(client: { connection?: unknown; _Promise?: PromiseConst
   }
   const cb = typeof values === 'function' ? values : callback;
   if (typeof cb === 'function') {
-    callbackError(cb, error);
+    refuseToCallback(cb, error);
     return undefined;
   }
-  return (client._Promise ?? Promise).reject(error);
+  return refusedPromise(error, client._Promise);
 }
 
 export const pgHook: ModuleHook = {
@@ -104,10 +106,10 @@ function wrapPoolQuery(original: AnyFn): AnyFn {
     if (blocked !== undefined) {
       const callback = typeof values === 'function' ? values : cb;
       if (typeof callback === 'function') {
-        callbackError(callback, blocked);
+        refuseToCallback(callback, blocked);
         return undefined;
       }
-      return ((this as { Promise?: PromiseConstructor }).Promise ?? Promise).reject(blocked);
+      return refusedPromise(blocked, (this as { Promise?: PromiseConstructor }).Promise);
     }
     const outer = poolQueryInFlight;
     poolQueryInFlight = typeof values === 'function' || typeof cb === 'function' ? 'callback' : 'promise';

@@ -4,9 +4,11 @@
 // opened the database, so callbacks of Database and Statement methods are bound to the
 // caller's request context.
 import { sqlSinkDetector } from '../../../checks/sql';
+import type { RampartBlockedError } from '../../../errors';
 import type { ModuleHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
-import { bindToCaller, checkSql, lastFunctionIndex } from './common';
+import { lastFunctionIndex, refuseToCallback } from '../../../refuse';
+import { bindToCaller, checkSql } from './common';
 
 const detector = sqlSinkDetector('sqlite', 'sqlite');
 /** Database methods that take SQL text first and return the database. */
@@ -25,9 +27,8 @@ function bindAll(args: unknown[]): void {
   for (let i = 0; i < args.length; i++) if (typeof args[i] === 'function') args[i] = bindToCaller(args[i]);
 }
 
-function callLast(args: unknown[], error: Error): void {
-  const i = lastFunctionIndex(args);
-  if (i !== -1) process.nextTick(args[i] as (err: Error) => void, error);
+function callLast(args: unknown[], error: RampartBlockedError): void {
+  refuseToCallback(args[lastFunctionIndex(args)], error);
   // Without a callback sqlite3 has no error channel the app can reach; the block is reported.
 }
 
@@ -47,7 +48,7 @@ function wrapRunner(name: string) {
 }
 
 /** A statement that never reached SQLite: every method reports the block error. */
-function blockedStatement(statementProto: object, error: Error): object {
+function blockedStatement(statementProto: object, error: RampartBlockedError): object {
   const stmt = Object.create(statementProto) as Record<string, unknown>;
   for (const method of STATEMENT_METHODS) {
     Object.defineProperty(stmt, method, {

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Runs the test suite on every supported Node release line (docs/node-versions.md):
+// the newest LTS runs the full suite, the other lines the suite without the previous
+// framework majors (the test files built on test/fixtures/legacy-frameworks), to keep CI
+// within its time budget. Each line runs in its own copy of the project, with native
+// addons rebuilt for its ABI, so the shared node_modules is never touched.
+//
+//   node scripts/node-lines.js              all lines
+//   node scripts/node-lines.js 22 26        only these lines
+//   node scripts/node-lines.js --skip-running   all but the line of the Node running it
+//
+// Env: RAMPART_NODE_CACHE (default ~/.cache/rampart-node) holds the Node binaries, the
+// per-ABI addon builds and the per-line project copies; reused between runs.
+const { spawn } = require('node:child_process');
+const { createWriteStream, existsSync, readdirSync, readFileSync } = require('node:fs');
+const { homedir } = require('node:os');
+const { join, relative } = require('node:path');
+const { newestVersion, ensureNode } = require('./node-lines/binaries');
+const { copyProject, rebuildAddons } = require('./node-lines/project-copy');
+
+const ROOT = join(__dirname, '..');
+const CACHE = process.env.RAMPART_NODE_CACHE || join(homedir(), '.cache', 'rampart-node');
+
+/** The supported lines and what each runs; `engines` in package.json follows this table. */
+const LINES = [
+  { major: 20, suite: 'core' },
+  { major: 22, suite: 'core' },
+  { major: 24, suite: 'full' }, // newest LTS
+  { major: 26, suite: 'core' },
+];
+
+const log = (line) => console.log(`[node-lines] ${line}`);
+
+function testFiles(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== 'fixtures') out.push(...testFiles(path));
+    else if (entry.name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+/** Test files of the previous framework majors: the ones importing test/frameworks/legacy.ts. */
+function usesLegacyFixture(file) {
+  return /from '\.\/legacy'/.test(readFileSync(file, 'utf8'));
+}
+
+function selectTests(copyRoot, suite) {
+  if (suite === 'full') return [];
+  return testFiles(join(copyRoot, 'test'))
+    .filter((file) => !usesLegacyFixture(file))
+    .map((file) => relative(copyRoot, file))
+    .sort();
+}
+
+function formatDuration(ms) {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** Runs a command in the copy with the line's Node first on PATH, its output into `logFile`. */
+function run(nodeDir, cwd, args, logFile) {
+  return new Promise((resolve) => {
+    const out = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(join(nodeDir, 'bin', 'node'), args, {
+      cwd,
+      env: { ...process.env, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
+    child.on('error', (error) => out.end(`${error.stack}\n`, () => resolve(127)));
+    child.on('close', (code) => out.end(() => resolve(code)));
+  });
+}
+
+async function runLine({ major, suite }) {
+  const started = Date.now();
+  const version = newestVersion(major, CACHE);
+  const nodeDir = ensureNode(version, CACHE);
+  const copyRoot = join(CACHE, 'lines', `node${major}`);
+  log(`Node ${version}: copying the project into ${copyRoot}`);
+  copyProject(ROOT, copyRoot);
+  const rebuilt = rebuildAddons(copyRoot, nodeDir, CACHE, (line) => log(`Node ${version}: ${line}`));
+  const logFile = join(copyRoot, 'node-lines.log');
+  const build = await run(nodeDir, copyRoot, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], logFile);
+  const copied = build === 0 ? await run(nodeDir, copyRoot, [join('scripts', 'copy-esm-register.js')], logFile) : build;
+  if (copied !== 0) {
+    log(`Node ${version}: build failed, see ${logFile}`);
+    return { major, version, suite, pass: 0, fail: 0, status: copied, ms: Date.now() - started, rebuilt };
+  }
+  const files = selectTests(copyRoot, suite);
+  log(`Node ${version}: running the ${suite} suite${files.length > 0 ? ` (${files.length} files)` : ''}`);
+  const status = await run(nodeDir, copyRoot, [join('node_modules', 'tap', 'dist', 'esm', 'run.mjs'), '--reporter=tap', ...files], logFile);
+  const output = readFileSync(logFile, 'utf8');
+  const summary = output.match(/^# \{ total: \d+.*$/gm)?.pop() ?? '';
+  const count = (key) => Number(summary.match(new RegExp(`${key}: (\\d+)`))?.[1] ?? 0);
+  for (const line of output.split('\n').filter((l) => /^\s*not ok /.test(l))) log(`Node ${version}: ${line.trim()}`);
+  return { major, version, suite, pass: count('pass'), fail: count('fail'), status, ms: Date.now() - started, rebuilt, logFile };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const wanted = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  const unknown = args.filter((a) => !/^\d+$/.test(a) && a !== '--skip-running');
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(' ')}; usage: node scripts/node-lines.js [--skip-running] [line...]`);
+  // --skip-running: the line of the Node running this script already ran the full suite (.ci/run's npm test).
+  const running = Number(process.versions.node.split('.')[0]);
+  const lines = (wanted.length > 0 ? wanted.map((major) => LINES.find((l) => l.major === major)).filter((l) => l !== undefined) : LINES)
+    .filter((l) => !(args.includes('--skip-running') && l.major === running));
+  if (lines.length === 0) throw new Error(`no line to run in "${args.join(' ')}"; supported: ${LINES.map((l) => l.major).join(', ')}`);
+  if (!existsSync(join(ROOT, 'node_modules'))) throw new Error('node_modules is missing: run npm ci first');
+  const results = [];
+  // One line at a time: the suite itself runs two jobs, which is what CI machines have.
+  for (const line of lines) results.push(await runLine(line));
+  console.log('');
+  for (const r of results) {
+    console.log(`node ${r.version} (${r.suite} suite): ${r.pass} passed, ${r.fail} failed, exit ${r.status}, ${formatDuration(r.ms)}${r.rebuilt.length > 0 ? `; rebuilt ${r.rebuilt.join(', ')}` : ''}`);
+  }
+  process.exitCode = results.every((r) => r.status === 0 && r.fail === 0 && r.pass > 0) ? 0 : 1;
+}
+
+main().catch((error) => {
+  console.error(`[node-lines] ${error.stack ?? error}`);
+  process.exitCode = 1;
+});

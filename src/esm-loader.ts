@@ -1,0 +1,37 @@
+// import-in-the-middle's in-thread ESM loader (module.registerHooks), for both preloads.
+// Where Node runs it correctly (import-in-the-middle's `supportsSyncHooks`: 22.22.3+,
+// 24.11.1+, 26+), it replaces the off-thread module.register() loader, which Node 26
+// deprecates (DEP0205), and it can be installed synchronously from `--require`, so a
+// CommonJS app that reaches ES modules (require(esm), import()) gets their imports of
+// hooked packages instrumented too. See docs/node-versions.md.
+import Module from 'node:module';
+import { MODULE_HOOKS } from './hooks';
+import { agentState } from './state';
+
+interface InThreadLoader {
+  supportsSyncHooks(): boolean;
+}
+interface RegisterHooks {
+  register(options: { include: string[] }): void;
+}
+
+/** Whether this Node runs import-in-the-middle's loader through module.registerHooks. */
+export function inThreadLoaderSupported(): boolean {
+  // Checked first: the probe below is an ES module, required through require(esm).
+  if (typeof (Module as { registerHooks?: unknown }).registerHooks !== 'function') return false;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('import-in-the-middle/supports-sync-hooks.mjs') as InThreadLoader).supportsSyncHooks();
+}
+
+/**
+ * Registers the loader for the packages rampart hooks, once the agent runs and instruments
+ * (not in `off` mode, not in worker threads): other modules are never wrapped. The list is
+ * given up front, as the off-thread loader receives it over its message channel.
+ */
+export function registerInThreadLoader(): void {
+  const state = agentState();
+  if (state === undefined || state.config.mode === 'off') return;
+  const include = [...new Set(MODULE_HOOKS.map((hook) => hook.module))];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('import-in-the-middle/register-hooks.mjs') as RegisterHooks).register({ include });
+}
