@@ -7,6 +7,7 @@ import { currentContext } from './context/store';
 import type { Config } from './config/types';
 import type { AttackKind, Detection, UserInput } from './detect/types';
 import { BUDGET_RULE, closeBudget, openBudget } from './detect/budget';
+import { INPUT_LIMIT_RULE, inputLimitExceeded } from './detect/input-limit';
 import { RampartBlockedError } from './errors';
 import { findingFrom, type RequestFacts, type SinkAttributes } from './report/finding';
 import { countCheck } from './report/check-stats';
@@ -54,15 +55,18 @@ export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P
   if (ctx === undefined) return ALLOW;
   try {
     const inputs = ctx.inputs();
-    if (inputs.length === 0) return ALLOW;
+    if (inputs.length === 0 && ctx.inputLimit === undefined) return ALLOW;
     if (state.allowlist.sinkAllowed(sink)) return ALLOW;
     const started = startCheck(detector.family);
-    const detection = detectWithinBudget(detector, payload, inputs, state, ctx);
+    let detection = detectWithinBudget(detector, payload, inputs, searchedInputs(ctx, detector, inputs), state, ctx);
     let duration = stopCheck(detector.family, started);
+    // Part of this request's input was not collected (a memory bound): the call cannot be cleared.
+    if (detection === undefined && ctx.inputLimit !== undefined) detection = inputLimitExceeded(detector.kind, ctx.inputLimit);
     if (detection === undefined) return ALLOW;
     if (duration < 0) {
-      // A check stopped by its budget took the budget; any other is timed again.
-      duration = detection.rule === BUDGET_RULE ? state.config.limits.checkBudgetMs : timeAgain(() => detectWithinBudget(detector, payload, inputs, state, ctx));
+      // Findings carry their duration: an untimed check (pure, deterministic) is timed again,
+      // except one stopped by its budget or the input limit (running it again costs as much again).
+      duration = detection.rule === BUDGET_RULE || detection.rule === INPUT_LIMIT_RULE ? 0 : timeAgain(() => detectWithinBudget(detector, payload, inputs, searchedInputs(ctx, detector, inputs), state, ctx));
     }
     if (state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return ALLOW;
     // A check stopped by its budget blocks like an attack unless configured to let it run:
@@ -117,21 +121,30 @@ function blockRequest(ctx: RequestContext | undefined, state: AgentState, kind: 
   return new RampartBlockedError(kind, sink, requestId);
 }
 
-function detectWithinBudget<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState, ctx: RequestContext): Detection | undefined {
-  openBudget(state.config.limits.checkBudgetMs);
+/**
+ * The inputs a detector searches: one per distinct value for large requests (see
+ * RequestContext.distinctInputs), except for SSRF, whose verdict also looks at where an
+ * input came from (a proxy's own forwarding headers).
+ */
+function searchedInputs<P>(ctx: RequestContext, detector: SinkDetector<P>, inputs: readonly UserInput[]): readonly UserInput[] {
+  return detector.kind === 'ssrf' ? inputs : ctx.distinctInputs();
+}
+
+function detectWithinBudget<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], searched: readonly UserInput[], state: AgentState, ctx: RequestContext): Detection | undefined {
+  openBudget(state.config.limits.checkBudget);
   try {
-    return detectAllowing(detector, payload, inputs, state, ctx);
+    return detectAllowing(detector, payload, inputs, searched, state, ctx);
   } finally {
     closeBudget();
   }
 }
 
 /**
- * Runs the detector; an allowlisted input (allow.inputs, allow.values, rampart.allow) is taken
- * out and the check repeated.
+ * Runs the detector over `searched` (one input per distinct value); an allowlisted input
+ * (allow.inputs, allow.values, rampart.allow) is taken out and the check repeated over every input.
  */
-function detectAllowing<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState, ctx: RequestContext): Detection | undefined {
-  let detection = detector.detect(payload, inputs, state.config);
+function detectAllowing<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], searched: readonly UserInput[], state: AgentState, ctx: RequestContext): Detection | undefined {
+  let detection = detector.detect(payload, searched, state.config);
   if (detection === undefined || detection.rule === BUDGET_RULE) return detection;
   if (!state.allowlist.hasInputRules && !hasAppAllowedValues(ctx)) return detection;
   const exempt = (input: UserInput): boolean =>

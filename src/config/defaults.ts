@@ -20,7 +20,7 @@ export const DEFAULT_CONFIG: Config = {
   logDestination: 'stdout',
   logger: 'pino',
   trustProxy: false,
-  limits: { maxDepth: 32, maxInputs: 2000, maxBytes: 1024 * 1024, checkBudgetMs: 100, onCheckBudgetExceeded: 'block' },
+  limits: { maxInputs: 1_000_000, maxBytes: 64 * 1024 * 1024, maxRawBody: 16 * 1024 * 1024, checkBudget: 50_000_000, onCheckBudgetExceeded: 'block' },
   sql: { allowFullQueryInput: false },
   shell: { dangerousOptions: {} },
   path: { allowedRoots: [] },

@@ -48,11 +48,14 @@ export interface BlockResponseConfig {
 }
 
 export interface LimitsConfig {
-  readonly maxDepth: number;
+  /** Memory bound: most inputs kept per request (decoded variants included); past it the request's sink calls are refused. */
   readonly maxInputs: number;
+  /** Memory bound: most input text (UTF-16 code units) kept per request; past it the request's sink calls are refused. */
   readonly maxBytes: number;
-  /** Time one sink check may take before it stops undecided (milliseconds). */
-  readonly checkBudgetMs: number;
+  /** Raw request body kept as an input (bytes), for apps that parse bodies themselves; past it the request's sink calls are refused. */
+  readonly maxRawBody: number;
+  /** Work one sink check may do before it stops undecided (units: characters scanned, positions visited). */
+  readonly checkBudget: number;
   /** What a check that ran out of its budget does in block mode; monitor mode always lets the call run. */
   readonly onCheckBudgetExceeded: 'block' | 'allow';
 }

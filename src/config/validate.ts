@@ -13,6 +13,22 @@ type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
 type Partial2<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? Mutable<T[K]> : T[K] };
 export type PartialConfig = Partial2<Config>;
 
+/**
+ * Limits of earlier versions, still accepted so that an upgrade does not stop start-up, and
+ * ignored with a deprecation warning: `maxDepth` cut off input collection (an attacker's
+ * nesting hid the payload; nothing is cut off now) and `checkBudgetMs` was wall-clock
+ * (verdicts changed with the machine's load; `checkBudget` counts work).
+ */
+const RETIRED_LIMITS = ['maxDepth', 'checkBudgetMs'] as const;
+const RETIRED_LIMIT_NOTES: Readonly<Record<(typeof RETIRED_LIMITS)[number], string>> = {
+  maxDepth: 'limits.maxDepth is ignored: inputs are collected at any depth (limits.maxInputs and limits.maxBytes bound memory).',
+  checkBudgetMs: 'limits.checkBudgetMs is ignored: the check budget counts work, not time; set limits.checkBudget (units of work) instead.',
+};
+
+function warnRetiredLimit(key: (typeof RETIRED_LIMITS)[number]): void {
+  process.emitWarning(RETIRED_LIMIT_NOTES[key], { type: 'DeprecationWarning', code: `RAMPART_LIMITS_${key.toUpperCase()}` });
+}
+
 class Checker {
   constructor(private readonly origin: string) {}
 
@@ -101,12 +117,13 @@ export function validateConfig(raw: unknown, origin: string): PartialConfig {
   if (obj.trustProxy !== undefined) out.trustProxy = validateTrustProxy(c, obj.trustProxy);
   if (obj.limits !== undefined) {
     const l = c.object('limits', obj.limits);
-    c.keys('limits', l, ['maxDepth', 'maxInputs', 'maxBytes', 'checkBudgetMs', 'onCheckBudgetExceeded']);
+    c.keys('limits', l, ['maxInputs', 'maxBytes', 'maxRawBody', 'checkBudget', 'onCheckBudgetExceeded', ...RETIRED_LIMITS]);
     out.limits = {};
-    if (l.maxDepth !== undefined) out.limits.maxDepth = c.int('limits.maxDepth', l.maxDepth, 1, 1000);
-    if (l.maxInputs !== undefined) out.limits.maxInputs = c.int('limits.maxInputs', l.maxInputs, 1, 1_000_000);
+    for (const key of RETIRED_LIMITS) if (l[key] !== undefined) warnRetiredLimit(key);
+    if (l.maxInputs !== undefined) out.limits.maxInputs = c.int('limits.maxInputs', l.maxInputs, 1, 100_000_000);
     if (l.maxBytes !== undefined) out.limits.maxBytes = c.int('limits.maxBytes', l.maxBytes, 1024, 1024 * 1024 * 1024);
-    if (l.checkBudgetMs !== undefined) out.limits.checkBudgetMs = c.int('limits.checkBudgetMs', l.checkBudgetMs, 1, 60_000);
+    if (l.maxRawBody !== undefined) out.limits.maxRawBody = c.int('limits.maxRawBody', l.maxRawBody, 1024, 1024 * 1024 * 1024);
+    if (l.checkBudget !== undefined) out.limits.checkBudget = c.int('limits.checkBudget', l.checkBudget, 1, 1e12);
     if (l.onCheckBudgetExceeded !== undefined) {
       out.limits.onCheckBudgetExceeded = c.oneOf('limits.onCheckBudgetExceeded', l.onCheckBudgetExceeded, ['block', 'allow'] as const);
     }

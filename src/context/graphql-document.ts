@@ -4,7 +4,7 @@
 // naming each literal by where it sits: `query.user.name`, `mutation.addNote.input.text`,
 // `fragment.F.user.name`.
 import type { InputSource, UserInput } from '../detect/types';
-import { addString, type WalkBudget } from './walk';
+import { addString, exceed, type WalkBudget } from './walk';
 
 interface Node {
   readonly kind?: unknown;
@@ -51,10 +51,7 @@ export function collectDocumentLiterals(document: unknown, source: InputSource, 
   while (stack.length > 0) {
     const { node, path, depth } = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
-    if (--visitsLeft < 0 || depth >= budget.maxDepth) {
-      budget.truncated = true;
-      return;
-    }
+    if (--visitsLeft < 0) return exceed(budget, 'maxInputs', source, path);
     switch (node.kind) {
       case 'StringValue':
         if (typeof node.value === 'string' && !addString(node.value, source, path, budget, out)) return;

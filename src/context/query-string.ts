@@ -1,7 +1,7 @@
 // Query string parameters as inputs, collected at the first sink check of every request:
 // kept cheap for the common query string that holds nothing to decode.
 import type { UserInput } from '../detect/types';
-import { addString, isPlainWord, type WalkBudget } from './walk';
+import { addString, exceed, isPlainWord, type WalkBudget } from './walk';
 
 /** Below this many parameters, repeated names are found by comparing, without a Map. */
 const SMALL_QUERY = 16;
@@ -9,12 +9,13 @@ const SMALL_QUERY = 16;
 /** Adds each parameter value (and odd names), plus the comma-joined values of a repeated name. */
 export function collectQuery(queryString: string, budget: WalkBudget, out: UserInput[]): void {
   const pairs = queryPairs(queryString);
-  // Parameters looked at, not inputs added: empty values add nothing but still cost.
+  // Parameters looked at, not inputs added: empty values add nothing but still cost
+  // (a memory bound: reaching it is recorded, and the request's sink calls refused).
   const most = budget.inputsLeft;
   let seen = 0; // pairs looked at, times two
   for (; seen < pairs.length; seen += 2) {
     if (seen / 2 >= most) {
-      budget.truncated = true;
+      exceed(budget, 'maxInputs', 'query', pairs[seen]!);
       break;
     }
     const name = pairs[seen]!;

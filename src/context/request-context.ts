@@ -10,10 +10,13 @@ import { parseCookieHeader } from './cookies';
 import { collectAuthorization } from './authorization';
 import { LateSlot, walkCollector, type Collector, type FrameworkAdapter } from './late';
 import { collectQuery } from './query-string';
-import { addString, isPlainWord, isPlainWordAt, walkInputs, type WalkBudget } from './walk';
+import { RawBody, collectRawBody, isMultipart } from './raw-body';
+import { addString, exceed, isPlainWord, isPlainWordAt, walkInputs, type InputLimitHit, type WalkBudget } from './walk';
 
-/** The limits that bound input collection (the rest of LimitsConfig bounds the checks). */
-type CollectionLimits = Pick<LimitsConfig, 'maxDepth' | 'maxInputs' | 'maxBytes'>;
+/** The memory bounds of input collection (the rest of LimitsConfig bounds the checks). */
+type CollectionLimits = Pick<LimitsConfig, 'maxInputs' | 'maxBytes'> & Partial<Pick<LimitsConfig, 'maxRawBody'>>;
+
+export type { InputLimitHit } from './walk';
 
 export type { Collector, FrameworkAdapter, FrameworkSource } from './late';
 
@@ -62,8 +65,6 @@ export class RequestContext {
   readonly req: IncomingMessage | undefined;
   readonly res: ServerResponse | undefined;
   blocked: BlockState | undefined;
-  /** Inputs that cut short the walk, for telemetry. */
-  truncated = false;
 
   private id: string | undefined;
   private explicitRoute: string | undefined;
@@ -76,12 +77,36 @@ export class RequestContext {
   private marked: UserInput[] | undefined;
   private combined: readonly UserInput[] | undefined;
   private budget: WalkBudget | undefined;
+  private distinct: readonly UserInput[] | undefined;
+  private distinctOf: readonly UserInput[] | undefined;
   private fixedBySource: Map<InputSource, Set<string>> | undefined;
+
+  private raw: RawBody | undefined;
 
   constructor(limits: CollectionLimits, req?: IncomingMessage, res?: ServerResponse) {
     this.limits = limits;
     this.req = req;
     this.res = res;
+    // Links the request to its context for the raw-body observer (one property write; a
+    // WeakMap insertion per request measured far more).
+    if (req !== undefined && typeof req === 'object') (req as unknown as Record<symbol, unknown>)[CONTEXT_OF_REQUEST] = this;
+  }
+
+  /** A chunk of the request body as Node's HTTP parser pushed it (hooks/sources/raw-body.ts). */
+  observeBody(chunk: unknown): void {
+    if (this.raw === undefined) {
+      if (isMultipart(this.contentType())) return;
+      this.raw = new RawBody(this.limits.maxRawBody ?? DEFAULT_RAW_BODY);
+      const raw = this.raw;
+      this.slots().push(new LateSlot('body', '', RAW_BODY, () => raw.current(this.contentType()), undefined, undefined, collectRawBody, false));
+      this.combined = undefined;
+    }
+    this.raw.observe(chunk);
+  }
+
+  private contentType(): string | undefined {
+    const type = this.req?.headers?.['content-type'];
+    return typeof type === 'string' ? type : undefined;
   }
 
   get requestId(): string {
@@ -170,6 +195,53 @@ export class RequestContext {
     this.combined = undefined;
   }
 
+  /**
+   * Walks the raw body again when more of it arrived, unless a parser produced the body's
+   * inputs already (the raw bytes then add nothing and are not even decoded). True when
+   * the raw body's inputs changed.
+   */
+  private refreshRawBody(late: readonly LateSlot[]): boolean {
+    const slot = late.find((s) => s.key === RAW_BODY);
+    if (slot === undefined) return false;
+    if (this.bodyParsed(late)) {
+      if (slot.seen === undefined) return false;
+      slot.release(this.walkBudget());
+      slot.inputs = [];
+      slot.seen = undefined;
+      return true;
+    }
+    const value = slot.current();
+    if (value === slot.seen) return false;
+    slot.rewalk(value, this.walkBudget(), undefined);
+    return true;
+  }
+
+  /**
+   * Whether a parser (framework body, form fields, a marked body) produced inputs of the
+   * body. A body kept as one string (express.text(), a text content-type parser) is not
+   * parsed: the app parses it itself, and the raw body's JSON or form leaves are then needed.
+   */
+  private bodyParsed(late: readonly LateSlot[]): boolean {
+    for (const slot of late) if (slot.key !== RAW_BODY && slot.source === 'body' && slot.inputs.length > 0 && typeof slot.seen !== 'string') return true;
+    if (this.marked !== undefined) for (const input of this.marked) if (input.source === 'body') return true;
+    if (this.pending !== undefined) for (const input of this.pending) if (input.source === 'body') return true;
+    return false;
+  }
+
+  /**
+   * Where this request's inputs went past a memory bound (`limits.maxInputs`,
+   * `limits.maxBytes`), or undefined. Read after inputs(): the guard then refuses or
+   * reports every sink call of the request, since some of its input was not collected.
+   */
+  get inputLimit(): InputLimitHit | undefined {
+    return this.budget?.exceeded;
+  }
+
+  /** Records that input arriving outside a walk (a multipart field, raw body bytes) did not fit. */
+  reachedInputLimit(bound: InputLimitHit['bound'], source: InputSource, path: string): void {
+    exceed(this.walkBudget(), bound, source, path);
+  }
+
   /** Every user input of this unit of work, decoded variants included. */
   inputs(): readonly UserInput[] {
     if (this.fixed === undefined) {
@@ -191,12 +263,14 @@ export class RequestContext {
     const late = this.late;
     if (late !== undefined) {
       for (const slot of late) {
+        if (slot.key === RAW_BODY) continue; // read last, below
         const value = slot.current();
         if (value !== slot.seen) {
           slot.rewalk(value, this.walkBudget(), slot.dedupe ? this.collectedOf(slot.source) : undefined);
           changed = true;
         }
       }
+      if (this.raw !== undefined && this.refreshRawBody(late)) changed = true;
     }
     if (changed) {
       // Most specific first, since a detector blames the first input that matches:
@@ -212,10 +286,32 @@ export class RequestContext {
         if (this.marked !== undefined) for (const input of this.marked) all.push(input);
         for (const input of this.fixed) all.push(input);
       }
-      this.truncated = this.walkBudget().truncated;
       this.combined = all;
     }
     return this.combined!;
+  }
+
+  /**
+   * inputs() with one input per distinct value (the first, i.e. the most specific), for
+   * detectors whose verdict depends on the value alone: a thousand rows that all say
+   * `Paris` are searched for once, not a thousand times. Small lists are returned as
+   * they are (building the set would cost more than it saves).
+   */
+  distinctInputs(): readonly UserInput[] {
+    const all = this.inputs();
+    if (all.length <= DISTINCT_FROM) return all;
+    if (this.distinctOf !== all) {
+      const seen = new Set<string>();
+      const out: UserInput[] = [];
+      for (const input of all) {
+        if (seen.has(input.value)) continue;
+        seen.add(input.value);
+        out.push(input);
+      }
+      this.distinct = out.length === all.length ? all : out;
+      this.distinctOf = all;
+    }
+    return this.distinct!;
   }
 
   private slots(): LateSlot[] {
@@ -242,10 +338,9 @@ export class RequestContext {
   private walkBudget(): WalkBudget {
     if (this.budget === undefined) {
       this.budget = {
-        maxDepth: this.limits.maxDepth,
         inputsLeft: this.limits.maxInputs,
         bytesLeft: this.limits.maxBytes,
-        truncated: false,
+        exceeded: undefined,
       };
     }
     return this.budget;
@@ -302,6 +397,22 @@ export class RequestContext {
 // Most requests' late slots hold nothing (no body, empty route params): the fixed inputs
 // are then the whole list, with no copy.
 const hasInputs = (slot: LateSlot): boolean => slot.inputs.length > 0;
+
+/** Lists up to this long are not de-duplicated (see distinctInputs). */
+const DISTINCT_FROM = 64;
+
+/** Key of the raw-body slot. */
+const RAW_BODY = Symbol('rampart.raw-body');
+/** Request property holding its context, for the raw-body observer. */
+const CONTEXT_OF_REQUEST = Symbol('rampart.context');
+/** Raw body kept for contexts made without limits.maxRawBody (tests, withInput). */
+const DEFAULT_RAW_BODY = 16 * 1024 * 1024;
+
+/** The context of a request stream, if rampart opened one for it. */
+export function contextOfRequest(req: unknown): RequestContext | undefined {
+  const ctx = (req as Record<symbol, unknown>)[CONTEXT_OF_REQUEST];
+  return ctx instanceof RequestContext ? ctx : undefined;
+}
 
 /** Key of the slots that read the attached framework object. */
 const FRAMEWORK = Symbol('rampart.framework-slot');

@@ -1,31 +1,46 @@
 // Flattens an untrusted value tree (parsed body, params, query object) into string inputs,
-// iteratively (no recursion) and within a shared budget, so hostile shapes (10k-deep JSON, 100k keys)
-// cost bounded time and never recurse. Reads own enumerable keys only: nothing is ever
-// assigned by an untrusted key, so `__proto__` keys cannot pollute anything.
+// iteratively (no recursion, no depth cut-off: a value nested 10,000 levels deep is an
+// input like any other), in time linear in the tree. Reads own enumerable keys only:
+// nothing is ever assigned by an untrusted key, so `__proto__` keys cannot pollute anything.
+//
+// The only bounds are memory bounds (inputs kept, text kept), far above what real apps
+// receive. Reaching one is never a silent cut: the budget records where it happened and
+// the guard refuses (block mode) or reports (monitor mode) every later sink call of the
+// request under the rule `rampart.input-limit` (see guard.ts).
 import type { InputSource, UserInput } from '../detect/types';
 import { addWithDecodedVariants } from './decode';
 
+/** Where a request's inputs first went past a memory bound. */
+export interface InputLimitHit {
+  readonly bound: 'maxInputs' | 'maxBytes';
+  readonly source: InputSource;
+  readonly path: string;
+}
+
 export interface WalkBudget {
-  readonly maxDepth: number;
-  /** Inputs still allowed for this request. */
+  /** Inputs still allowed for this request (a memory bound). */
   inputsLeft: number;
-  /** String bytes (UTF-16 code units) still allowed for this request. */
+  /** String length (UTF-16 code units) still allowed for this request (a memory bound). */
   bytesLeft: number;
-  /** Set when any limit cut the walk short. */
-  truncated: boolean;
+  /** Set when a bound was reached; sticky for the request. */
+  exceeded: InputLimitHit | undefined;
+}
+
+/** Records that `source`/`path` did not fit; the first hit is the one reported. */
+export function exceed(budget: WalkBudget, bound: InputLimitHit['bound'], source: InputSource, path: string): void {
+  budget.exceeded ??= { bound, source, path };
 }
 
 interface Pending {
   readonly value: unknown;
   readonly path: string;
-  readonly depth: number;
 }
 
 /**
  * Adds every string of `root` (and keys that are not plain words) to `out`. Strings in
  * `skip` were collected already (a framework's re-parse of the query string) and are left
- * out. Breadth first, so when a limit cuts the walk, the top-level fields are the ones
- * kept; only containers are queued, strings are added as their container is read.
+ * out. Breadth first; only containers are queued, strings are added as their container is
+ * read. Stops at a memory bound, recording it in the budget.
  */
 export function walkInputs(root: unknown, source: InputSource, rootPath: string, budget: WalkBudget, out: UserInput[], skip?: ReadonlySet<string>): void {
   if (root === undefined || root === null) return;
@@ -34,14 +49,10 @@ export function walkInputs(root: unknown, source: InputSource, rootPath: string,
     return;
   }
   if (typeof root !== 'object') return; // numbers and booleans carry no structure
-  const queue: Pending[] = [{ value: root, path: rootPath, depth: 0 }];
+  const queue: Pending[] = [{ value: root, path: rootPath }];
   for (let head = 0; head < queue.length; head++) {
-    const { value, path, depth } = queue[head]!;
+    const { value, path } = queue[head]!;
     queue[head] = EMPTY; // let visited containers go
-    if (depth >= budget.maxDepth) {
-      budget.truncated = true;
-      continue;
-    }
     if (ArrayBuffer.isView(value)) continue; // Buffers and typed arrays: raw bytes, not parsed input
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
@@ -49,11 +60,10 @@ export function walkInputs(root: unknown, source: InputSource, rootPath: string,
         if (typeof child === 'string') {
           if ((skip === undefined || !skip.has(child)) && !addString(child, source, join(path, String(i)), budget, out)) return;
         } else if (child !== null && typeof child === 'object') {
-          if (queue.length - head > budget.inputsLeft) {
-            budget.truncated = true;
-            break;
-          }
-          queue.push({ value: child, path: join(path, String(i)), depth: depth + 1 });
+          // Queued containers count against the input bound: an array of a million empty
+          // arrays holds no string but would grow the queue without one.
+          if (queue.length - head > budget.inputsLeft) return exceed(budget, 'maxInputs', source, join(path, String(i)));
+          queue.push({ value: child, path: join(path, String(i)) });
         }
       }
       continue;
@@ -73,23 +83,20 @@ export function walkInputs(root: unknown, source: InputSource, rootPath: string,
       if (isString) {
         if ((skip === undefined || !skip.has(child)) && !addString(child, source, childPath, budget, out)) return;
       } else if (isContainer) {
-        if (queue.length - head > budget.inputsLeft) {
-          budget.truncated = true;
-          break;
-        }
-        queue.push({ value: child, path: childPath, depth: depth + 1 });
+        if (queue.length - head > budget.inputsLeft) return exceed(budget, 'maxInputs', source, childPath);
+        queue.push({ value: child, path: childPath });
       }
     }
   }
 }
 
-const EMPTY: Pending = { value: undefined, path: '', depth: 0 };
+const EMPTY: Pending = { value: undefined, path: '' };
 
-/** Adds one string (and its decoded forms); false when the budget is spent. */
+/** Adds one string (and its decoded forms); false (and the bound recorded) when a memory bound is reached. */
 export function addString(value: string, source: InputSource, path: string, budget: WalkBudget, out: UserInput[]): boolean {
   if (value.length === 0) return true;
   if (budget.inputsLeft <= 0 || budget.bytesLeft < value.length) {
-    budget.truncated = true;
+    exceed(budget, budget.inputsLeft <= 0 ? 'maxInputs' : 'maxBytes', source, path);
     return false;
   }
   budget.bytesLeft -= value.length;

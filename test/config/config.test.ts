@@ -111,7 +111,7 @@ const invalid: Array<[string, () => unknown, RegExp]> = [
   ['input source unknown', () => loadConfig({ cwd: empty, env: {}, options: { allow: { inputs: [{ source: 'form', name: 'q' }] } } }), /"allow.inputs\[0\].source" is "form"/],
   ['relative allowed root', () => loadConfig({ cwd: empty, env: {}, options: { path: { allowedRoots: ['uploads'] } } }), /"path.allowedRoots\[0\]" is "uploads"; allowed: an absolute directory path/],
   ['boolean as string in options', () => loadConfig({ cwd: empty, env: {}, options: { ssrf: { blockMetadata: 'yes' } } }), /"ssrf.blockMetadata" is "yes"; allowed: true or false/],
-  ['limits too small', () => loadConfig({ cwd: empty, env: {}, options: { limits: { maxDepth: 0 } } }), /"limits.maxDepth" is 0/],
+  ['limits too small', () => loadConfig({ cwd: empty, env: {}, options: { limits: { maxInputs: 0 } } }), /"limits.maxInputs" is 0/],
   ['options not an object', () => loadConfig({ cwd: empty, env: {}, options: 'block' }), /"\(root\)" is "block"; allowed: an object/],
   ['malformed JSON file', () => loadConfig({ cwd: dirWith({ 'rampart.json': '{ "mode": ' }), env: {} }), /"configFile" is ".*rampart.json"; allowed: valid JSON/],
   ['JSON file that is an array', () => loadConfig({ cwd: dirWith({ 'rampart.json': '[]' }), env: {} }), /rampart.json: "\(root\)" is \[\]; allowed: an object/],

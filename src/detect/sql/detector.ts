@@ -3,7 +3,7 @@
 
 import type { Detection, UserInput } from '../types';
 import { budgetExceeded, spend } from '../budget';
-import { indexOfLinear } from '../occurrences';
+import { indexOfLinear, searchCost } from '../occurrences';
 import { TokenBuffer } from './token-buffer';
 import { SqlDialect, lexInto } from './tokenize';
 import { ListMemo, judgeOccurrence } from './judge';
@@ -93,7 +93,7 @@ export function detectSqlInjection(
         return detection(input, RULES.fullQuery);
       }
       if (m > n) continue;
-      if (spend(n)) return budgetExceeded('sql_injection', input);
+      if (spend(searchCost(query))) return budgetExceeded('sql_injection', input);
       // A careful app escapes quotes before pasting; the escaped text must then sit inside one
       // literal. Escaping meant for another dialect (doubling quotes for MySQL, where `\'`
       // then closes nothing) leaves an injection that only the escaped form reveals. So an

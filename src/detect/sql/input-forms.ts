@@ -5,7 +5,7 @@
 
 import type { UserInput } from '../types';
 import { InputMemo } from '../input-memo';
-import { LONG_NEEDLE, indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
+import { INDEXED_PAYLOAD, LONG_NEEDLE, indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import { isAsciiLetter, isSqlSpace } from './chars';
 import { HAS_QUOTE, LOWER, MIXED, foldCase } from './fold';
 
@@ -91,7 +91,8 @@ export class SearchForm {
   indexIn(haystack: string, from: number): number {
     const needle = this.needle;
     const skip = this.skip;
-    if (skip === 0 || needle.length > LONG_NEEDLE) return indexOfLinear(haystack, needle, from);
+    // A long payload (a bulk INSERT) may be indexed: indexOfLinear then looks only where the needle can be.
+    if (skip === 0 || needle.length > LONG_NEEDLE || haystack.length >= INDEXED_PAYLOAD) return indexOfLinear(haystack, needle, from);
     let at = haystack.indexOf(this.tail, from + skip);
     for (let misses = 0; at !== -1; misses++) {
       if (haystack.startsWith(needle, at - skip)) return at - skip;

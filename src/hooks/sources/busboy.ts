@@ -45,10 +45,12 @@ function wrapEmit(original: Method): Method {
   return function emit(this: object, event: unknown, name: unknown, value: unknown) {
     if (event === 'field' && typeof name === 'string' && typeof value === 'string') {
       const state = parsers.get(this);
-      if (state !== undefined && state.fieldsLeft > 0) {
-        state.fieldsLeft--;
-        // eslint-disable-next-line prefer-rest-params
-        state.ctx.addInput('body', name, fieldValue(value, arguments[6]));
+      if (state !== undefined) {
+        // Past the bound the request's sink calls are refused (input-limit), never unchecked.
+        if (state.fieldsLeft-- > 0) {
+          // eslint-disable-next-line prefer-rest-params
+          state.ctx.addInput('body', name, fieldValue(value, arguments[6]));
+        } else if (state.fieldsLeft === -1) state.ctx.reachedInputLimit('maxInputs', 'body', name);
       }
     }
     // eslint-disable-next-line prefer-rest-params

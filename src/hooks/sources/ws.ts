@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { InputSource, UserInput } from '../../detect/types';
 import { RequestContext } from '../../context/request-context';
 import { contextStore } from '../../context/store';
-import { addString, walkInputs, type WalkBudget } from '../../context/walk';
+import { addString, exceed, walkInputs, type WalkBudget } from '../../context/walk';
 import { agentState } from '../../state';
 import type { ModuleHook } from '../types';
 import { unwrapMethod, wrapMethod } from '../wrap';
@@ -28,14 +28,14 @@ function messageText(data: unknown, budget: WalkBudget): string | undefined {
   else if (Array.isArray(data) && data.every((d) => Buffer.isBuffer(d))) {
     const total = (data as Buffer[]).reduce((n, d) => n + d.length, 0);
     if (total > budget.bytesLeft) {
-      budget.truncated = true;
+      exceed(budget, 'maxBytes', 'websocket', '');
       return undefined;
     }
     bytes = Buffer.concat(data as Buffer[], total);
   }
   if (bytes === undefined) return undefined;
   if (bytes.length > budget.bytesLeft) {
-    budget.truncated = true;
+    exceed(budget, 'maxBytes', 'websocket', '');
     return undefined;
   }
   // Binary frames are decoded too: the client chooses the frame type.

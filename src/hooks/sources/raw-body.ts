@@ -1,0 +1,34 @@
+// Observes the bytes Node's HTTP parser pushes into each request stream, for the request's
+// raw-body input (context/raw-body.ts). The chunk is passed on untouched: the app reads
+// exactly what it would without rampart, in the same events. The push runs in the
+// request's context: the parser pushes from the connection's context, so without this a
+// route that reads the stream itself (`req.on('data')`, `for await (const chunk of req)`)
+// would run its 'data' and 'end' listeners, and the sink calls in them, outside the request.
+import type { BuiltinHook } from '../types';
+import { unwrapMethod, wrapMethod } from '../wrap';
+import { contextOfRequest } from '../../context/request-context';
+import { contextStore, currentContext } from '../../context/store';
+
+type Push = (this: unknown, chunk: unknown, encoding?: unknown) => boolean;
+
+function wrapPush(original: Push): Push {
+  return function push(this: unknown, chunk: unknown): boolean {
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as Parameters<Push>;
+    const ctx = contextOfRequest(this);
+    if (ctx === undefined) return original.apply(this, args);
+    if (chunk !== null && chunk !== undefined) ctx.observeBody(chunk);
+    if (currentContext() === ctx) return original.apply(this, args);
+    return contextStore.run(ctx, () => original.apply(this, args));
+  };
+}
+
+export const rawBodyHook: BuiltinHook = {
+  module: 'http',
+  patch(exports) {
+    wrapMethod((exports as typeof import('node:http')).IncomingMessage.prototype, 'push', wrapPush as never);
+  },
+  unpatch(exports) {
+    unwrapMethod((exports as typeof import('node:http')).IncomingMessage.prototype, 'push');
+  },
+};
