@@ -10,6 +10,7 @@ import { BUDGET_RULE, closeBudget, openBudget } from './detect/budget';
 import { RampartBlockedError } from './errors';
 import { findingFrom, type RequestFacts, type SinkAttributes } from './report/finding';
 import { countCheck } from './report/check-stats';
+import { captureAppStack } from './report/stack';
 import { recordCheckDuration } from './report/otel';
 import { agentState, type AgentState } from './state';
 import { mayAffectPaths } from './detect/path';
@@ -163,25 +164,15 @@ function requestFacts(ctx: RequestContext): RequestFacts {
     method: ctx.method,
     route: ctx.route,
     path: ctx.urlPath,
-    clientAddress: req?.socket?.remoteAddress,
+    peerAddress: req?.socket?.remoteAddress,
+    forwardedFor: req?.headers['x-forwarded-for'],
     userAgent: typeof ua === 'string' ? ua : undefined,
   };
 }
 
-const MAX_STACK_FRAMES = 12;
-// rampart's own directory (dist/ or src/), left out of reported stacks.
-const OWN_DIR = __dirname;
-
-/** The app frames that led to the sink, without rampart's own and Node's internals. */
+/** The frames that led to the sink, from the app's call site on (report/stack.ts). */
 function appStack(): string | undefined {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = MAX_STACK_FRAMES + 10;
-  Error.captureStackTrace(holder, guardSink);
-  Error.stackTraceLimit = limit;
-  const lines = holder.stack?.split('\n').slice(1) ?? [];
-  const app = lines.filter((line) => !line.includes(OWN_DIR) && !line.includes('node:internal'));
-  return app.slice(0, MAX_STACK_FRAMES).map((l) => l.trim()).join('\n') || undefined;
+  return captureAppStack(appStack);
 }
 
 // ---------------------------------------------------------------------------------------

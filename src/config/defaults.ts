@@ -18,6 +18,8 @@ export const DEFAULT_CONFIG: Config = {
   },
   logLevel: 'info',
   logDestination: 'stdout',
+  logger: 'pino',
+  trustProxy: false,
   limits: { maxDepth: 32, maxInputs: 2000, maxBytes: 1024 * 1024, checkBudgetMs: 100, onCheckBudgetExceeded: 'block' },
   sql: { allowFullQueryInput: false },
   shell: { dangerousOptions: {} },
@@ -29,5 +31,6 @@ export const DEFAULT_CONFIG: Config = {
     // Added to the built-in secret names (report/redact.ts), never replacing them.
     redactKeys: [],
     maxEventsPerSecond: 100,
+    logFindings: 'auto',
   },
 };

@@ -57,6 +57,29 @@ export interface LimitsConfig {
   readonly onCheckBudgetExceeded: 'block' | 'allow';
 }
 
+/**
+ * An app logger rampart can write through (`start({ logger })`): pino, bunyan, or anything
+ * with these methods. rampart calls them pino-style, `logger.warn(fields, message)`.
+ */
+export interface AppLogger {
+  error(fields: object, message?: string): unknown;
+  warn(fields: object, message?: string): unknown;
+  info(fields: object, message?: string): unknown;
+  debug?(fields: object, message?: string): unknown;
+  isLevelEnabled?(level: string): boolean;
+  flush?(): unknown;
+}
+
+/** `pino`: rampart's own pino logger; `none`: no log lines; or the app's logger. */
+export type LoggerSetting = 'pino' | 'none' | AppLogger;
+
+/** Which findings get a log line besides the OpenTelemetry event. */
+export type LogFindings = 'auto' | 'fallback' | 'never';
+export const LOG_FINDINGS: readonly LogFindings[] = ['auto', 'fallback', 'never'];
+
+/** Express's `trust proxy`: true, a hop count, or addresses, ranges and names (`loopback`). */
+export type TrustProxy = boolean | number | string | readonly string[];
+
 /** The frozen configuration the agent runs with. */
 export interface Config {
   readonly mode: Mode;
@@ -73,6 +96,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** 'stdout', 'stderr' or a file path for rampart's own pino log. */
   readonly logDestination: string;
+  /** Where rampart's log lines go (not frozen when it is the app's logger). */
+  readonly logger: LoggerSetting;
+  /** Whose X-Forwarded-For to believe for `client.address`; off by default. */
+  readonly trustProxy: TrustProxy;
   readonly limits: LimitsConfig;
   readonly sql: { readonly allowFullQueryInput: boolean };
   readonly shell: { readonly dangerousOptions: Readonly<Record<string, readonly string[]>> };
@@ -84,6 +111,12 @@ export interface Config {
     readonly redactKeys: readonly string[];
     /** Findings per attack kind per second reported in full; the rest are counted. */
     readonly maxEventsPerSecond: number;
+    /**
+     * `auto`: a log line for every finding, unless the logger feeds an OpenTelemetry log
+     * bridge and the event was recorded (the line would be a second record); `fallback`:
+     * a line only when no OpenTelemetry event was recorded; `never`.
+     */
+    readonly logFindings: LogFindings;
   };
 }
 
@@ -99,6 +132,8 @@ export interface Options {
   blockResponse?: Partial<BlockResponseConfig>;
   logLevel?: LogLevel;
   logDestination?: string;
+  logger?: LoggerSetting;
+  trustProxy?: TrustProxy;
   limits?: Partial<LimitsConfig>;
   sql?: Partial<Config['sql']>;
   shell?: Partial<Config['shell']>;

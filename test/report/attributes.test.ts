@@ -24,7 +24,7 @@ function finding(opts: { source?: InputSource; path?: string; value?: string; si
     opts.blocked === false ? 'monitored' : 'blocked',
     'better-sqlite3.prepare',
     opts.sink ?? { 'db.system.name': 'sqlite', 'db.query.text': 'SELECT * FROM users WHERE name = ? OR ?=?' },
-    { requestId: 'req-1', method: 'GET', route: '/users', path: '/users', clientAddress: '::1', userAgent: 'curl/8' },
+    { requestId: 'req-1', method: 'GET', route: '/users', path: '/users', peerAddress: '::1', userAgent: 'curl/8' },
     0.042,
     opts.stack,
   );
@@ -52,6 +52,7 @@ t.test('a blocked SQL finding renders every attribute under its convention name'
     'http.route': '/users',
     'url.path': '/users',
     'client.address': '::1',
+    'network.peer.address': '::1',
     'user_agent.original': 'curl/8',
     'error.type': 'RampartBlockedError',
     'code.stacktrace': 'at handler (/app/routes.js:10:5)',
