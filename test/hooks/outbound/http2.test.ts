@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
 import { captureOtelLogs } from '../../helpers/otel';
-import { fakeDns } from './servers';
+import { fakeDns, failsWith } from './servers';
 
 const events = captureOtelLogs();
 start({ logLevel: 'silent', ssrf: { allowHosts: ['127.0.0.2'] } });
@@ -53,7 +53,7 @@ function get(session: import('node:http2').ClientHttp2Session): Promise<{ body?:
 t.test('literal authorities throw; names resolving to loopback fail the session', async (t) => {
   for (const host of ['127.0.0.1', '2130706433', '[::ffff:127.0.0.1]']) {
     const url = `http://${host}:${internal.port}`;
-    t.throws(() => withInput(asQuery(url), () => http2.connect(url)), RampartBlockedError, host);
+    t.type(await failsWith(() => withInput(asQuery(url), () => http2.connect(url))), RampartBlockedError, host);
   }
   const url = `http://localhost:${internal.port}`;
   const viaSystem = await withInput(asQuery(url), () => get(http2.connect(url)));

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
 import { captureOtelLogs } from '../../helpers/otel';
-import { closeServer, collect, fakeDns } from './servers';
+import { closeServer, collect, fakeDns, failsWith } from './servers';
 import { makeCert } from './tls-certs';
 
 const { key, cert } = makeCert();
@@ -62,7 +62,7 @@ function readTls(socket: import('node:tls').TLSSocket): Promise<{ data?: string;
 t.test('https: literal hosts throw, DNS names to loopback error, nothing reaches the server', async (t) => {
   for (const host of ['127.0.0.1', '2130706433', '0x7f.1']) {
     const url = `https://${host}:${internal.https}/secret`;
-    t.throws(() => withInput(asQuery(url), () => https.get(url, { ca: cert })), RampartBlockedError, host);
+    t.type(await failsWith(() => withInput(asQuery(url), () => https.get(url, { ca: cert }))), RampartBlockedError, host);
   }
   for (const url of [`https://localhost:${internal.https}/secret`, `https://internal.test:${internal.https}/secret`]) {
     const result = await withInput(asQuery(url), () => collect(https.get(url, { ca: cert, lookup: url.includes('localhost') ? undefined : lookup })));

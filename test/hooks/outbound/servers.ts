@@ -153,3 +153,11 @@ export function collect(req: import('node:http').ClientRequest): Promise<{ statu
     });
   });
 }
+
+/**
+ * The error a refused emitter API reports (docs/refusals.md): the returned request,
+ * session or socket emits 'error' asynchronously; nothing is thrown.
+ */
+export function failsWith(make: () => { once(event: 'error', listener: (error: unknown) => void): unknown }): Promise<unknown> {
+  return new Promise((resolve) => make().once('error', resolve));
+}
