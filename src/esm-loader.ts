@@ -17,8 +17,10 @@ interface RegisterHooks {
 
 /** Whether this Node runs import-in-the-middle's loader through module.registerHooks. */
 export function inThreadLoaderSupported(): boolean {
-  // Checked first: the probe below is an ES module, required through require(esm).
+  // Checked first: the probe and the loader are ES modules, loaded through require(esm),
+  // which `--no-experimental-require-module` turns off (then the off-thread loader serves).
   if (typeof (Module as { registerHooks?: unknown }).registerHooks !== 'function') return false;
+  if ((process.features as { require_module?: boolean }).require_module !== true) return false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('import-in-the-middle/supports-sync-hooks.mjs') as InThreadLoader).supportsSyncHooks();
 }
