@@ -9,7 +9,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const CORPORA_DIR = path.join(__dirname, '..', '..', 'shared', 'corpora');
+// RAMPART_CORPORA points elsewhere (a git worktree does not sit beside the shared folder).
+const CORPORA_DIR = process.env.RAMPART_CORPORA || path.join(__dirname, '..', '..', 'shared', 'corpora');
 
 function corporaAvailable() {
   return fs.existsSync(CORPORA_DIR) && fs.statSync(CORPORA_DIR).isDirectory();

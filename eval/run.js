@@ -117,6 +117,18 @@ async function main(argv = process.argv.slice(2)) {
   } catch (e) {
     console.log(`could not write ${RESULTS}: ${e.message}`);
   }
+  // The coincidence corpus is the project's own (eval/coincidence-cases.js): it runs without
+  // the public corpora and is quick.
+  if (argv.length === 0 || argv.includes('coincidence')) {
+    try {
+      const coincidence = require('./coincidence').report();
+      console.log(coincidence.text);
+      console.log('');
+      summary.push(coincidence.summary);
+    } catch (e) {
+      summary.push(`coincidence: evaluation failed (${e && e.message})`);
+    }
+  }
   console.log('## Summary');
   console.log('');
   for (const line of summary) console.log(`- ${line}`);

@@ -1,6 +1,8 @@
 // Installs the nested fixture packages that hold previous framework majors under their
 // real names (test/fixtures/legacy-frameworks: express 4, fastify 4, koa 2, NestJS 10...),
-// so hooks that match by package name see what users have. `npm ci` runs only when a
+// so hooks that match by package name see what users have; the other agents
+// (test/fixtures/coexistence); and the OpenTelemetry SDK lines (test/fixtures/otel-sdk2,
+// otel-sdk3), each with its own single @opentelemetry/api. `npm ci` runs only when a
 // fixture's node_modules is missing or was installed from another package.json or lockfile.
 // Run by `npm test` (pretest) and by .ci/run after the root `npm ci`. The packages are pure
 // JavaScript and need no install scripts.
@@ -11,8 +13,16 @@ const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 // coexistence: the other agents rampart must live beside (OpenTelemetry, dd-trace, Sentry,
-// newrelic, elastic-apm-node), about 370 MB, installed in about 2 minutes.
-const FIXTURES = [join(ROOT, 'test', 'fixtures', 'legacy-frameworks'), join(ROOT, 'test', 'fixtures', 'coexistence')];
+// newrelic, elastic-apm-node), about 370 MB, installed in about 2 minutes; coexistence-node20:
+// the OpenTelemetry line npm offers for Node 20.
+const FIXTURES = [
+  join(ROOT, 'test', 'fixtures', 'legacy-frameworks'),
+  join(ROOT, 'test', 'fixtures', 'coexistence'),
+  join(ROOT, 'test', 'fixtures', 'coexistence-node20'),
+  // The two OpenTelemetry lines rampart is tested against (test/report/sdk-line-*.test.ts).
+  join(ROOT, 'test', 'fixtures', 'otel-sdk2'),
+  join(ROOT, 'test', 'fixtures', 'otel-sdk3'),
+];
 const STAMP = '.rampart-installed';
 
 function manifestHash(dir) {

@@ -6,6 +6,7 @@ import type { Config } from './config/types';
 import { BUILTIN_HOOKS, MODULE_HOOKS } from './hooks';
 import { Instrumentation } from './hooks/instrument';
 import { createLogger } from './report/logger';
+import { onApiMismatch } from './report/otel-api';
 import { Reporter } from './report/reporter';
 import { claimProcess, releaseProcess, someCopyRuns } from './running-copy';
 import { agentState, setAgentState } from './state';
@@ -29,10 +30,11 @@ export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
   const config = loadConfig({ cwd: process.cwd(), env: process.env, options });
   const logger = createLogger(config);
   if (someCopyRuns()) {
-    logger.warn('rampart: another copy of rampart is already running in this process; this copy stays inactive');
+    logger.warn({ event: 'rampart.inactive_copy' }, 'rampart: another copy of rampart is already running in this process; this copy stays inactive');
     return config;
   }
   const reporter = new Reporter(config, logger);
+  onApiMismatch((message, fields) => logger.warn(fields, message));
   setAgentState({ config, reporter, allowlist: new Allowlist(config.allow) });
   let instrumentation: Instrumentation | undefined;
   if (config.mode !== 'off') {
@@ -55,7 +57,7 @@ function startAgain(options: unknown): Config {
   const wanted = loadConfig({ cwd: process.cwd(), env: process.env, options });
   const differing = configDifferences(state.config, wanted);
   if (differing.length === 0) {
-    state.reporter.logger.debug('rampart.start() called again with the same configuration; already running');
+    state.reporter.logger.debug({ event: 'rampart.start_again' }, 'rampart.start() called again with the same configuration; already running');
   } else {
     state.reporter.logger.warn(
       { event: 'rampart.start_ignored', differing },

@@ -1,6 +1,6 @@
 // Allowlists let users silence a known false positive without turning protection off.
 // Patterns come from trusted config; they are matched segment by segment, without regexes.
-import type { Config, InputAllowRule, RouteAllowRule } from './config/types';
+import type { Config, InputAllowRule, RouteAllowRule, ValueAllowRule } from './config/types';
 import { currentContext } from './context/store';
 import type { AttackKind, UserInput } from './detect/types';
 
@@ -33,9 +33,32 @@ export class Allowlist {
     return this.allow.inputs.some((rule) => inputRuleMatches(rule, input, kind));
   }
 
-  get hasInputRules(): boolean {
-    return this.allow.inputs.length > 0;
+  /**
+   * Whether `input`'s value is one the user declared validated for this route (allow.values).
+   * Patterns only see values up to MAX_PATTERN_INPUT characters: a longer value is never
+   * accepted by a pattern, which bounds what a slow pattern can cost on attacker input.
+   */
+  valueAllowed(input: UserInput, kind: AttackKind, method: string | undefined, path: string | undefined): boolean {
+    if (this.allow.values.length === 0 || path === undefined) return false;
+    return this.allow.values.some((rule) => valueRuleMatches(rule, input, kind, method ?? '', path));
   }
+
+  get hasInputRules(): boolean {
+    return this.allow.inputs.length > 0 || this.allow.values.length > 0;
+  }
+}
+
+/** Longest value a configured pattern is tried on. */
+export const MAX_PATTERN_INPUT = 256;
+
+function valueRuleMatches(rule: ValueAllowRule, input: UserInput, kind: AttackKind, method: string, path: string): boolean {
+  if (!kindMatches(rule.kinds, kind)) return false;
+  if (rule.source !== '*' && rule.source !== input.source) return false;
+  if (rule.name.endsWith('.*') ? !input.path.startsWith(rule.name.slice(0, -1)) : rule.name !== input.path) return false;
+  if (rule.method !== '*' && rule.method !== method.toUpperCase()) return false;
+  if (!pathMatches(rule.path, path)) return false;
+  if (rule.values.includes(input.value)) return true;
+  return rule.pattern !== undefined && input.value.length <= MAX_PATTERN_INPUT && rule.pattern.test(input.value);
 }
 
 function kindMatches(kinds: readonly AttackKind[], kind: AttackKind): boolean {

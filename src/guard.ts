@@ -10,15 +10,21 @@ import { BUDGET_RULE, closeBudget, openBudget } from './detect/budget';
 import { RampartBlockedError } from './errors';
 import { findingFrom, type RequestFacts, type SinkAttributes } from './report/finding';
 import { countCheck } from './report/check-stats';
+import { captureAppStack } from './report/stack';
 import { recordCheckDuration } from './report/otel';
 import { agentState, type AgentState } from './state';
+import { appAllowed, hasAppAllowedValues } from './allow-value';
 
 /** How one family of sinks is checked; defined once per hook module, not per call. */
 export interface SinkDetector<P> {
   readonly kind: AttackKind;
   /** Coarse sink family for metrics: `sql`, `shell`, `fs`, `outbound`. */
   readonly family: string;
-  detect(payload: P, inputs: readonly UserInput[], config: Config): Detection | undefined;
+  /**
+   * `partial`: some of the request's inputs were taken out (allowlisted) before this call, so
+   * a payload without the remaining ones may still hold input: not evidence of app text.
+   */
+  detect(payload: P, inputs: readonly UserInput[], config: Config, partial?: boolean): Detection | undefined;
   /** Semantic-convention attributes of the call; only computed for findings. */
   describe(payload: P, config: Config): SinkAttributes;
 }
@@ -50,12 +56,12 @@ export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P
     if (inputs.length === 0) return ALLOW;
     if (state.allowlist.sinkAllowed(sink)) return ALLOW;
     const started = startCheck(detector.family);
-    const detection = detectWithinBudget(detector, payload, inputs, state);
+    const detection = detectWithinBudget(detector, payload, inputs, state, ctx);
     let duration = stopCheck(detector.family, started);
     if (detection === undefined) return ALLOW;
     if (duration < 0) {
       // A check stopped by its budget took the budget; any other is timed again.
-      duration = detection.rule === BUDGET_RULE ? state.config.limits.checkBudgetMs : timeAgain(() => detectWithinBudget(detector, payload, inputs, state));
+      duration = detection.rule === BUDGET_RULE ? state.config.limits.checkBudgetMs : timeAgain(() => detectWithinBudget(detector, payload, inputs, state, ctx));
     }
     if (state.allowlist.routeAllowed(ctx.method, ctx.urlPath, detector.kind)) return ALLOW;
     // A check stopped by its budget blocks like an attack unless configured to let it run:
@@ -110,24 +116,32 @@ function blockRequest(ctx: RequestContext | undefined, state: AgentState, kind: 
   return new RampartBlockedError(kind, sink, requestId);
 }
 
-function detectWithinBudget<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState): Detection | undefined {
+function detectWithinBudget<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState, ctx: RequestContext): Detection | undefined {
   openBudget(state.config.limits.checkBudgetMs);
   try {
-    return detectAllowing(detector, payload, inputs, state);
+    return detectAllowing(detector, payload, inputs, state, ctx);
   } finally {
     closeBudget();
   }
 }
 
-/** Runs the detector; an allowlisted input is taken out and the check repeated. */
-function detectAllowing<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState): Detection | undefined {
+/**
+ * Runs the detector; an allowlisted input (allow.inputs, allow.values, rampart.allow) is taken
+ * out and the check repeated.
+ */
+function detectAllowing<P>(detector: SinkDetector<P>, payload: P, inputs: readonly UserInput[], state: AgentState, ctx: RequestContext): Detection | undefined {
   let detection = detector.detect(payload, inputs, state.config);
-  if (detection === undefined || !state.allowlist.hasInputRules || detection.rule === BUDGET_RULE) return detection;
+  if (detection === undefined || detection.rule === BUDGET_RULE) return detection;
+  if (!state.allowlist.hasInputRules && !hasAppAllowedValues(ctx)) return detection;
+  const exempt = (input: UserInput): boolean =>
+    state.allowlist.inputAllowed(input, detector.kind) ||
+    state.allowlist.valueAllowed(input, detector.kind, ctx.method, ctx.urlPath) ||
+    appAllowed(ctx, input.value);
   let remaining = inputs;
-  while (detection !== undefined && state.allowlist.inputAllowed(detection.input, detector.kind)) {
+  while (detection !== undefined && exempt(detection.input)) {
     const allowed = detection.input;
-    remaining = remaining.filter((input) => input !== allowed && !state.allowlist.inputAllowed(input, detector.kind));
-    detection = detector.detect(payload, remaining, state.config);
+    remaining = remaining.filter((input) => input !== allowed && !exempt(input));
+    detection = detector.detect(payload, remaining, state.config, true);
   }
   return detection;
 }
@@ -149,25 +163,15 @@ function requestFacts(ctx: RequestContext): RequestFacts {
     method: ctx.method,
     route: ctx.route,
     path: ctx.urlPath,
-    clientAddress: req?.socket?.remoteAddress,
+    peerAddress: req?.socket?.remoteAddress,
+    forwardedFor: req?.headers['x-forwarded-for'],
     userAgent: typeof ua === 'string' ? ua : undefined,
   };
 }
 
-const MAX_STACK_FRAMES = 12;
-// rampart's own directory (dist/ or src/), left out of reported stacks.
-const OWN_DIR = __dirname;
-
-/** The app frames that led to the sink, without rampart's own and Node's internals. */
+/** The frames that led to the sink, from the app's call site on (report/stack.ts). */
 function appStack(): string | undefined {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = MAX_STACK_FRAMES + 10;
-  Error.captureStackTrace(holder, guardSink);
-  Error.stackTraceLimit = limit;
-  const lines = holder.stack?.split('\n').slice(1) ?? [];
-  const app = lines.filter((line) => !line.includes(OWN_DIR) && !line.includes('node:internal'));
-  return app.slice(0, MAX_STACK_FRAMES).map((l) => l.trim()).join('\n') || undefined;
+  return captureAppStack(appStack);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ export function stop(): void {
 }
 
 export { withInput, markUntrusted, type UntrustedInput } from './untrusted';
+export { allow } from './allow-value';
 export { errorHandler, type ErrorMiddleware } from './block/error-handler';
 export { RampartBlockedError, RampartConfigError } from './errors';
 export type { Config, Options, Mode, LogLevel } from './config/types';

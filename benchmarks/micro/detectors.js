@@ -63,6 +63,18 @@ cases.push({ name: 'ssrf parseIpLiteral odd notation', fn: () => parseIpLiteral(
 cases.push({ name: 'ssrf host control, 10 inputs, no match', fn: () => findHostControllingInput({ hostname: 'api.partner.example', href: 'https://api.partner.example/v1' }, shellIns), batch: 1000, group: 'no-match' });
 cases.push({ name: 'ssrf host control, IP destination, 10 inputs, no match', fn: () => findHostControllingInput({ hostname: '10.20.30.40', href: 'http://10.20.30.40:8080/v1' }, shellIns), batch: 1000, group: 'no-match' });
 
+// As the agent's checks call them: with the memory of texts the app sent without input
+// (detect/app-text.ts), which a no-match check feeds.
+const { AppTextMemory } = require(path.join(dist, 'app-text'));
+const memory = new AppTextMemory();
+const plainPg1k = query(1024, 'alice');
+const ins10 = inputs(10);
+cases.push({ name: 'sql postgres 1024B, 10 inputs, no match, app-text memory', fn: () => detectSqlInjection(plainPg1k, ins10, 'postgres', { appTexts: memory }), batch: 1000, group: 'no-match' });
+cases.push({ name: 'shell 200B, 10 inputs, no match, app-text memory', fn: () => detectShellInjection(shellNoMatch, shellIns, memory), batch: 1000, group: 'no-match' });
+// Inputs with the traits that add search forms: blanks around, `<>`, non-ASCII letters.
+const transformedIns = [...ins10.slice(0, 7), { source: 'query', path: 't', value: '  padded value ' }, { source: 'query', path: 'a', value: '<b>bold</b>' }, { source: 'query', path: 'u', value: 'Straße İstanbul' }];
+cases.push({ name: 'sql postgres 1024B, 10 inputs with transformed forms, no match', fn: () => detectSqlInjection(plainPg1k, transformedIns, 'postgres'), batch: 1000, group: 'no-match' });
+
 // First check of a request: a fresh inputs array of fresh objects, so nothing the detectors
 // derive from inputs is reused yet. The figures include making the 10 inputs; 'make 10
 // inputs' is that cost alone. Not gated: group 'first-check'.

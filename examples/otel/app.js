@@ -4,7 +4,6 @@
 'use strict';
 const express = require('express');
 const Database = require('better-sqlite3');
-const serverSpan = require('./server-span');
 
 const db = new Database(process.env.DB_FILE || ':memory:');
 db.exec('CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL)');
@@ -15,8 +14,6 @@ if (db.prepare('SELECT COUNT(*) AS n FROM users').get().n === 0) {
 }
 
 const app = express();
-app.use(serverSpan);
-
 // VULNERABLE: user input concatenated into SQL. rampart blocks the injection (403) and
 // reports it as a `rampart.attack` log record inside this request's trace.
 app.get('/users', (req, res) => {

@@ -1,68 +1,36 @@
-// OpenTelemetry SDK for the example: traces, logs and metrics exported over OTLP/HTTP.
-// Load it before the app:  node --require ./examples/otel/otel.js --require rampart/register examples/otel/app.js
-// rampart only uses the OpenTelemetry API and looks the providers up when it reports, so
-// the order of the two --require flags does not matter.
+// The standard OpenTelemetry setup for a Node app: @opentelemetry/sdk-node with
+// @opentelemetry/auto-instrumentations-node (http, express, pino, pg, ... on by default),
+// OTLP exporters for traces, logs and metrics, configured by the OTEL_* variables.
+// Load it before the app:
+//   node --require ./examples/otel/otel.js --require rampart/register examples/otel/app.js
+// rampart only uses the app's @opentelemetry/api and looks the providers up when it
+// reports, so the order of the two --require flags does not matter.
 //
-// Standard environment variables are honoured:
-//   OTEL_EXPORTER_OTLP_ENDPOINT         base URL, default http://localhost:4318 (/v1/traces, /v1/logs, /v1/metrics appended)
-//   OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT full URL for one signal (TRACES, LOGS, METRICS)
-//   OTEL_EXPORTER_OTLP_HEADERS          e.g. "Authorization=Basic abc..." for a hosted backend
-//   OTEL_EXPORTER_OTLP_LOGS_PROTOCOL    http/protobuf (default) or http/json
-//   OTEL_TRACES_EXPORTER / OTEL_LOGS_EXPORTER / OTEL_METRICS_EXPORTER   "none" turns a signal off
-//   OTEL_SERVICE_NAME                   default rampart-otel-example
-//   OTEL_METRIC_EXPORT_INTERVAL         milliseconds, default 10000 here (60000 in the spec)
+// Variables (all standard):
+//   OTEL_EXPORTER_OTLP_ENDPOINT     base URL, default http://localhost:4318 (/v1/traces, /v1/logs, /v1/metrics appended)
+//   OTEL_EXPORTER_OTLP_PROTOCOL     http/protobuf (default) or http/json
+//   OTEL_EXPORTER_OTLP_HEADERS      e.g. "Authorization=Basic abc..." for a hosted backend
+//   OTEL_TRACES_EXPORTER / OTEL_LOGS_EXPORTER / OTEL_METRICS_EXPORTER   otlp (set here when unset) or none
+//   OTEL_SERVICE_NAME               default rampart-otel-example
+//   OTEL_METRIC_EXPORT_INTERVAL     milliseconds, default 60000
 'use strict';
-const { context, logs, metrics, propagation, trace } = require('@opentelemetry/api');
-const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
-const { W3CTraceContextPropagator } = require('@opentelemetry/core');
-const { defaultResource, resourceFromAttributes } = require('@opentelemetry/resources');
-const { BatchLogRecordProcessor, LoggerProvider } = require('@opentelemetry/sdk-logs');
-const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
-const { BatchSpanProcessor, TracerProvider } = require('@opentelemetry/sdk-trace');
-
 const env = process.env;
-const enabled = (signal) => (env[`OTEL_${signal}_EXPORTER`] || 'otlp') !== 'none';
+env.OTEL_SERVICE_NAME ??= 'rampart-otel-example';
+env.OTEL_METRICS_EXPORTER ??= 'otlp';
+env.OTEL_LOGS_EXPORTER ??= 'otlp';
 
-const resource = defaultResource().merge(
-  resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || 'rampart-otel-example' }),
-);
+const { NodeSDK } = require('@opentelemetry/sdk-node');
+const { getNodeAutoInstrumentations } = require('@opentelemetry/auto-instrumentations-node');
 
-// Keeps the active span (and so trace ids) across awaits and callbacks.
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-
-const providers = [];
-
-if (enabled('TRACES')) {
-  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
-  const tracerProvider = new TracerProvider({ resource, spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })] });
-  trace.setGlobalTracerProvider(tracerProvider);
-  providers.push(tracerProvider);
-}
-
-if (enabled('LOGS')) {
-  const protocol = env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
-  const { OTLPLogExporter } =
-    protocol === 'http/json' ? require('@opentelemetry/exporter-logs-otlp-http') : require('@opentelemetry/exporter-logs-otlp-proto');
-  const loggerProvider = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })] });
-  logs.setGlobalLoggerProvider(loggerProvider);
-  providers.push(loggerProvider);
-}
-
-if (enabled('METRICS')) {
-  const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-http');
-  const meterProvider = new MeterProvider({
-    resource,
-    readers: [
-      new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter(),
-        exportIntervalMillis: Number(env.OTEL_METRIC_EXPORT_INTERVAL) || 10_000,
-      }),
-    ],
-  });
-  metrics.setGlobalMeterProvider(meterProvider);
-  providers.push(meterProvider);
-}
+const sdk = new NodeSDK({
+  instrumentations: [
+    getNodeAutoInstrumentations({
+      // File-system spans are off by default too; they would be one span per fs call.
+      '@opentelemetry/instrumentation-fs': { enabled: false },
+    }),
+  ],
+});
+sdk.start();
 
 // Flush what is still batched before the process goes away. `on`, not `once`: a library
 // using signal-exit re-raises the signal when no other listener is left, which would cut
@@ -71,7 +39,7 @@ let shuttingDown = false;
 function shutdown() {
   if (shuttingDown) return;
   shuttingDown = true;
-  Promise.allSettled(providers.map((p) => p.shutdown())).finally(() => process.exit(0));
+  sdk.shutdown().finally(() => process.exit(0));
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -14,6 +14,10 @@ import {
   type ArgumentInjectionPolicy,
 } from '../detect/shell';
 import type { SinkDetector } from '../guard';
+import { AppTextMemory } from '../detect/app-text';
+
+/** Scripts the app ran without input in them: their text is the app's own (detect/app-text.ts). */
+export const shellAppTexts = new AppTextMemory();
 
 /** A command line a shell runs: exec's string, or spawn/execFile with `shell` set. */
 export interface ShellCommand {
@@ -50,7 +54,7 @@ function defaultShell(): string {
 export const shellDetector: SinkDetector<ShellCommand> = {
   kind: 'command_injection',
   family: 'shell',
-  detect: (call, inputs) => detectShellInjection(scriptOf(call), inputs),
+  detect: (call, inputs, _config, partial) => detectShellInjection(scriptOf(call), inputs, shellAppTexts, !partial),
   describe: (call) => ({
     'process.command_line': redactCommandLine(scriptOf(call)),
     'process.executable.name': basename(call.shell ?? defaultShell()),
@@ -60,12 +64,12 @@ export const shellDetector: SinkDetector<ShellCommand> = {
 export const argvDetector: SinkDetector<ArgvCommand> = {
   kind: 'command_injection',
   family: 'shell',
-  detect(call, inputs, config) {
+  detect(call, inputs, config, partial) {
     // Non-string elements are skipped by both detectors; Node rejects most of them anyway.
     const args = call.args as readonly string[];
     // `execFile('sh', ['-c', script])` starts a shell after all: judge the script as one.
     const script = shellScriptOf(call.file, args);
-    const inScript = script === undefined ? undefined : detectShellInjection(script, inputs);
+    const inScript = script === undefined ? undefined : detectShellInjection(script, inputs, shellAppTexts, !partial);
     return inScript ?? detectArgumentInjection(call.file, args, inputs, argumentPolicy(config));
   },
   describe: (call) => ({

@@ -1,15 +1,24 @@
 // The SQL sink detector shared by every database driver hook.
 import type { SinkDetector } from '../guard';
-import { detectSqlInjection, redactSqlLiterals, type SqlDialect } from '../detect/sql';
+import { AppTextMemory } from '../detect/app-text';
+import { detectSqlInjection, type SqlDialect } from '../detect/sql';
 
 /** `db.system.name` values from the OpenTelemetry database conventions. */
 export type DbSystem = 'sqlite' | 'postgresql' | 'mysql' | 'mariadb';
+
+/**
+ * Queries the app sent without input in them, shared by every SQL sink: an identical query
+ * text later holding an input by coincidence is the app's own (detect/app-text.ts).
+ */
+export const sqlAppTexts = new AppTextMemory();
 
 export function sqlSinkDetector(dialect: SqlDialect, system: DbSystem): SinkDetector<string> {
   return {
     kind: 'sql_injection',
     family: 'sql',
-    detect: (query, inputs, config) => detectSqlInjection(query, inputs, dialect, { allowFullQueryInput: config.sql.allowFullQueryInput }),
-    describe: (query) => ({ 'db.system.name': system, 'db.query.text': redactSqlLiterals(query, dialect) }),
+    detect: (query, inputs, config, partial) =>
+      detectSqlInjection(query, inputs, dialect, { allowFullQueryInput: config.sql.allowFullQueryInput, appTexts: sqlAppTexts, learn: !partial }),
+    // The text as written: the report layer decides what of it may leave (report/db-query-text.ts).
+    describe: (query) => ({ 'db.system.name': system, 'db.query.text': query }),
   };
 }

@@ -27,6 +27,11 @@ export interface Destination {
   readonly steeredBy: UserInput | undefined;
   /** At call time: only find the controlling input; addresses are judged at connect. */
   readonly deferred?: boolean;
+  /**
+   * Asked only once an input is found to name the host: true when the call is the app's
+   * own traffic (a telemetry export, a driver's pool), whose host the request did not give.
+   */
+  chosenByApp?: () => boolean;
   /** Out: the input found to control the host. */
   controller?: UserInput;
   /** Out: the address the detection is about. */
@@ -84,6 +89,8 @@ export const destinationDetector: SinkDetector<Destination> = {
         ? d.steeredBy
         : hostControllingInput(d, inputs);
     if (input === undefined) return undefined;
+    // A redirect hop of a steered call is never the app's own: its steer already says so.
+    if (d.steeredBy === undefined && d.chosenByApp?.() === true) return undefined;
     d.controller = input;
     if (d.deferred === true) return undefined;
     // A DNS name is judged once resolved, on the address actually connected to.

@@ -8,7 +8,7 @@ export const DEFAULT_CONFIG: Config = {
     path_traversal: 'block',
     ssrf: 'block',
   },
-  allow: { routes: [], inputs: [], sinks: [] },
+  allow: { routes: [], inputs: [], values: [], sinks: [] },
   blockResponse: {
     status: 403,
     json: { error: 'Forbidden', message: 'Request blocked by rampart', requestId: '{requestId}' },
@@ -18,6 +18,8 @@ export const DEFAULT_CONFIG: Config = {
   },
   logLevel: 'info',
   logDestination: 'stdout',
+  logger: 'pino',
+  trustProxy: false,
   limits: { maxDepth: 32, maxInputs: 2000, maxBytes: 1024 * 1024, checkBudgetMs: 100, onCheckBudgetExceeded: 'block' },
   sql: { allowFullQueryInput: false },
   shell: { dangerousOptions: {} },
@@ -26,7 +28,9 @@ export const DEFAULT_CONFIG: Config = {
   telemetry: {
     includeInputValue: true,
     maxValueLength: 256,
-    redactKeys: ['authorization', 'cookie', 'set-cookie', 'password', 'passwd', 'secret', 'token', 'api_key', 'apikey'],
+    // Added to the built-in secret names (report/redact.ts), never replacing them.
+    redactKeys: [],
     maxEventsPerSecond: 100,
+    logFindings: 'auto',
   },
 };

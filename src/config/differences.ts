@@ -9,6 +9,11 @@ export function configDifferences(running: Config, wanted: Config): string[] {
 }
 
 function collect(a: unknown, b: unknown, path: string, out: string[]): void {
+  // The app's logger object is compared by identity: walking or serializing it is not ours to do.
+  if (path === 'logger') {
+    if (a !== b) out.push(path);
+    return;
+  }
   if (isPlainObject(a) && isPlainObject(b)) {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) collect(a[key], b[key], path === '' ? key : `${path}.${key}`, out);
     return;

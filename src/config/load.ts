@@ -53,6 +53,9 @@ const ENV_KEYS: Readonly<Record<string, (value: string) => unknown>> = {
   RAMPART_MODE: (v) => ({ mode: v }),
   RAMPART_LOG_LEVEL: (v) => ({ logLevel: v }),
   RAMPART_LOG_DESTINATION: (v) => ({ logDestination: v }),
+  RAMPART_LOGGER: (v) => ({ logger: v }),
+  RAMPART_LOG_FINDINGS: (v) => ({ telemetry: { logFindings: v } }),
+  RAMPART_TRUST_PROXY: (v) => ({ trustProxy: v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v }),
   RAMPART_BLOCK_STATUS: (v) => ({ blockResponse: { status: /^\d+$/.test(v) ? Number(v) : v } }),
   RAMPART_INCLUDE_INPUT_VALUE: (v) => ({ telemetry: { includeInputValue: v === 'true' ? true : v === 'false' ? false : v } }),
   RAMPART_ALLOW_FULL_QUERY_INPUT: (v) => ({ sql: { allowFullQueryInput: v === 'true' ? true : v === 'false' ? false : v } }),
@@ -115,6 +118,8 @@ function freeze(partial: PartialConfig): Config {
     blockResponse: { ...d.blockResponse, ...partial.blockResponse },
     logLevel: partial.logLevel ?? d.logLevel,
     logDestination: partial.logDestination ?? d.logDestination,
+    logger: partial.logger ?? d.logger,
+    trustProxy: partial.trustProxy ?? d.trustProxy,
     limits: { ...d.limits, ...partial.limits },
     sql: { ...d.sql, ...partial.sql },
     shell: { ...d.shell, ...partial.shell },
@@ -122,13 +127,14 @@ function freeze(partial: PartialConfig): Config {
     ssrf: { ...d.ssrf, ...partial.ssrf },
     telemetry: { ...d.telemetry, ...partial.telemetry },
   };
-  return deepFreeze(config);
+  // The app's logger is the app's object: held, never frozen.
+  return deepFreeze(config, typeof config.logger === 'object' ? config.logger : undefined);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+function deepFreeze<T>(value: T, keep?: unknown): T {
+  if (value !== null && typeof value === 'object' && value !== keep && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const child of Object.values(value as object)) deepFreeze(child);
+    for (const child of Object.values(value as object)) deepFreeze(child, keep);
   }
   return value;
 }

@@ -25,6 +25,20 @@ export interface InputAllowRule {
   readonly route?: { readonly method: string; readonly path: string };
 }
 
+/**
+ * Accept one input's value on one route when it is one of `values` or matches `pattern`
+ * (whole value): for structure the app validated itself (`name desc, id asc`, `>=`).
+ */
+export interface ValueAllowRule {
+  readonly method: string; // '*' for any
+  readonly path: string; // route pattern, as in RouteAllowRule
+  readonly source: InputSource | '*';
+  readonly name: string; // exact input path, or a prefix ending in '.*'
+  readonly values: readonly string[];
+  readonly pattern: RegExp | undefined; // compiled from the configured string, anchored
+  readonly kinds: readonly AttackKind[];
+}
+
 export interface BlockResponseConfig {
   readonly status: number;
   /** JSON body; `{requestId}` inside string values is replaced. */
@@ -43,6 +57,29 @@ export interface LimitsConfig {
   readonly onCheckBudgetExceeded: 'block' | 'allow';
 }
 
+/**
+ * An app logger rampart can write through (`start({ logger })`): pino, bunyan, or anything
+ * with these methods. rampart calls them pino-style, `logger.warn(fields, message)`.
+ */
+export interface AppLogger {
+  error(fields: object, message?: string): unknown;
+  warn(fields: object, message?: string): unknown;
+  info(fields: object, message?: string): unknown;
+  debug?(fields: object, message?: string): unknown;
+  isLevelEnabled?(level: string): boolean;
+  flush?(): unknown;
+}
+
+/** `pino`: rampart's own pino logger; `none`: no log lines; or the app's logger. */
+export type LoggerSetting = 'pino' | 'none' | AppLogger;
+
+/** Which findings get a log line besides the OpenTelemetry event. */
+export type LogFindings = 'auto' | 'fallback' | 'never';
+export const LOG_FINDINGS: readonly LogFindings[] = ['auto', 'fallback', 'never'];
+
+/** Express's `trust proxy`: true, a hop count, or addresses, ranges and names (`loopback`). */
+export type TrustProxy = boolean | number | string | readonly string[];
+
 /** The frozen configuration the agent runs with. */
 export interface Config {
   readonly mode: Mode;
@@ -50,6 +87,8 @@ export interface Config {
   readonly allow: {
     readonly routes: readonly RouteAllowRule[];
     readonly inputs: readonly InputAllowRule[];
+    /** Validated values of one input on one route (allow.values). */
+    readonly values: readonly ValueAllowRule[];
     /** Sink names (`better-sqlite3.exec`) or prefixes (`child_process.*`) never checked. */
     readonly sinks: readonly string[];
   };
@@ -57,6 +96,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** 'stdout', 'stderr' or a file path for rampart's own pino log. */
   readonly logDestination: string;
+  /** Where rampart's log lines go (not frozen when it is the app's logger). */
+  readonly logger: LoggerSetting;
+  /** Whose X-Forwarded-For to believe for `client.address`; off by default. */
+  readonly trustProxy: TrustProxy;
   readonly limits: LimitsConfig;
   readonly sql: { readonly allowFullQueryInput: boolean };
   readonly shell: { readonly dangerousOptions: Readonly<Record<string, readonly string[]>> };
@@ -68,6 +111,12 @@ export interface Config {
     readonly redactKeys: readonly string[];
     /** Findings per attack kind per second reported in full; the rest are counted. */
     readonly maxEventsPerSecond: number;
+    /**
+     * `auto`: a log line for every finding, unless the logger feeds an OpenTelemetry log
+     * bridge and the event was recorded (the line would be a second record); `fallback`:
+     * a line only when no OpenTelemetry event was recorded; `never`.
+     */
+    readonly logFindings: LogFindings;
   };
 }
 
@@ -83,6 +132,8 @@ export interface Options {
   blockResponse?: Partial<BlockResponseConfig>;
   logLevel?: LogLevel;
   logDestination?: string;
+  logger?: LoggerSetting;
+  trustProxy?: TrustProxy;
   limits?: Partial<LimitsConfig>;
   sql?: Partial<Config['sql']>;
   shell?: Partial<Config['shell']>;

@@ -2,7 +2,8 @@
 // partial Config. Unknown keys are errors too: a typo must not silently disable protection.
 import { ATTACK_KINDS, type AttackKind, type InputSource } from '../detect/types';
 import { RampartConfigError } from './errors';
-import { LOG_LEVELS, MODES, type Config, type InputAllowRule, type RouteAllowRule } from './types';
+import { isTrustProxyEntry } from '../report/client-address';
+import { LOG_FINDINGS, LOG_LEVELS, MODES, type AppLogger, type Config, type InputAllowRule, type RouteAllowRule, type ValueAllowRule } from './types';
 
 const INPUT_SOURCES: readonly (InputSource | '*')[] = [
   '*', 'query', 'body', 'params', 'headers', 'cookies', 'path', 'graphql', 'jwt', 'xml', 'websocket', 'custom',
@@ -65,8 +66,8 @@ class Checker {
 }
 
 const TOP_KEYS = [
-  'mode', 'modes', 'allow', 'blockResponse', 'logLevel', 'logDestination', 'limits', 'sql', 'shell', 'path', 'ssrf',
-  'telemetry', 'configFile',
+  'mode', 'modes', 'allow', 'blockResponse', 'logLevel', 'logDestination', 'logger', 'trustProxy', 'limits', 'sql', 'shell',
+  'path', 'ssrf', 'telemetry', 'configFile',
 ];
 
 /** Validates one configuration source; `origin` says where it came from for error messages. */
@@ -96,6 +97,8 @@ export function validateConfig(raw: unknown, origin: string): PartialConfig {
   }
   if (obj.logLevel !== undefined) out.logLevel = c.oneOf('logLevel', obj.logLevel, LOG_LEVELS);
   if (obj.logDestination !== undefined) out.logDestination = c.string('logDestination', obj.logDestination);
+  if (obj.logger !== undefined) out.logger = validateLogger(c, obj.logger);
+  if (obj.trustProxy !== undefined) out.trustProxy = validateTrustProxy(c, obj.trustProxy);
   if (obj.limits !== undefined) {
     const l = c.object('limits', obj.limits);
     c.keys('limits', l, ['maxDepth', 'maxInputs', 'maxBytes', 'checkBudgetMs', 'onCheckBudgetExceeded']);
@@ -144,19 +147,46 @@ export function validateConfig(raw: unknown, origin: string): PartialConfig {
   }
   if (obj.telemetry !== undefined) {
     const t = c.object('telemetry', obj.telemetry);
-    c.keys('telemetry', t, ['includeInputValue', 'maxValueLength', 'redactKeys', 'maxEventsPerSecond']);
+    c.keys('telemetry', t, ['includeInputValue', 'maxValueLength', 'redactKeys', 'maxEventsPerSecond', 'logFindings']);
     out.telemetry = {};
     if (t.includeInputValue !== undefined) out.telemetry.includeInputValue = c.bool('telemetry.includeInputValue', t.includeInputValue);
     if (t.maxValueLength !== undefined) out.telemetry.maxValueLength = c.int('telemetry.maxValueLength', t.maxValueLength, 0, 65536);
     if (t.redactKeys !== undefined) out.telemetry.redactKeys = c.strings('telemetry.redactKeys', t.redactKeys).map((k) => k.toLowerCase());
     if (t.maxEventsPerSecond !== undefined) out.telemetry.maxEventsPerSecond = c.int('telemetry.maxEventsPerSecond', t.maxEventsPerSecond, 1, 1_000_000);
+    if (t.logFindings !== undefined) out.telemetry.logFindings = c.oneOf('telemetry.logFindings', t.logFindings, LOG_FINDINGS);
   }
   return out;
 }
 
+const LOGGER_METHODS = ['error', 'warn', 'info'] as const;
+
+/** `pino`, `none`, or an object with error/warn/info methods (checked, not called). */
+function validateLogger(c: Checker, raw: unknown): Config['logger'] {
+  if (typeof raw === 'string') return c.oneOf('logger', raw, ['pino', 'none'] as const);
+  const allowed = '"pino", "none", or a logger object with error, warn and info methods (pino, bunyan, console...)';
+  if (raw === null || typeof raw !== 'object') c.fail('logger', raw, allowed);
+  for (const method of LOGGER_METHODS) {
+    if (typeof (raw as Record<string, unknown>)[method] !== 'function') c.fail(`logger.${method}`, (raw as Record<string, unknown>)[method], allowed);
+  }
+  return raw as AppLogger;
+}
+
+/** Express's forms: a boolean, a hop count, or addresses/ranges/names (a list or comma-separated). */
+function validateTrustProxy(c: Checker, raw: unknown): Config['trustProxy'] {
+  const allowed = 'true, false, a number of hops, or IP addresses, CIDR ranges and the names loopback, linklocal, uniquelocal';
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'number') return c.int('trustProxy', raw, 0, 64);
+  const entries = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : undefined;
+  if (entries === undefined || entries.length === 0) c.fail('trustProxy', raw, allowed);
+  entries.forEach((entry, i) => {
+    if (typeof entry !== 'string' || !isTrustProxyEntry(entry)) c.fail(Array.isArray(raw) ? `trustProxy[${i}]` : 'trustProxy', entry, allowed);
+  });
+  return typeof raw === 'string' ? raw : (entries as string[]);
+}
+
 function validateAllow(c: Checker, raw: unknown): PartialConfig['allow'] {
   const a = c.object('allow', raw);
-  c.keys('allow', a, ['routes', 'inputs', 'sinks']);
+  c.keys('allow', a, ['routes', 'inputs', 'values', 'sinks']);
   const out: NonNullable<PartialConfig['allow']> = {};
   if (a.routes !== undefined) {
     if (!Array.isArray(a.routes)) c.fail('allow.routes', a.routes, 'an array of { method, path, kinds? }');
@@ -191,6 +221,40 @@ function validateAllow(c: Checker, raw: unknown): PartialConfig['allow'] {
       return { ...rule, route: { method, path } };
     });
   }
+  if (a.values !== undefined) out.values = validateValueRules(c, a.values);
   if (a.sinks !== undefined) out.sinks = c.strings('allow.sinks', a.sinks);
   return out;
+}
+
+const VALUE_RULE_SHAPE = 'an array of { path, source, name, values?, pattern?, method?, kinds? }';
+
+function validateValueRules(c: Checker, raw: unknown): ValueAllowRule[] {
+  if (!Array.isArray(raw)) c.fail('allow.values', raw, VALUE_RULE_SHAPE);
+  return raw.map((item, i): ValueAllowRule => {
+    const key = `allow.values[${i}]`;
+    const r = c.object(key, item);
+    c.keys(key, r, ['method', 'path', 'source', 'name', 'values', 'pattern', 'kinds']);
+    const path = c.string(`${key}.path`, r.path);
+    if (!path.startsWith('/')) c.fail(`${key}.path`, path, 'a path pattern starting with "/"');
+    const values = r.values === undefined ? [] : c.strings(`${key}.values`, r.values);
+    let pattern: RegExp | undefined;
+    if (r.pattern !== undefined) {
+      const text = c.string(`${key}.pattern`, r.pattern);
+      try {
+        pattern = new RegExp(`^(?:${text})$`, 'u');
+      } catch {
+        c.fail(`${key}.pattern`, text, 'a JavaScript regular expression');
+      }
+    }
+    if (values.length === 0 && pattern === undefined) c.fail(key, item, 'a rule with a non-empty `values` list or a `pattern`');
+    return {
+      method: r.method === undefined ? '*' : c.string(`${key}.method`, r.method).toUpperCase(),
+      path,
+      source: c.oneOf(`${key}.source`, r.source, INPUT_SOURCES),
+      name: c.string(`${key}.name`, r.name),
+      values,
+      pattern,
+      kinds: c.kinds(`${key}.kinds`, r.kinds),
+    };
+  });
 }

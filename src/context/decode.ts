@@ -2,6 +2,7 @@
 // query value, a double-encoded path). Each distinct decoded form becomes its own input
 // so detectors see what actually reaches the sink.
 import type { InputSource, UserInput } from '../detect/types';
+import { decodedLeaves } from '../detect/decoded-leaves';
 
 const MAX_EXTRA_DECODES = 3;
 
@@ -16,6 +17,11 @@ export function addWithDecodedVariants(value: string, source: InputSource, path:
     out.push({ source, path, value: decoded });
     pushed++;
     current = decoded;
+  }
+  // A value the app JSON.parses or base64/hex-decodes itself: its string leaves.
+  for (const leaf of decodedLeaves(value)) {
+    out.push({ source, path: `${path}.${leaf.suffix}`, value: leaf.value });
+    pushed++;
   }
   return pushed;
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import Module, { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { RampartLogger } from '../report/logger';
 import { Hook as RequireHook } from 'require-in-the-middle';
 import type { BuiltinHook, ModuleHook } from './types';
 
@@ -15,7 +15,7 @@ interface Unhookable {
 export interface InstrumentOptions {
   readonly builtins: readonly BuiltinHook[];
   readonly modules: readonly ModuleHook[];
-  readonly logger: Logger;
+  readonly logger: RampartLogger;
   /** True when import-in-the-middle's loader is registered (node --import rampart/register). */
   readonly esm: boolean;
 }

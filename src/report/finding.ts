@@ -11,7 +11,10 @@ export interface RequestFacts {
   readonly method?: string;
   readonly route?: string;
   readonly path?: string;
-  readonly clientAddress?: string;
+  /** The socket peer (the last proxy when there is one). */
+  readonly peerAddress?: string;
+  /** Raw X-Forwarded-For, read only when `trustProxy` is set. */
+  readonly forwardedFor?: string | readonly string[];
   readonly userAgent?: string;
 }
 

@@ -1,7 +1,9 @@
 // Finds the OpenTelemetry Logs API at run time. `logs` is part of @opentelemetry/api from
 // 1.10; an app on an older API registers its logs SDK through @opentelemetry/api-logs.
-// Both are looked up with require, so neither has to exist, and nothing here is imported
-// from them statically (an older API has no `logs` and no `SeverityNumber`).
+// Both are looked up through a loader, so neither has to exist, and nothing here is imported
+// from them statically (an older API has no `logs` and no `SeverityNumber`). The loader is
+// asked again at each use: the API copy rampart talks through can change when the app
+// registers its SDK (otel-api.ts).
 import type { Context } from '@opentelemetry/api';
 
 export interface EnabledOptions {
@@ -49,14 +51,15 @@ class LoggerSlot {
   private logger: LoggerLike | undefined;
 
   constructor(
-    private readonly api: LogsApiLike,
+    private readonly api: () => LogsApiLike | undefined,
     private readonly scope: string,
     private readonly version: string,
   ) {}
 
   /** Re-resolved when the app registers (or replaces) its provider; cached otherwise. */
-  current(): LoggerLike {
-    const provider = this.api.getLoggerProvider();
+  current(): LoggerLike | undefined {
+    const provider = this.api()?.getLoggerProvider();
+    if (provider === undefined) return undefined;
     if (provider !== this.provider || this.logger === undefined) {
       this.logger = provider.getLogger(this.scope, this.version);
       this.provider = provider;
@@ -87,6 +90,7 @@ export class LogsResolver {
     const slots = this.resolved();
     for (let i = 0; i < slots.length; i++) {
       const logger = slots[i]!.current();
+      if (logger === undefined) continue;
       if (typeof logger.enabled !== 'function' || logger.enabled(options)) return logger;
     }
     return undefined;
@@ -102,8 +106,9 @@ export class LogsResolver {
       } catch {
         continue; // not installed: fine
       }
-      const api = logsOf(mod);
-      if (api !== undefined) slots.push(new LoggerSlot(api, this.scope, this.version));
+      if (logsOf(mod) === undefined) continue;
+      const load = this.load;
+      slots.push(new LoggerSlot(() => logsOf(load(id)), this.scope, this.version));
     }
     this.slots = slots;
     return slots;

@@ -1,7 +1,8 @@
 // rampart's metrics. Instruments are re-created whenever the global MeterProvider changes:
 // a counter taken from the global meter before the app registers its SDK would stay a
 // no-op forever. Attribute sets are cached so recording allocates nothing after warm-up.
-import { metrics, type Attributes, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, MeterProvider } from '@opentelemetry/api';
+import { otelApi } from './otel-api';
 import type { Finding } from './finding';
 import { SCOPE_NAME, SCOPE_VERSION } from './scope';
 import { checkCounts } from './check-stats';
@@ -11,6 +12,25 @@ export const METRIC_CHECK_DURATION = 'rampart.check.duration';
 export const METRIC_CHECKS = 'rampart.checks';
 export const METRIC_INTERNAL_ERRORS = 'rampart.internal_errors';
 export const METRIC_SUPPRESSED = 'rampart.events.suppressed';
+
+/** Attributes of `rampart.findings`: bounded sets (kinds, actions, sinks, rules, sources, route templates). */
+export const FINDING_METRIC_ATTRIBUTES = [
+  'rampart.attack.kind',
+  'rampart.action',
+  'rampart.sink',
+  'security_rule.name',
+  'rampart.input.source',
+  'http.route',
+] as const;
+
+/** Every metric rampart emits, its instrument, unit and attribute keys (docs, dashboards, tests). */
+export const METRICS: ReadonlyArray<{ readonly name: string; readonly instrument: 'counter' | 'histogram'; readonly unit: string; readonly attributes: readonly string[] }> = [
+  { name: METRIC_FINDINGS, instrument: 'counter', unit: '{finding}', attributes: FINDING_METRIC_ATTRIBUTES },
+  { name: METRIC_CHECKS, instrument: 'counter', unit: '{check}', attributes: ['rampart.sink.kind'] },
+  { name: METRIC_CHECK_DURATION, instrument: 'histogram', unit: 's', attributes: ['rampart.sink.kind'] },
+  { name: METRIC_INTERNAL_ERRORS, instrument: 'counter', unit: '{error}', attributes: ['rampart.where'] },
+  { name: METRIC_SUPPRESSED, instrument: 'counter', unit: '{event}', attributes: ['rampart.attack.kind'] },
+];
 
 /** Sink checks take microseconds; the SDK's default buckets start at 5 seconds. */
 const DURATION_BUCKETS_S = [1e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1];
@@ -26,7 +46,7 @@ interface Instruments {
 let instruments: Instruments | undefined;
 
 function current(): Instruments {
-  const provider = metrics.getMeterProvider();
+  const provider = otelApi().metrics.getMeterProvider();
   if (instruments !== undefined && instruments.provider === provider) return instruments;
   const meter = provider.getMeter(SCOPE_NAME, SCOPE_VERSION);
   instruments = {
@@ -49,8 +69,10 @@ function current(): Instruments {
   return instruments;
 }
 
-// kind -> action -> sink -> attributes
-const findingAttrs = new Map<string, Map<string, Map<string, Attributes>>>();
+// kind, action, sink, rule, source, route -> attributes
+const findingAttrs = new Map<string, Attributes>();
+/** Distinct finding attribute sets kept; past it, new sets are recorded without a route. */
+const MAX_FINDING_SETS = 2000;
 const sinkKindAttrs = new Map<string, Attributes>();
 const whereAttrs = new Map<string, Attributes>();
 const kindAttrs = new Map<string, Attributes>();
@@ -64,22 +86,21 @@ function cached(map: Map<string, Attributes>, key: string, make: () => Attribute
   return attrs;
 }
 
-function nested<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
-  let inner = map.get(key);
-  if (inner === undefined) {
-    inner = new Map();
-    map.set(key, inner);
-  }
-  return inner;
-}
-
 export function countFinding(finding: Finding): void {
-  const bySink = nested(nested(findingAttrs, finding.kind), finding.action);
-  const attrs = cached(bySink, finding.sink, () => ({
-    'rampart.attack.kind': finding.kind,
-    'rampart.action': finding.action,
-    'rampart.sink': finding.sink,
-  }));
+  let route = finding.request?.route;
+  if (route !== undefined && findingAttrs.size >= MAX_FINDING_SETS) route = undefined;
+  const key = `${finding.kind}\0${finding.action}\0${finding.sink}\0${finding.rule}\0${finding.input.source}\0${route ?? ''}`;
+  const attrs = cached(findingAttrs, key, () => {
+    const set: Attributes = {
+      'rampart.attack.kind': finding.kind,
+      'rampart.action': finding.action,
+      'rampart.sink': finding.sink,
+      'security_rule.name': finding.rule,
+      'rampart.input.source': finding.input.source,
+    };
+    if (route !== undefined) set['http.route'] = route;
+    return set;
+  });
   current().findings.add(1, attrs);
 }
 

@@ -6,8 +6,45 @@ import type { UserInput } from '../detect/types';
 /** Headers whose values are credentials whatever `telemetry.redactKeys` says. */
 const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
-/** Query parameters the URL semantic conventions ask to redact (signed URLs). */
-const SIGNED_URL_PARAMS: ReadonlySet<string> = new Set(['awsaccesskeyid', 'signature', 'sig', 'xgoogsignature']);
+/**
+ * Names whose values are secret, always (`telemetry.redactKeys` adds to them): an input,
+ * query parameter or option whose name contains one, compared without case, `-` and `_`.
+ */
+export const BUILTIN_SECRET_KEYS: readonly string[] = [
+  'authorization',
+  'cookie',
+  'session',
+  'password',
+  'passwd',
+  'pwd',
+  'pass', // passphrase, pass, db_pass
+  'secret', // client_secret, aws_secret_access_key
+  'token', // access_token, refresh_token, id_token, csrf token
+  'apikey', // api_key, x-api-key
+  'accesskey',
+  'privatekey',
+  'credential',
+  'signature',
+  'jwt',
+];
+
+/**
+ * Query parameters of signed or keyed URLs, matched whole (normalized): presigned S3 and
+ * GCS URLs, Azure SAS, and the bare `key`, `sig`, `token` many APIs take.
+ */
+const SIGNED_URL_PARAMS: ReadonlySet<string> = new Set([
+  'awsaccesskeyid',
+  'signature',
+  'sig',
+  'key',
+  'token',
+  'code',
+  'xamzsignature',
+  'xamzcredential',
+  'xamzsecuritytoken',
+  'xgoogsignature',
+  'xgoogcredential',
+]);
 
 export const REDACTED = 'REDACTED';
 
@@ -26,7 +63,8 @@ export class SecretKeys {
   private readonly keys: readonly string[];
 
   constructor(config: Config) {
-    this.keys = config.telemetry.redactKeys.map(normalizeKey).filter((k) => k.length > 0);
+    const keys = [...BUILTIN_SECRET_KEYS, ...config.telemetry.redactKeys].map(normalizeKey).filter((k) => k.length > 0);
+    this.keys = [...new Set(keys)];
   }
 
   /** A name is secret when it contains a configured key: `client_secret`, `refreshToken`. */
@@ -94,4 +132,45 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
+}
+
+/** Shortest path segment that can be masked as a token. */
+const MIN_TOKEN = 20;
+
+/**
+ * Does a path segment look like a credential or random identifier (a reset token, an API
+ * key, a JWT, a hex digest, a UUID) rather than a word or a slug? Long, made only of
+ * token characters, and mixing classes the way random strings do: digits and letters, or
+ * upper and lower case, each several times.
+ */
+function looksLikeToken(segment: string): boolean {
+  if (segment.length < MIN_TOKEN) return false;
+  let digits = 0;
+  let lower = 0;
+  let upper = 0;
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c >= 0x61 && c <= 0x7a) lower++;
+    else if (c >= 0x41 && c <= 0x5a) upper++;
+    // - . _ ~ = + % (base64, base64url, percent-encoded): token characters, any other is not
+    else if (c !== 0x2d && c !== 0x2e && c !== 0x5f && c !== 0x7e && c !== 0x3d && c !== 0x2b && c !== 0x25) return false;
+  }
+  const letters = lower + upper;
+  return (digits >= 4 && letters >= 4) || (lower >= 4 && upper >= 4);
+}
+
+/** `url.path` with every segment that looks like a token replaced by `REDACTED`. */
+export function maskPathTokens(path: string): string {
+  if (path.length < MIN_TOKEN) return path;
+  const segments = path.split('/');
+  let changed = false;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (looksLikeToken(segment)) {
+      segments[i] = REDACTED;
+      changed = true;
+    }
+  }
+  return changed ? segments.join('/') : path;
 }

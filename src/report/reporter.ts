@@ -1,15 +1,15 @@
 // Fans one finding out to every signal: the metrics and the active span always; within
 // flood limits an OTel event and a pino line. The attribute map is built at most once per
 // finding, and only if a signal will actually record it.
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { Logger } from 'pino';
-import type { Config } from '../config/types';
+import type { Config, LogFindings } from '../config/types';
 import { contextStore } from '../context/store';
 import { AttributeRenderer, type Attributes } from './attributes';
 import { EventRateLimiter } from './flood';
 import type { Finding } from './finding';
 import { EVENT_NAME, SUPPRESSED_EVENT_NAME, emitFindingEvent, emitSuppressedEvent } from './otel-logs';
-import { annotateActiveSpan } from './otel-span';
+import type { RampartLogger } from './logger';
+import { otelApi } from './otel-api';
+import { annotateSpans } from './otel-span';
 import { countFinding, countInternalError, countSuppressed } from './otel-metrics';
 
 /** Distinct internal faults logged in full; beyond this they are only counted. */
@@ -20,21 +20,23 @@ export class Reporter {
   private readonly limiter: EventRateLimiter;
   private readonly renderer: AttributeRenderer;
   private readonly reportedFaults = new Set<string>();
+  private readonly logFindings: LogFindings;
   private summaryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     config: Config,
-    readonly logger: Logger,
+    readonly logger: RampartLogger,
   ) {
     this.limiter = new EventRateLimiter(config.telemetry.maxEventsPerSecond);
     this.renderer = new AttributeRenderer(config);
+    this.logFindings = config.telemetry.logFindings;
   }
 
   /** Never throws: a reporting failure is our bug, counted and logged, not the app's. */
   report(finding: Finding): void {
     // Each signal fails on its own: a broken OTel pipeline must not cost the pino line.
     this.attempt('report.metrics', () => countFinding(finding));
-    this.attempt('report.span', () => annotateActiveSpan(finding));
+    this.attempt('report.span', () => annotateSpans(finding));
     let admitted = true;
     this.attempt('report.flood', () => {
       admitted = this.limiter.admit(finding.kind, Date.now());
@@ -48,8 +50,18 @@ export class Reporter {
     // Outside the request context: whatever the SDK starts from here (a batch timer, the
     // export request) is rampart's own work and must not be checked against this
     // request's inputs. The OTel context (the active span) is a separate store and stays.
-    this.attempt('report.event', () => contextStore.exit(emitFindingEvent, finding, render));
-    this.attempt('report.log', () => this.logFinding(finding, render));
+    let recorded = false;
+    this.attempt('report.event', () => {
+      recorded = contextStore.exit(emitFindingEvent, finding, render);
+    });
+    if (this.wantsLine(recorded)) this.attempt('report.log', () => this.logFinding(finding, render));
+  }
+
+  /** Exactly one record per finding in an OpenTelemetry pipeline (see `telemetry.logFindings`). */
+  private wantsLine(eventRecorded: boolean): boolean {
+    if (this.logFindings === 'never') return false;
+    if (this.logFindings === 'fallback') return !eventRecorded;
+    return !(eventRecorded && this.logger.bridged);
   }
 
   private attempt(where: string, fn: () => void): void {
@@ -85,8 +97,9 @@ export class Reporter {
     const level = finding.action === 'blocked' ? 'error' : 'warn';
     if (!this.logger.isLevelEnabled(level)) return;
     const line: Record<string, unknown> = { event: EVENT_NAME, ...render() };
-    const span = trace.getSpanContext(context.active());
-    if (span !== undefined && isSpanContextValid(span)) {
+    const api = otelApi();
+    const span = api.trace.getSpanContext(api.context.active());
+    if (span !== undefined && api.isSpanContextValid(span)) {
       line.trace_id = span.traceId;
       line.span_id = span.spanId;
     }

@@ -18,7 +18,7 @@ t.test('defaults: block everything, no allowlists', async (t) => {
   t.equal(c.mode, 'block');
   t.same(c.modes, { sql_injection: 'block', command_injection: 'block', path_traversal: 'block', ssrf: 'block' });
   t.equal(c.blockResponse.status, 403);
-  t.same(c.allow, { routes: [], inputs: [], sinks: [] });
+  t.same(c.allow, { routes: [], inputs: [], values: [], sinks: [] });
   t.ok(Object.isFrozen(c) && Object.isFrozen(c.modes) && Object.isFrozen(c.telemetry.redactKeys), 'deeply frozen');
 });
 

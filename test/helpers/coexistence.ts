@@ -60,9 +60,11 @@ export interface SuiteOptions {
   readonly tool: string;
   /** Run OpenTelemetry's disable()/enable() on every instrumentation after rampart. */
   readonly cycle?: boolean;
+  /** The fixture folder under test/fixtures/ the tool's packages come from. */
+  readonly packages?: string;
 }
 
-export function coexistenceSuite({ tool, cycle = false }: SuiteOptions): void {
+export function coexistenceSuite({ tool, cycle = false, packages = 'coexistence' }: SuiteOptions): void {
   // Four child apps, each loading a full agent: far above .taprc's per-file default.
   t.setTimeout(300_000);
   const toolFile = join(FIXTURE, 'tools', `${tool.replace(/-http$/, '')}.js`);
@@ -102,6 +104,7 @@ export function coexistenceSuite({ tool, cycle = false }: SuiteOptions): void {
       const child: ChildApp = await startChildApp(args, {
         ...QUIET_ENV,
         COEXIST_TOOL: tool,
+        COEXIST_PACKAGES: join(ROOT, 'test', 'fixtures', packages),
         COEXIST_RAMPART: join(ROOT, 'dist'),
         COEXIST_TABLE: table,
         COEXIST_BASE: base,
@@ -160,7 +163,8 @@ export function coexistenceSuite({ tool, cycle = false }: SuiteOptions): void {
         t.same((await get('/cycle')).json(), { cycled: true });
         await attacks('after disable()/enable()');
         const served = (l: Seen[]) => l.filter((s) => s.kind === 'server' && BENIGN_PATHS.has(s.path ?? '')).length;
-        const before = served(await seenWhen((l) => served(l) >= 12));
+        // Every request so far went to these paths: 4 benign, 5 attacks (one benign), 4 benign, 5.
+        const before = served(await seenWhen((l) => served(l) >= 18));
         await benign('after disable()/enable()');
         const after = await seenWhen((l) => served(l) >= before + 4);
         t.equal(served(after) - before, 4, 'one server span per request after the cycle (wrapped once, not twice)');

@@ -6,7 +6,7 @@ import type { Config } from '../../src/config/types';
 import type { InputSource } from '../../src/detect/types';
 import { findingAttributes, MAX_SINK_TEXT } from '../../src/report/attributes';
 import { findingFrom, type SinkAttributes } from '../../src/report/finding';
-import { SecretKeys, sanitizeUrl } from '../../src/report/redact';
+import { SecretKeys, maskPathTokens, sanitizeUrl } from '../../src/report/redact';
 import { ruleCategory, ruleUuid } from '../../src/report/rules';
 
 function config(telemetry: Partial<Config['telemetry']> = {}): Config {
@@ -24,7 +24,7 @@ function finding(opts: { source?: InputSource; path?: string; value?: string; si
     opts.blocked === false ? 'monitored' : 'blocked',
     'better-sqlite3.prepare',
     opts.sink ?? { 'db.system.name': 'sqlite', 'db.query.text': 'SELECT * FROM users WHERE name = ? OR ?=?' },
-    { requestId: 'req-1', method: 'GET', route: '/users', path: '/users', clientAddress: '::1', userAgent: 'curl/8' },
+    { requestId: 'req-1', method: 'GET', route: '/users', path: '/users', peerAddress: '::1', userAgent: 'curl/8' },
     0.042,
     opts.stack,
   );
@@ -52,6 +52,7 @@ t.test('a blocked SQL finding renders every attribute under its convention name'
     'http.route': '/users',
     'url.path': '/users',
     'client.address': '::1',
+    'network.peer.address': '::1',
     'user_agent.original': 'curl/8',
     'error.type': 'RampartBlockedError',
     'code.stacktrace': 'at handler (/app/routes.js:10:5)',
@@ -148,4 +149,38 @@ t.test('sink text is bounded; a describe() cannot override rampart attributes', 
   t.equal(attrs['rampart.action'], 'blocked');
   const stack = findingAttributes(finding({ stack: 'at x\n'.repeat(5000) }), config())['code.stacktrace'] as string;
   t.ok(stack.length <= 4097, 'stack bounded');
+});
+
+t.test('redactKeys extends the built-in names; common secret names are built in', async (t) => {
+  const names = ['pwd', 'passwd', 'pass', 'db_pass', 'password', 'api_key', 'X-Api-Key', 'access_token', 'refreshToken', 'client_secret', 'private_key', 'aws_access_key_id', 'credentials', 'session_id', 'jwt'];
+  const extended = config({ redactKeys: ['ssn'] });
+  for (const path of names) {
+    const attrs = findingAttributes(finding({ source: 'body', path, value: 'hunter2' }), extended);
+    t.notOk('rampart.input.value' in attrs, `${path}: no value with redactKeys: ['ssn']`);
+  }
+  t.notOk('rampart.input.value' in findingAttributes(finding({ source: 'body', path: 'ssn', value: '078-05-1120' }), extended), 'the added key');
+  t.equal(findingAttributes(finding({ source: 'body', path: 'user.name' }), extended)['rampart.input.value'], "' OR '1'='1", 'ordinary names keep their value');
+});
+
+t.test('url.full: presigned and keyed URLs lose their signatures and credentials', async (t) => {
+  const secrets = new SecretKeys(config());
+  const url = sanitizeUrl(
+    'https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKIAX%2F2024&X-Amz-Signature=abc123&X-Amz-Security-Token=tok&X-Goog-Signature=g&key=AIzaK&code=c0de&page=2',
+    secrets,
+  );
+  t.equal(url, 'https://b.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4&X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&X-Amz-Security-Token=REDACTED&X-Goog-Signature=REDACTED&key=REDACTED&code=REDACTED&page=2');
+});
+
+t.test('url.path: segments that look like tokens are masked, words and ids are not', async (t) => {
+  t.equal(maskPathTokens('/reset/3f9a2c1e7b8d4e6fa0b1c2d3e4f5a6b7/confirm'), '/reset/REDACTED/confirm', 'hex token');
+  t.equal(maskPathTokens('/invite/aZ3kP9qLm2Xw8RtY5vBn'), '/invite/REDACTED', 'random base62');
+  t.equal(maskPathTokens('/files/123e4567-e89b-12d3-a456-426614174000'), '/files/REDACTED', 'uuid');
+  t.equal(maskPathTokens('/t/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl'), '/t/REDACTED', 'jwt');
+  t.equal(maskPathTokens('/users/42/orders'), '/users/42/orders');
+  t.equal(maskPathTokens('/blog/my-very-long-article-title-here'), '/blog/my-very-long-article-title-here', 'a slug');
+  t.equal(maskPathTokens('/api/v2/getUserPreferencesList'), '/api/v2/getUserPreferencesList', 'a camelCase word');
+  const attrs = findingAttributes(findingFrom(
+    { kind: 'sql_injection', input: { source: 'query', path: 'q', value: 'x' }, rule: 'r', reason: 'r' },
+    'blocked', 's', {}, { requestId: 'r', path: '/reset/3f9a2c1e7b8d4e6fa0b1c2d3e4f5a6b7' }, 0, undefined), config());
+  t.equal(attrs['url.path'], '/reset/REDACTED');
 });

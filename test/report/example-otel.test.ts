@@ -1,8 +1,10 @@
 // The examples/otel app as a user runs it (built dist/, `--require rampart/register` plus
-// the SDK setup file), exporting to a receiver on 127.0.0.1 through the standard
+// the SDK setup file: sdk-node with auto-instrumentations, from the otel-sdk3 fixture
+// package through NODE_PATH), exporting to a receiver on 127.0.0.1 through the standard
 // OTEL_EXPORTER_OTLP_ENDPOINT variable: logs as protobuf, traces and metrics as JSON.
+import { join } from 'node:path';
 import t from 'tap';
-import { startChildApp } from '../helpers/child';
+import { ROOT, startChildApp } from '../helpers/child';
 import { request } from '../helpers/http';
 import { startOtlpReceiver } from './otlp-receiver';
 
@@ -11,8 +13,11 @@ t.test('attack on the example app: blocked, exported, correlated, and logged by 
   t.teardown(() => receiver.close());
   const app = await startChildApp(['--require', './examples/otel/otel.js', '--require', 'rampart/register', 'examples/otel/app.js'], {
     PORT: '0',
+    NODE_PATH: join(ROOT, 'test', 'fixtures', 'otel-sdk3', 'node_modules'),
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/protobuf',
+    OTEL_NODE_RESOURCE_DETECTORS: 'none',
     OTEL_SERVICE_NAME: 'example-under-test',
     RAMPART_MODE: 'block',
   });
@@ -29,6 +34,7 @@ t.test('attack on the example app: blocked, exported, correlated, and logged by 
 
   const events = receiver.logs.filter((l) => l.eventName === 'rampart.attack');
   t.equal(events.length, 1, 'one event exported');
+  t.equal(receiver.logs.filter((l) => l.attributes['rampart.action'] !== undefined).length, 1, 'one record per finding with auto-instrumentations (pino bridge on)');
   const event = events[0]!;
   t.equal(event.encoding, 'protobuf');
   t.equal(event.severityText, 'ERROR');
@@ -40,12 +46,14 @@ t.test('attack on the example app: blocked, exported, correlated, and logged by 
   const span = receiver.spans.find((s) => s.spanId === event.spanId);
   t.ok(span, 'the event points at an exported span');
   t.equal(span?.traceId, event.traceId);
-  t.equal(span?.name, 'GET /users');
-  t.equal(span?.statusCode, 2, 'span marked as error');
-  t.equal(span?.attributes['rampart.action'], 'blocked');
+  const server = receiver.spans.find((s) => s.kind === 2 && s.traceId === event.traceId);
+  t.equal(server?.name, 'GET /users', "the request's SERVER span");
+  t.equal(server?.statusCode, 2, 'SERVER span marked as error');
+  t.equal(server?.attributes['rampart.action'], 'blocked');
+  t.equal(server?.attributes['http.response.status_code'], 403);
 
   const findings = receiver.points.filter((p) => p.metric === 'rampart.findings');
-  t.same(findings.map((p) => [p.attributes['rampart.sink'], p.value]), [['better-sqlite3.prepare', 1]]);
+  t.same(findings.map((p) => [p.attributes['rampart.sink'], p.attributes['http.route'], p.value]), [['better-sqlite3.prepare', '/users', 1]]);
 
   const line = app.lines.find((l) => l.event === 'rampart.attack');
   t.ok(line, 'pino JSON line on stdout');

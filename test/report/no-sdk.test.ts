@@ -7,7 +7,7 @@ import t from 'tap';
 import { guardSink, type SinkDetector } from '../../src/guard';
 import { start, stop, withInput } from '../../src/index';
 import { findingFrom } from '../../src/report/finding';
-import { annotateActiveSpan, emitFindingEvent } from '../../src/report/otel';
+import { annotateSpans, emitFindingEvent } from '../../src/report/otel';
 import { evilDetector, SINK } from './fixtures';
 
 start({ mode: 'monitor', logLevel: 'silent' });
@@ -45,7 +45,7 @@ t.test('no SDK: emitFindingEvent returns at the enabled() check, before building
   });
   t.equal(emitted, false, 'nothing emitted');
   t.equal(built, 0, 'attributes never built');
-  t.equal(annotateActiveSpan(finding), false, 'no recording span, nothing set');
+  t.equal(annotateSpans(finding), 0, 'no recording span, nothing set');
 });
 
 t.test('no SDK and pino silent: a finding through the guard never renders its attributes', async (t) => {

@@ -23,6 +23,8 @@ export interface ReceivedSpan {
   readonly name: string;
   readonly traceId: string;
   readonly spanId: string;
+  /** OTLP SpanKind: 1 internal, 2 server, 3 client. */
+  readonly kind: number;
   readonly statusCode: number;
   readonly attributes: Record<string, AttrValue>;
 }
@@ -155,6 +157,7 @@ function jsonSpans(body: Buffer): ReceivedSpan[] {
           name: s.name as string,
           traceId: s.traceId as string,
           spanId: s.spanId as string,
+          kind: Number(s.kind ?? 0),
           statusCode: Number((s.status as { code?: number } | undefined)?.code ?? 0),
           attributes: jsonAttrs(s.attributes as JsonKeyValue[] | undefined),
         });

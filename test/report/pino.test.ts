@@ -81,7 +81,7 @@ t.test('logLevel filters findings: at "error" only blocked findings are written'
 
 t.test('default destination is stdout, asynchronous; a broken destination does not crash the app', async (t) => {
   const logger = createLogger(DEFAULT_CONFIG);
-  const stream = (logger as unknown as Record<symbol, { fd: number; sync: boolean; emit(e: string, err: Error): boolean }>)[pino.symbols.streamSym]!;
+  const stream = (logger.pino as unknown as Record<symbol, { fd: number; sync: boolean; emit(e: string, err: Error): boolean }>)[pino.symbols.streamSym]!;
   t.equal(stream.fd, 1, 'stdout');
   t.equal(stream.sync, false, 'async writes');
   t.doesNotThrow(() => stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })), 'stream error is absorbed');

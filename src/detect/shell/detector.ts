@@ -8,6 +8,9 @@ import type { Detection, UserInput } from '../types';
 import { budgetExceeded, spend } from '../budget';
 import { lexShell, type LexResult, type ShellToken, type WordPart } from './tokenizer';
 import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
+import type { AppTextMemory } from '../app-text';
+import { asciiLower } from '../sql/fold';
+import { caselessForm, hasAsciiUpper } from './caseless';
 
 export type ShellRule =
   | 'cmdi.operator'
@@ -107,17 +110,52 @@ function allSafe(value: string): boolean {
   return true;
 }
 
-/** Detect shell command injection by any input into `script` (run by `sh -c`). */
-export function detectShellInjection(script: string, inputs: readonly UserInput[]): Detection | undefined {
+/**
+ * Detect shell command injection by any input into `script` (run by `sh -c`). With
+ * `appTexts`, a script the app already ran without any input in it is its own text: an
+ * input occurring in it is a coincidence (detect/app-text.ts); scripts without any
+ * occurrence are added to it.
+ */
+export function detectShellInjection(script: string, inputs: readonly UserInput[], appTexts?: AppTextMemory, learn = true): Detection | undefined {
   if (typeof script !== 'string') return undefined;
+  const found = findShellInjection(script, inputs);
+  if (found === undefined) {
+    if (appTexts !== undefined && learn && !occurred) appTexts.remember(script);
+    return undefined;
+  }
+  return appTexts?.knows(script) ? undefined : found;
+}
+
+/** Whether the last findShellInjection call found any input in its script. */
+let occurred = false;
+
+function findShellInjection(script: string, inputs: readonly UserInput[]): Detection | undefined {
+  occurred = false;
+  let scriptUpper = -1; // whether the script has upper-case ASCII letters, once asked
   let lexed: LexResult | undefined;
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];
     const value = input.value;
     if (typeof value !== 'string' || !worthChecking(value)) continue;
     if (spend(script.length)) return budgetExceeded('command_injection', input);
+    let haystack = script;
+    let needle = value;
     let at = indexOfLinear(script, value, 0);
-    if (at === -1) continue;
+    if (at === -1) {
+      // The app may have changed the input's case (`name.toLowerCase()`): `X;ID` runs as
+      // `x;id`. ASCII folding keeps every offset, so occurrences in the folded script are
+      // occurrences in the script (caseless.ts).
+      const fold = caselessForm(value, i);
+      if (fold === undefined) continue;
+      if (fold.anchor !== '' && script.indexOf(fold.anchor) === -1) continue;
+      if (scriptUpper < 0) scriptUpper = scriptHasUpper(script) ? 1 : 0;
+      if (!fold.upper && scriptUpper === 0) continue;
+      haystack = scriptUpper === 1 ? foldedScript(script) : script;
+      needle = fold.lower;
+      at = indexOfLinear(haystack, needle, 0);
+      if (at === -1) continue;
+    }
+    occurred = true;
     // Lexing allocates per word part, so a huge script costs garbage collection more than
     // scanning; no shell accepts one this long as its `-c` argument anyway (Linux caps one
     // argument at 128 KiB), so holding an input is enough to fail closed.
@@ -131,11 +169,33 @@ export function detectShellInjection(script: string, inputs: readonly UserInput[
       if (budget < 0) return detection(input, TOO_COMPLEX);
       const finding = inspectSpan(lexed.tokens, script, at, at + value.length, safe, WORDS);
       if (finding !== undefined) return detection(input, finding);
-      if (period === 0) period = smallestPeriod(value);
-      at = nextOccurrence(script, value, at, period);
+      if (period === 0) period = smallestPeriod(needle);
+      at = nextOccurrence(haystack, needle, at, period);
     }
   }
   return undefined;
+}
+
+/** Whether the last script asked about has upper-case ASCII letters, kept like the fold below. */
+const lastUpper = { script: '', upper: false };
+
+function scriptHasUpper(script: string): boolean {
+  if (lastUpper.script !== script) {
+    lastUpper.script = script;
+    lastUpper.upper = hasAsciiUpper(script);
+  }
+  return lastUpper.upper;
+}
+
+/** The last script folded, kept: a call checks several inputs against the same script. */
+const lastFold = { script: '', folded: '' };
+
+function foldedScript(script: string): string {
+  if (lastFold.script !== script) {
+    lastFold.script = script;
+    lastFold.folded = asciiLower(script);
+  }
+  return lastFold.folded;
 }
 
 function detection(input: UserInput, finding: ShellFinding): Detection {

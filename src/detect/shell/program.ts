@@ -50,6 +50,16 @@ const LAUNCHERS: Readonly<Record<string, Launcher>> = {
   timeout: { valueOptions: ['-s', '--signal', '-k', '--kill-after'], operands: 1, assignments: false },
   stdbuf: { valueOptions: ['-i', '-o', '-e', '--input', '--output', '--error'], operands: 0, assignments: false },
   busybox: { valueOptions: [], operands: 0, assignments: false },
+  setsid: { valueOptions: [], operands: 0, assignments: false },
+  ionice: { valueOptions: ['-c', '--class', '-n', '--classdata', '-p', '--pid', '-P', '--pgid', '-u', '--uid'], operands: 0, assignments: false },
+  chrt: { valueOptions: ['-T', '--sched-runtime', '-P', '--sched-period', '-D', '--sched-deadline'], operands: 1, assignments: false },
+  taskset: { valueOptions: [], operands: 1, assignments: false },
+  flock: { valueOptions: ['-w', '--timeout', '--wait', '-E', '--conflict-exit-code'], operands: 1, assignments: false },
+  xargs: {
+    valueOptions: ['-a', '--arg-file', '-d', '--delimiter', '-E', '-e', '-I', '-i', '-L', '-l', '-n', '--max-args', '-P', '--max-procs', '-s', '--max-chars', '--process-slot-var'],
+    operands: 0,
+    assignments: false,
+  },
 };
 
 const MAX_LAUNCHERS = 8;
@@ -91,6 +101,8 @@ export function resolveCommand(file: string, args: readonly string[]): ResolvedC
     }
     i += launcher.operands;
     if (split || i >= args.length || typeof args[i] !== 'string') break;
+    // `flock FILE -c SCRIPT`: an option where the command would be (shell-script.ts reads it).
+    if (args[i]!.charCodeAt(0) === 45 /* - */) break;
     program = programName(args[i]);
     from = i + 1;
   }

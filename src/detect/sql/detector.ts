@@ -11,6 +11,7 @@ import { REASONS, RULES, SqlRule } from './rules';
 import { LOWER, MIXED, foldCase } from './fold';
 import { isAsciiAlnum, isSqlSpace } from './chars';
 import { SearchForm, formsOf } from './input-forms';
+import type { AppTextMemory } from '../app-text';
 
 export interface SqlDetectOptions {
   /**
@@ -18,6 +19,14 @@ export interface SqlDetectOptions {
    * input equal to the entire (trimmed) query is trusted instead of reported. Default false.
    */
   readonly allowFullQueryInput?: boolean;
+  /**
+   * Queries the app sent without any input in them (app-text.ts). A query found there is the
+   * app's own text: an occurrence of an input in it is a coincidence, not a finding. Queries
+   * checked here without any occurrence are added to it.
+   */
+  readonly appTexts?: AppTextMemory;
+  /** Whether a query without any occurrence is added to `appTexts` (default true). */
+  readonly learn?: boolean;
 }
 
 /** A buffer grown past this many tokens by a huge query is dropped after the call. */
@@ -44,6 +53,7 @@ const call = {
   memo: { from: -1, to: -1 } as ListMemo,
   suspect: undefined as UserInput | undefined, // first input found, blamed if unterminated
   culprit: undefined as UserInput | undefined, // first input found at or after the broken token
+  found: false, // some input occurs in the query (in any of its forms)
 };
 
 /**
@@ -68,6 +78,8 @@ export function detectSqlInjection(
   call.tokenized = false;
   call.suspect = undefined;
   call.culprit = undefined;
+  call.found = false;
+  const appTexts = options?.appTexts;
   try {
     for (let k = 0; k < inputs.length; k++) {
       const input = inputs[k];
@@ -76,6 +88,7 @@ export function detectSqlInjection(
       const m = value.length;
       if (m === 0 || (m === 1 && isInert(value.charCodeAt(0)))) continue;
       if (isWholeQuery(query, qs, qe, value)) {
+        call.found = true;
         if (options?.allowFullQueryInput) continue;
         return detection(input, RULES.fullQuery);
       }
@@ -88,11 +101,13 @@ export function detectSqlInjection(
       const forms = formsOf(inputs, k, input, value);
       let rule: SqlRule | undefined;
       for (let f = 0; f < forms.length && rule === undefined; f++) rule = judgeText(input, forms[f]!);
-      if (rule !== undefined) return detection(input, rule);
+      if (rule !== undefined) return appTexts?.knows(query) ? undefined : detection(input, rule);
     }
     // Fail closed: the database runs what comes before the broken part.
     const blamed = call.culprit ?? call.suspect;
-    return blamed === undefined ? undefined : detection(blamed, RULES.unterminated);
+    if (blamed !== undefined) return appTexts?.knows(query) ? undefined : detection(blamed, RULES.unterminated);
+    if (!call.found && options?.learn !== false) appTexts?.remember(query);
+    return undefined;
   } finally {
     call.query = '';
     call.folded = undefined;
@@ -114,16 +129,18 @@ function judgeText(input: UserInput, form: SearchForm): SqlRule | undefined {
   }
   let at = form.indexIn(haystack, 0);
   if (at === -1) return undefined;
+  call.found = true;
   const buf = call.buf;
   if (!call.tokenized) {
     lexInto(query, call.dialect, buf);
     call.tokenized = true;
   }
   const len = form.needle.length;
+  const typed = trimmedLength(form.text);
   call.memo.from = -1;
   call.memo.to = -1;
   do {
-    const rule = judgeOccurrence(query, buf, at, at + len, input.value.length, call.memo);
+    const rule = judgeOccurrence(query, buf, at, at + len, typed, call.memo);
     if (rule !== undefined) return rule;
     if (buf.unterminatedAt >= 0) {
       call.suspect ??= input;
@@ -146,6 +163,15 @@ function foldedQuery(query: string): string {
 
 function detection(input: UserInput, rule: SqlRule): Detection {
   return { kind: 'sql_injection', input, rule, reason: REASONS[rule] };
+}
+
+/** The length of `value` without the blanks around it. */
+function trimmedLength(value: string): number {
+  let vs = 0;
+  let ve = value.length;
+  while (vs < ve && isSqlSpace(value.charCodeAt(vs))) vs++;
+  while (ve > vs && isSqlSpace(value.charCodeAt(ve - 1))) ve--;
+  return ve - vs;
 }
 
 /** A one-character letter, digit or space cannot change a token sequence on its own. */

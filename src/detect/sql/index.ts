@@ -8,5 +8,6 @@ export type { SqlDetectOptions } from './detector';
 export { tokenizeSql } from './tokenize';
 export type { SqlDialect, SqlToken, SqlTokenKind } from './tokenize';
 export { redactSqlLiterals } from './redact';
+export type { RedactInput } from './redact';
 export { RULES as SQL_RULES } from './rules';
 export type { SqlRule } from './rules';

@@ -176,8 +176,48 @@ export function formsOf(inputs: readonly UserInput[], k: number, input: UserInpu
 }
 
 function formsFor(value: string): readonly SearchForm[] {
-  const plain = new SearchForm(value);
-  return (plain.traits & HAS_QUOTE) === 0
-    ? [plain]
-    : [plain, new SearchForm(value.split("'").join("''")), new SearchForm(value.split('\\').join('\\\\').split("'").join("\\'"))];
+  const forms: SearchForm[] = [];
+  for (const text of transformedTexts(value)) {
+    const plain = new SearchForm(text);
+    forms.push(plain);
+    if ((plain.traits & HAS_QUOTE) === 0) continue;
+    forms.push(new SearchForm(text.split("'").join("''")), new SearchForm(text.split('\\').join('\\\\').split("'").join("\\'")));
+  }
+  return forms;
+}
+
+/**
+ * The input and what common transformations make of it before it reaches a query
+ * (docs/sql.md, "Transformed input"): trimmed, with `<` and `>` stripped (HTML sanitizers),
+ * NFKC-normalized (fullwidth quotes become `'`), and upper-cased then folded (`ı` and `ſ`
+ * upper-case to ASCII `I` and `S`, `ß` to `SS`). Each costs one pass over the input, made
+ * once per distinct value; most values have none of these traits and yield only themselves.
+ */
+export function transformedTexts(value: string): readonly string[] {
+  let edgeBlank = false;
+  let angle = false;
+  let nonAscii = false;
+  const n = value.length;
+  if (n > 0) edgeBlank = isSqlSpace(value.charCodeAt(0)) || isSqlSpace(value.charCodeAt(n - 1));
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x3c || c === 0x3e) angle = true;
+    else if (c >= 0x80) nonAscii = true;
+  }
+  if (!edgeBlank && !angle && !nonAscii) return [value];
+  const texts = [value];
+  const add = (text: string): void => {
+    if (text.length > 0 && !texts.includes(text)) texts.push(text);
+  };
+  if (edgeBlank) add(value.trim());
+  if (angle) add(value.split('<').join('').split('>').join(''));
+  if (nonAscii) {
+    const base = texts.slice();
+    for (const text of base) {
+      add(text.normalize('NFKC'));
+      const folded = text.toUpperCase().toLowerCase();
+      if (folded !== text.toLowerCase()) add(folded);
+    }
+  }
+  return texts;
 }

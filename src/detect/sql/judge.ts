@@ -15,7 +15,17 @@
 // Everything else -- several tokens, an operator of two or more characters, a comment
 // delimiter, an executable comment -- is an attack, named by the most severe token it covers.
 // A single character (`,` `-` `*` `;`) alone cannot restructure a query and is allowed, except
-// a MySQL `#`, which opens a comment by itself.
+// a MySQL `#`, which opens a comment by itself; blanks around it do not count.
+// Two shapes of several tokens that only a user typing words or a fragment of the app's own
+// SQL produces, and that cannot add an operation (docs/sql.md, "Phrases and fragments"):
+//  - a phrase of keywords only (`group by`, `is null`, `insert into`), none of which joins
+//    conditions or queries (OR, AND, XOR, UNION, INTERSECT, EXCEPT, MINUS): without an
+//    identifier, literal or operator such a phrase cannot read or compare data; at worst it
+//    makes the statement invalid;
+//  - one literal or name with one `,` `(` `)` or `.` before or after it (`2)`, `name,`,
+//    `u.`), the bracket only in a query whose brackets balance: the app writes balanced
+//    text, so a lone bracket that left it balanced was the app's (one the input added would
+//    unbalance it, and is reported).
 
 import {
   COMMENT,
@@ -32,6 +42,8 @@ import {
 import {
   isComparisonKeyword,
   isComparisonOperator,
+  isPhraseKeyword,
+  isSystemFunctionKeyword,
   isStructuralKeyword,
   isValueKeyword,
   tokenIs,
@@ -62,6 +74,7 @@ export function judgeOccurrence(
   inputLength: number,
   memo: ListMemo,
 ): SqlRule | undefined {
+  // `inputLength` is the input's length without surrounding blanks: ` ; ` is one character.
   const i = firstTokenEndingAfter(buf, s);
   if (i >= buf.count || buf.starts[i] >= e) return undefined; // only whitespace
   if (i + 1 >= buf.count || buf.starts[i + 1] >= e) return judgeSingle(q, buf, i, s, e, inputLength);
@@ -71,7 +84,69 @@ export function judgeOccurrence(
     const named = buf.kindAt(i) !== NUMBER; // `2 DESC` names no column
     return named && inValueSlot(q, buf, i, last) ? RULES.valueIdentifier : undefined;
   }
+  const end = lastTokenStartingBefore(buf, i, e);
+  if (isKeywordPhrase(q, buf, i, end) && followsOperand(q, buf, i)) return undefined;
+  if (end === i + 1) {
+    const fragment = judgeFragment(q, buf, i, s, e);
+    if (fragment !== false) return fragment;
+  }
   return classifyAttack(q, buf, i, e);
+}
+
+/**
+ * Whether the token before `i` ends an operand (a literal, parameter, name or `)`), or there
+ * is none: a keyword phrase is then where the app's grammar continues a clause (`$1 ORDER BY`,
+ * `total IS NOT NULL`). After an operator, a keyword or `(` the phrase stands where a value
+ * or name belongs, which is an input's slot (`id = IS NULL`), and is judged as code.
+ */
+function followsOperand(q: string, buf: TokenBuffer, i: number): boolean {
+  let p = i - 1;
+  while (p >= 0 && isCommentKind(buf.kindAt(p))) p--;
+  if (p < 0) return true;
+  const kind = buf.kindAt(p);
+  if (kind === OPERATOR) return tokenTextIs(q, buf, p, ')');
+  if (kind === WORD) return !isPhraseKeyword(q, buf.starts[p], buf.ends[p]) && !isStructuralKeyword(q, buf.starts[p], buf.ends[p]);
+  return kind !== EXEC_COMMENT;
+}
+
+/**
+ * Tokens [i, last] are all keywords, none of them a connective (see the header). A value
+ * keyword (NULL, TRUE, ...) may only end the phrase after IS or NOT (`is not null`): one that
+ * starts it supplies the value the slot expects and lets the rest compare it
+ * (`deleted = null is null` is true for every row).
+ */
+function isKeywordPhrase(q: string, buf: TokenBuffer, i: number, last: number): boolean {
+  for (let t = i; t <= last; t++) {
+    if (buf.kindAt(t) !== WORD) return false;
+    const ts = buf.starts[t];
+    const te = buf.ends[t];
+    if (isPhraseKeyword(q, ts, te)) continue;
+    const closing = t === last && t > i && (tokenIs(q, buf, t - 1, 'IS') || tokenIs(q, buf, t - 1, 'NOT'));
+    if (!closing || !isValueKeyword(q, ts, te)) return false;
+  }
+  return true;
+}
+
+const isFragmentPunctuation = (q: string, buf: TokenBuffer, t: number): boolean =>
+  buf.kindAt(t) === OPERATOR &&
+  (tokenTextIs(q, buf, t, ',') || tokenTextIs(q, buf, t, '(') || tokenTextIs(q, buf, t, ')') || tokenTextIs(q, buf, t, '.'));
+
+/**
+ * Two tokens, one of them `,` `(` `)` or `.` and the other a number or a name (`2)`,
+ * `name,`, `.col`): undefined when harmless, the value-slot rule for a whole name where a
+ * value belongs, or false when the occurrence has another shape.
+ */
+function judgeFragment(q: string, buf: TokenBuffer, i: number, s: number, e: number): SqlRule | undefined | false {
+  const word = isFragmentPunctuation(q, buf, i) ? i + 1 : isFragmentPunctuation(q, buf, i + 1) ? i : -1;
+  if (word < 0) return false;
+  const bracket = tokenTextIs(q, buf, 2 * i + 1 - word, '(') || tokenTextIs(q, buf, 2 * i + 1 - word, ')');
+  if (bracket && !bracketsBalance(q, buf)) return false;
+  const kind = buf.kindAt(word);
+  if (kind === NUMBER) return undefined;
+  if (kind !== WORD && kind !== QUOTED_IDENT) return false;
+  const whole = s <= buf.starts[word] && e >= buf.ends[word];
+  if (!whole || (kind === WORD && isValueKeyword(q, buf.starts[word], buf.ends[word]))) return undefined;
+  return inValueSlot(q, buf, word, word) ? RULES.valueIdentifier : undefined;
 }
 
 /** Binary search: index of the first token whose end lies after `s` (tokens are ordered). */
@@ -106,11 +181,14 @@ function judgeSingle(
       return undefined;
     case WORD:
       if (!whole || isValueKeyword(q, ts, te)) return undefined;
-      return inValueSlot(q, buf, i, i) ? RULES.valueIdentifier : undefined;
+      if (inValueSlot(q, buf, i, i)) return RULES.valueIdentifier;
+      return isSystemFunctionKeyword(q, ts, te) ? RULES.systemValue : undefined;
     case QUOTED_IDENT:
     case VARIABLE:
       if (!whole) return undefined;
-      return inValueSlot(q, buf, i, i) ? RULES.valueIdentifier : undefined;
+      if (inValueSlot(q, buf, i, i)) return RULES.valueIdentifier;
+      // `@@version`, `@@datadir`: a server setting, readable from any other slot too (SELECT lists).
+      return q.charCodeAt(ts) === 0x40 && q.charCodeAt(ts + 1) === 0x40 ? RULES.systemValue : undefined;
     case COMMENT:
       return judgeInComment(q, buf, i, s, e, inputLength);
     case EXEC_COMMENT:
@@ -284,6 +362,21 @@ function inInList(q: string, buf: TokenBuffer, p: number): boolean {
     }
   }
   return false;
+}
+
+/** Whether every `(` of the query is closed by a later `)`; computed once per query. */
+function bracketsBalance(q: string, buf: TokenBuffer): boolean {
+  if (buf.balanced < 0) {
+    let depth = 0;
+    for (let t = 0; t < buf.count && depth >= 0; t++) {
+      if (buf.kindAt(t) !== OPERATOR || buf.ends[t] - buf.starts[t] !== 1) continue;
+      const c = q.charCodeAt(buf.starts[t]);
+      if (c === 0x28) depth++;
+      else if (c === 0x29) depth--;
+    }
+    buf.balanced = depth === 0 ? 1 : 0;
+  }
+  return buf.balanced === 1;
 }
 
 /** Names what a multi-token occurrence does, most severe first. */

@@ -52,6 +52,35 @@ export function isStructuralKeyword(q: string, start: number, end: number): bool
   return STRUCTURAL.has(q.slice(start, end).toUpperCase());
 }
 
+/**
+ * Keywords a user may type as words (`group by`, `is not null`, `left join`): the structural
+ * ones and a few more, minus those that join conditions or queries, with which a phrase of
+ * keywords alone becomes an attack (`or true`, `union all select null`).
+ */
+const CONNECTIVES = ['AND', 'OR', 'XOR', 'UNION', 'INTERSECT', 'EXCEPT', 'MINUS'];
+const PHRASE = new Set([
+  ...[...STRUCTURAL].filter((k) => !CONNECTIVES.includes(k)),
+  'ASC', 'DESC', 'NULLS', 'FIRST', 'LAST', 'LEFT', 'RIGHT', 'INNER', 'OUTER', 'CROSS', 'FULL',
+  'NATURAL', 'PRIMARY', 'KEY', 'FOREIGN', 'UNIQUE', 'INDEX', 'TABLE', 'COLUMN', 'ROWS',
+  'ONLY', 'NEXT', 'FETCH', 'COLLATE', 'USING', 'CONFLICT', 'DO', 'NOTHING',
+]);
+
+export function isPhraseKeyword(q: string, start: number, end: number): boolean {
+  if (end - start > 9) return false;
+  return PHRASE.has(q.slice(start, end).toUpperCase());
+}
+
+/**
+ * Keywords that read server state without parentheses (`SELECT current_user`): an input that
+ * is one of them in a column slot returns who the app connects as.
+ */
+const SYSTEM_FUNCTIONS = ['CURRENT_USER', 'SESSION_USER', 'SYSTEM_USER', 'CURRENT_ROLE', 'CURRENT_SCHEMA', 'CURRENT_CATALOG'];
+
+export function isSystemFunctionKeyword(q: string, start: number, end: number): boolean {
+  for (const k of SYSTEM_FUNCTIONS) if (wordIs(q, start, end, k)) return true;
+  return false;
+}
+
 /** Exactly `text` (case-sensitive; for punctuation). */
 export function tokenTextIs(q: string, buf: TokenBuffer, i: number, text: string): boolean {
   const start = buf.starts[i];

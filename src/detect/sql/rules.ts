@@ -7,6 +7,7 @@ export const RULES = {
   stackedQuery: 'sqli.stacked-query',
   operator: 'sqli.operator',
   valueIdentifier: 'sqli.value-identifier',
+  systemValue: 'sqli.system-value',
   unterminated: 'sqli.unterminated',
   fullQuery: 'sqli.full-query',
 } as const;
@@ -22,6 +23,7 @@ export const REASONS: Readonly<Record<SqlRule, string>> = {
   'sqli.operator': 'User input becomes a SQL operator instead of a value.',
   'sqli.value-identifier':
     'User input becomes a column, variable or keyword reference where the query expects a value.',
+  'sqli.system-value': 'User input names a server variable or a session function (`@@version`, `CURRENT_USER`) that reads server state.',
   'sqli.unterminated':
     'The query contains user input and has an unterminated string, identifier or comment (or a NUL character that cuts it short).',
   'sqli.full-query': 'User input is the entire SQL query.',

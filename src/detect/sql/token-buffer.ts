@@ -37,9 +37,13 @@ export class TokenBuffer {
     return this.kinds.length;
   }
 
+  /** Whether the query's parentheses balance: -1 not known yet, 0 no, 1 yes (judge.ts). */
+  balanced = -1;
+
   reset(): void {
     this.count = 0;
     this.unterminatedAt = -1;
+    this.balanced = -1;
   }
 
   push(kind: number, start: number, end: number): void {

@@ -50,12 +50,14 @@ t.test('not a shell script', async (t) => {
     ['sh', ['-c']],
     ['sh', []],
     ['bash', ['-s', 'x']],
-    ['env', ['-S', 'sh -c x']],
     ['python', ['-c', 'print(1)']],
     ['shx', ['-c', 'x']],
   ];
   for (const [file, args] of cases) t.equal(shellScriptOf(file, args), undefined, `${file} ${args.join(' ')}`);
   t.equal(shellScriptOf('sh', ['-c', 42 as unknown as string]), undefined, 'non-string args');
+  // env -S splits its string into a command line and is followed into the shell it starts.
+  t.equal(shellScriptOf('env', ['-S', "sh -c 'x; y'"]), 'x; y');
+  t.equal(shellScriptOf('env', ['-S', 'python -c x']), 'python -c x', 'any other split command line is judged as one');
   t.ok(isShell('bash'));
   t.notOk(isShell('node'));
 });

@@ -11,7 +11,7 @@ t.test('exports', async (t) => {
     Object.values(sql.SQL_RULES).sort(),
     [
       'sqli.comment', 'sqli.executable-comment', 'sqli.full-query', 'sqli.operator', 'sqli.stacked-query',
-      'sqli.token-boundary', 'sqli.unterminated', 'sqli.value-identifier',
+      'sqli.system-value', 'sqli.token-boundary', 'sqli.unterminated', 'sqli.value-identifier',
     ],
     'stable rule ids',
   );

@@ -18,3 +18,20 @@ t.test('comments, layout and unterminated literals', async (t) => {
   t.equal(redactSqlLiterals('SELECT now()', 'postgres'), 'SELECT now()', 'nothing to redact');
   t.equal(redactSqlLiterals('', 'postgres'), '');
 });
+
+t.test("the app's literals are redacted from its template, whatever quote the input adds", async (t) => {
+  const query = (input: string) => `SELECT * FROM users WHERE name = '${input}' AND api_key = 'sk_live_SECRET42' LIMIT 10`;
+  for (const input of ["x'", "x' --", "x' OR 1=1 --", "x'' AND api_key = '", "' AND api_key = '", "\\'", 'sk']) {
+    for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
+      const redacted = redactSqlLiterals(query(input), dialect, { value: input, hide: false });
+      t.notMatch(redacted, /SECRET42|sk_live/, `${dialect} ${JSON.stringify(input)}: ${redacted}`);
+      t.match(redacted, /^SELECT \* FROM users WHERE name = \?/, 'the shape before the input stays');
+    }
+  }
+  t.equal(redactSqlLiterals(query("x' --"), 'postgres'), "SELECT * FROM users WHERE name = ? --' AND api_key = 'sk_live_SECRET42' LIMIT 10", 'without the input, the shifted reading alone leaks (the case this guards)');
+  t.equal(redactSqlLiterals(query("x' --"), 'postgres', { value: "x' --", hide: false }), 'SELECT * FROM users WHERE name = ? --? AND api_key = ? LIMIT ?', 'the injected comment stays visible');
+  t.equal(redactSqlLiterals("SELECT * FROM t WHERE id = hunter2 OR 1=1", 'postgres', { value: 'hunter2 OR 1=1', hide: true }), 'SELECT * FROM t WHERE id = ?', 'a secret input is hidden even in code position');
+  t.equal(redactSqlLiterals(query('alice'), 'postgres', { value: 'alice', hide: false }), 'SELECT * FROM users WHERE name = ? AND api_key = ? LIMIT ?', 'a benign input changes nothing');
+  t.equal(redactSqlLiterals('SELECT * FROM t WHERE id = 1 OR 1=1', 'postgres', { value: '1 OR 1=1', hide: false }), 'SELECT * FROM t WHERE id = ? OR ?=?', 'an input in code position keeps its shape');
+  t.equal(redactSqlLiterals("SELECT 'a' || x", 'postgres', { value: 'not there', hide: false }), 'SELECT ? || x', 'an input absent from the query');
+});

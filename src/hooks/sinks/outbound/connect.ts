@@ -14,6 +14,7 @@ import { agentState } from '../../../state';
 import { deliverableError } from '../../../refuse';
 import type { BuiltinHook } from '../../types';
 import { unwrapMethod, wrapMethod } from '../../wrap';
+import { inTelemetryExport, openedBy, type Opener } from './opener';
 import { inputsPresent, judgeAddresses, judgedSockets, steerOrRefusal, steerStore, type Steer } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
@@ -139,6 +140,19 @@ function refusingOptions(socket: Socket, options: ConnectOptions, refusal: Error
   });
 }
 
+/**
+ * Whether a TCP connection is the app's own traffic, which a request's input cannot have
+ * steered: a telemetry export, or a socket a dependency opened itself (its pool, to the
+ * host in its configuration). With a steer, a socket an HTTP client opens is the steered
+ * call's (or its redirect hop's); without one, a socket Node's own clients open was judged
+ * when the app called them.
+ */
+function isOwnConnection(opener: Opener, steered: boolean): boolean {
+  if (opener.by === 'telemetry' || inTelemetryExport()) return true;
+  if (opener.via === undefined) return opener.by === 'library';
+  return !steered && opener.via === 'node';
+}
+
 function wrapConnect(original: AnyFunction): AnyFunction {
   return function connect(this: Socket): unknown {
     const state = agentState();
@@ -153,9 +167,18 @@ function wrapConnect(original: AnyFunction): AnyFunction {
     const sink = (this as { encrypted?: boolean }).encrypted === true ? 'tls.connect' : 'net.connect';
     const ctx = currentContext();
     let steer = steerStore.getStore();
-    if (steer === undefined && ctx !== undefined && inputsPresent()) {
+    // A driver's pool connecting inside a steered call's callbacks, or an exporter: not a hop of that call.
+    if (steer !== undefined && isOwnConnection(openedBy(), true)) steer = undefined;
+    else if (steer === undefined && ctx !== undefined && inputsPresent()) {
       // A connection the app opened itself (net/tls), or through a client rampart does not wrap.
-      const found = steerOrRefusal(sink, { hostname: given, port: options.port, url: undefined, addresses: undefined, steeredBy: undefined });
+      const found = steerOrRefusal(sink, {
+        hostname: given,
+        port: options.port,
+        url: undefined,
+        addresses: undefined,
+        steeredBy: undefined,
+        chosenByApp: () => isOwnConnection(openedBy(), false),
+      });
       if (found.refusal !== undefined) return callWith(original, this, refusingOptions(this, options, found.refusal), call.cb);
       steer = found.steer;
     }

@@ -11,6 +11,7 @@ import type { RampartBlockedError } from '../../../errors';
 import { guardSink, guardWithoutInput } from '../../../guard';
 import { agentState } from '../../../state';
 import { destinationDetector, metadataDetector, type Destination } from '../../../checks/ssrf';
+import { inTelemetryExport, openedBy } from './opener';
 
 export interface Steer {
   readonly ctx: RequestContext;
@@ -81,6 +82,22 @@ export interface CallVerdict {
 
 const PROCEED: CallVerdict = {};
 
+/** What the check was told about the call it is deciding (set and read synchronously around it). */
+const ownCall = { ask: (() => false) as () => boolean, own: false };
+
+function askOwnCall(): boolean {
+  ownCall.own = ownCall.ask();
+  return ownCall.own;
+}
+
+/**
+ * A URL client called by an OpenTelemetry exporter: marked by the SDK's suppressTracing
+ * context, or, where no context manager carries it, by the exporter's call path.
+ */
+export function isTelemetryCall(): boolean {
+  return inTelemetryExport() || openedBy().by === 'telemetry';
+}
+
 /**
  * At call time, inside a request: asks the guard about the destination. Refuses when the
  * host is an IP literal user input steers to an internal address (block mode); returns
@@ -92,11 +109,16 @@ export function steerOrRefusal(sink: string, d: Destination): CallVerdict {
   if (ctx === undefined) return PROCEED;
   const inputs = requestInputs();
   if (inputs === clean.inputs && sink === clean.sink && d.hostname === clean.host) return PROCEED;
+  // The app's own traffic is not clean for the app's other calls to the same host.
+  ownCall.ask = d.chosenByApp ?? isTelemetryCall;
+  ownCall.own = false;
+  d.chosenByApp = askOwnCall;
   const refusal = guardSink(destinationDetector, sink, d);
   if (refusal !== undefined) return { refusal };
+  const own = ownCall.own;
   const input = d.controller;
   if (input === undefined) {
-    if (inputs !== undefined && d.hostname !== '') {
+    if (inputs !== undefined && d.hostname !== '' && !own) {
       clean.inputs = inputs;
       clean.sink = sink;
       clean.host = d.hostname;
@@ -142,6 +164,8 @@ interface PeerSocket {
 export function judgeSocket(steer: Steer, hostname: string, socket: PeerSocket): RampartBlockedError | undefined {
   const address = socket.remoteAddress;
   if (address === undefined) return undefined; // closed: nothing will be sent on it
+  // An exporter's keep-alive request made in a steered call's callbacks is not a hop of it.
+  if (inTelemetryExport()) return undefined;
   const refusal = judgeAddresses(steer, steer.sink, hostname, socket.remotePort, [address], steer.ctx);
   if (refusal === undefined) judgedSockets.set(socket, steer);
   return refusal;

@@ -1,0 +1,120 @@
+// Inputs the app decodes itself: a parameter or header holding JSON, base64 or hex that the
+// app JSON.parses or decodes before building a query or command. The text in the sink is
+// then a decoded string, not the input, and the attack inside would pass unseen. Each
+// string leaf of the decoded value becomes an input of its own (docs/inputs.md).
+// Pure and linear: one pass to recognise the encoding, one decode, one walk of the result.
+// No cut-off: everything decoded is bounded by the input it came from.
+
+/** One decoded string and where it sits: `(json).user.name`, `(base64)`, `(hex)`. */
+export interface DecodedLeaf {
+  readonly suffix: string;
+  readonly value: string;
+}
+
+/** Shorter base64/hex is usually a word or a number that happens to use the alphabet. */
+const MIN_ENCODED = 8;
+
+/** The decoded leaves of `value`, or an empty array when it decodes to nothing readable. */
+export function decodedLeaves(value: string): DecodedLeaf[] {
+  const out: DecodedLeaf[] = [];
+  addJsonLeaves(value, '', out);
+  const bytes = isHex(value) ? hexBytes(value) : isBase64(value) ? base64Bytes(value) : undefined;
+  if (bytes !== undefined) {
+    const text = readableUtf8(bytes);
+    if (text !== undefined && text !== value) {
+      const suffix = isHex(value) ? '(hex)' : '(base64)';
+      out.push({ suffix, value: text });
+      addJsonLeaves(text, suffix, out);
+    }
+  }
+  return out;
+}
+
+function addJsonLeaves(text: string, prefix: string, out: DecodedLeaf[]): void {
+  const first = firstNonBlank(text);
+  // Only objects and arrays: a quoted string or a number is the input itself.
+  if (first !== 0x7b /* { */ && first !== 0x5b /* [ */) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return;
+  }
+  const stack: { value: unknown; path: string }[] = [{ value: parsed, path: `${prefix}(json)` }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.length > 0) out.push({ suffix: path, value });
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: `${path}.${key}` });
+    }
+  }
+}
+
+function firstNonBlank(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return c;
+  }
+  return -1;
+}
+
+function isHex(value: string): boolean {
+  let from = value.startsWith('0x') || value.startsWith('0X') ? 2 : 0;
+  const n = value.length - from;
+  if (n < MIN_ENCODED || n % 2 !== 0) return false;
+  for (; from < value.length; from++) {
+    const c = value.charCodeAt(from) | 0x20;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
+function hexBytes(value: string): Uint8Array {
+  const from = value.startsWith('0x') || value.startsWith('0X') ? 2 : 0;
+  const bytes = new Uint8Array((value.length - from) / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(value.substr(from + 2 * i, 2), 16);
+  return bytes;
+}
+
+/** Standard or URL-safe base64, padded or not. */
+function isBase64(value: string): boolean {
+  let n = value.length;
+  while (n > 0 && value.charCodeAt(n - 1) === 0x3d /* = */) n--;
+  if (n < MIN_ENCODED || value.length - n > 2 || n % 4 === 1) return false;
+  let letters = 0;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    const alpha = (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+    if (alpha) letters++;
+    else if (!((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x2d || c === 0x5f)) return false;
+  }
+  return letters > 0;
+}
+
+function base64Bytes(value: string): Uint8Array | undefined {
+  let binary: string;
+  try {
+    binary = atob(value.split('-').join('+').split('_').join('/'));
+  } catch {
+    return undefined;
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as text if they are valid UTF-8 without control characters (other than blanks). */
+function readableUtf8(bytes: Uint8Array): string | undefined {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return undefined;
+  }
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

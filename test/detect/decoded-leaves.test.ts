@@ -1,0 +1,40 @@
+// Values the app decodes itself (JSON, base64, hex): their string leaves become inputs, and
+// the detectors find attacks in them.
+import t from 'tap';
+import { decodedLeaves } from '../../src/detect/decoded-leaves';
+import { addWithDecodedVariants } from '../../src/context/decode';
+import { detectSqlInjection } from '../../src/detect/sql';
+import { detectShellInjection } from '../../src/detect/shell';
+import type { UserInput } from '../../src/detect/types';
+
+const inputsOf = (value: string): UserInput[] => {
+  const out: UserInput[] = [];
+  addWithDecodedVariants(value, 'query', 'f', out);
+  return out;
+};
+
+t.test('JSON leaves, nested, with their paths', async (t) => {
+  t.same(
+    decodedLeaves('{"sort":"name","filter":{"q":["a\\u0027b"]}}').map((l) => [l.suffix, l.value]).sort(),
+    [['(json).filter.q.0', "a'b"], ['(json).sort', 'name']],
+  );
+  t.same(decodedLeaves('"just a string"'), [], 'a JSON string is the input itself');
+  t.same(decodedLeaves('{not json'), []);
+});
+
+t.test('base64 (standard and URL-safe) and hex decode to readable text only', async (t) => {
+  t.same(decodedLeaves(Buffer.from("x' OR 1=1 --").toString('base64')), [{ suffix: '(base64)', value: "x' OR 1=1 --" }]);
+  const b64json = Buffer.from('{"cmd":"a;id"}').toString('base64url');
+  t.same(decodedLeaves(b64json).map((l) => l.value), ['{"cmd":"a;id"}', 'a;id']);
+  t.same(decodedLeaves(Buffer.from('; rm -rf /').toString('hex')), [{ suffix: '(hex)', value: '; rm -rf /' }]);
+  for (const word of ['username', 'deadbeef', 'abcdefgh', 'Mozilla/5.0', '12345678']) t.same(decodedLeaves(word), [], word);
+});
+
+t.test('the detectors see what the app decoded', async (t) => {
+  const payload = "x' OR 1=1 --";
+  const b64 = Buffer.from(payload).toString('base64');
+  t.equal(detectSqlInjection(`SELECT * FROM t WHERE a = '${payload}'`, inputsOf(b64), 'postgres')?.input.path, 'f.(base64)');
+  const json = JSON.stringify({ file: 'a.png; id' });
+  t.equal(detectShellInjection('convert a.png; id out.png', inputsOf(json))?.input.path, 'f.(json).file');
+  t.equal(detectSqlInjection("SELECT * FROM t WHERE a = 'alice'", inputsOf(Buffer.from('alice-smith').toString('base64')), 'postgres'), undefined);
+});
