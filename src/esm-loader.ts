@@ -5,7 +5,6 @@
 // CommonJS app that reaches ES modules (require(esm), import()) gets their imports of
 // hooked packages instrumented too. See docs/node-versions.md.
 import Module from 'node:module';
-import { MODULE_HOOKS } from './hooks';
 import { agentState } from './state';
 
 interface InThreadLoader {
@@ -33,6 +32,9 @@ export function inThreadLoaderSupported(): boolean {
 export function registerInThreadLoader(): void {
   const state = agentState();
   if (state === undefined || state.config.mode === 'off') return;
+  // Loaded here, after the agent started: the preloads require this file first.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MODULE_HOOKS } = require('./hooks') as typeof import('./hooks');
   const include = [...new Set(MODULE_HOOKS.map((hook) => hook.module))];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('import-in-the-middle/register-hooks.mjs') as RegisterHooks).register({ include });
