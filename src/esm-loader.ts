@@ -5,7 +5,6 @@
 // CommonJS app that reaches ES modules (require(esm), import()) gets their imports of
 // hooked packages instrumented too. See docs/node-versions.md.
 import Module from 'node:module';
-import { MODULE_HOOKS } from './hooks';
 import { agentState } from './state';
 
 interface InThreadLoader {
@@ -17,8 +16,10 @@ interface RegisterHooks {
 
 /** Whether this Node runs import-in-the-middle's loader through module.registerHooks. */
 export function inThreadLoaderSupported(): boolean {
-  // Checked first: the probe below is an ES module, required through require(esm).
+  // Checked first: the probe and the loader are ES modules, loaded through require(esm),
+  // which `--no-experimental-require-module` turns off (then the off-thread loader serves).
   if (typeof (Module as { registerHooks?: unknown }).registerHooks !== 'function') return false;
+  if ((process.features as { require_module?: boolean }).require_module !== true) return false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('import-in-the-middle/supports-sync-hooks.mjs') as InThreadLoader).supportsSyncHooks();
 }
@@ -31,6 +32,9 @@ export function inThreadLoaderSupported(): boolean {
 export function registerInThreadLoader(): void {
   const state = agentState();
   if (state === undefined || state.config.mode === 'off') return;
+  // Loaded here, after the agent started: the preloads require this file first.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MODULE_HOOKS } = require('./hooks') as typeof import('./hooks');
   const include = [...new Set(MODULE_HOOKS.map((hook) => hook.module))];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('import-in-the-middle/register-hooks.mjs') as RegisterHooks).register({ include });
