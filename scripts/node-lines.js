@@ -11,6 +11,9 @@
 //
 // Env: RAMPART_NODE_CACHE (default ~/.cache/rampart-node) holds the Node binaries, the
 // per-ABI addon builds and the per-line project copies; reused between runs.
+// RAMPART_NODE_LINES_BUDGET_MIN (CI sets it) bounds the step's time: lines run newest LTS
+// first, and a line that would likely end past the budget (judged by the longest line so
+// far) is not started and is reported as not run, so CI cannot overrun its own limit.
 const { spawn } = require('node:child_process');
 const { createWriteStream, existsSync, readdirSync, readFileSync } = require('node:fs');
 const { homedir } = require('node:os');
@@ -112,9 +115,22 @@ async function main() {
   if (lines.length === 0) throw new Error(`no line to run in "${args.join(' ')}"; supported: ${LINES.map((l) => l.major).join(', ')}`);
   if (!existsSync(join(ROOT, 'node_modules'))) throw new Error('node_modules is missing: run npm ci first');
   const results = [];
+  const notRun = [];
+  const budgetMs = Number(process.env.RAMPART_NODE_LINES_BUDGET_MIN || 0) * 60_000;
+  const stepStarted = Date.now();
+  // The full-suite line first: it is the one the budget must never squeeze out.
+  const ordered = [...lines].sort((a, b) => (a.suite === 'full' ? -1 : 0) - (b.suite === 'full' ? -1 : 0));
   // One line at a time: the suite itself runs two jobs, which is what CI machines have.
-  for (const line of lines) results.push(await runLine(line));
+  for (const line of ordered) {
+    const longest = Math.max(0, ...results.map((r) => r.ms));
+    if (budgetMs > 0 && Date.now() - stepStarted + longest > budgetMs) {
+      notRun.push(line);
+      continue;
+    }
+    results.push(await runLine(line));
+  }
   console.log('');
+  for (const l of notRun) console.log(`node ${l.major} (${l.suite} suite): not run, the ${budgetMs / 60_000} min budget of this step would be exceeded`);
   for (const r of results) {
     console.log(`node ${r.version} (${r.suite} suite): ${r.pass} passed, ${r.fail} failed, exit ${r.status}, ${formatDuration(r.ms)}${r.rebuilt.length > 0 ? `; rebuilt ${r.rebuilt.join(', ')}` : ''}`);
   }

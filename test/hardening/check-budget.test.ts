@@ -182,9 +182,12 @@ t.test('a correctly escaped 1,000-row bulk INSERT with its values as inputs runs
   }
 });
 
-/** Starts a child process that keeps one core busy until killed. */
+/**
+ * Starts a child process that keeps one core busy until killed, and for two minutes at
+ * most: a test process killed by its timeout cannot leave it spinning behind.
+ */
 function busyLoop(): () => void {
-  const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 120000; while (Date.now() < end);'], { stdio: 'ignore' });
   return () => child.kill('SIGKILL');
 }
 
