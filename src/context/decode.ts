@@ -18,7 +18,10 @@ export function addWithDecodedVariants(value: string, source: InputSource, path:
     pushed++;
     current = decoded;
   }
-  // A value the app JSON.parses or base64/hex-decodes itself: its string leaves.
+  // A value the app JSON.parses or base64/hex-decodes itself: its string leaves. A whole
+  // body kept as text (express.text()) is left to the raw-body collector, which names its
+  // JSON and form leaves by their own paths (`user.name`).
+  if (source === 'body' && path === '') return pushed;
   for (const leaf of decodedLeaves(value)) {
     out.push({ source, path: `${path}.${leaf.suffix}`, value: leaf.value });
     pushed++;

@@ -61,21 +61,24 @@ export function collectRawBody(value: unknown, source: InputSource, path: string
   const body = value as RawBodySnapshot;
   if (body.overflow) return exceed(budget, 'maxBytes', source, path);
   const text = Buffer.concat(body.chunks as Uint8Array[], body.bytes).toString('utf8');
-  if (!addString(text, source, path, budget, out)) return;
   let i = 0;
   while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
   const first = text.charCodeAt(i);
   if (first === 0x7b || first === 0x5b) {
     // `{` or `[`: parsed the way the app would; a body that does not parse stays one text input.
+    // The leaves go first, so a finding names the JSON path (`user.name`) rather than the
+    // same value found again among the whole text's decoded leaves.
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      return;
+      parsed = undefined;
     }
-    walkInputs(parsed, source, path, budget, out);
+    if (parsed !== undefined) walkInputs(parsed, source, path, budget, out);
+    addString(text, source, path, budget, out);
     return;
   }
+  if (!addString(text, source, path, budget, out)) return;
   if (body.contentType !== undefined && body.contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
     const pairs = queryPairs(text);
     for (let p = 0; p < pairs.length; p += 2) {

@@ -54,6 +54,9 @@ t.before(async () => {
   const url = await listen(receiver);
   const app = await startChildApp(['--require', './examples/otel/otel.js', '--require', 'rampart/register', 'examples/otel/app.js'], {
     PORT: '0',
+    // The example's SDK (sdk-node + auto-instrumentations) comes from the otel-sdk3 fixture.
+    NODE_PATH: join(ROOT, 'test', 'fixtures', 'otel-sdk3', 'node_modules'),
+    OTEL_NODE_RESOURCE_DETECTORS: 'none',
     RAMPART_MODE: 'monitor',
     RAMPART_LOG_DESTINATION: pinoFile,
     OTEL_EXPORTER_OTLP_ENDPOINT: url,

