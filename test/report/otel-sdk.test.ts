@@ -119,7 +119,8 @@ t.test('blocked: one ERROR event with every attribute, in the server span, and t
   t.type(duration, 'number');
   t.ok((duration as number) >= 0);
   t.type(stack, 'string');
-  t.match((stack as string).split('\n')[0], /^ {4}at .*fixtures\.ts:\d+:\d+\)?$/, "V8's frame format, starting at the app frame that reached the sink");
+  // test/helpers/guard.ts stands in for a hook (a real hook's frames are rampart's and left out).
+  t.match((stack as string).split('\n').find((line) => !line.includes('helpers/guard.ts')), /^ {4}at .*fixtures\.ts:\d+:\d+\)?$/, "V8's frame format, starting at the app frame that reached the sink");
   t.notMatch(stack, /src[/\\](guard|report)/, "rampart's own frames are left out");
   t.match(ruleUuid('test.evil-word'), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 

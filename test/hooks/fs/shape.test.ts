@@ -3,6 +3,7 @@
 // and that both ways of reaching fs.promises and late destructuring see the wrappers.
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { once } from 'node:events';
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
 import { isWrapped, originalOf } from '../../../src/hooks/wrap';
@@ -110,8 +111,13 @@ t.test('a refusal arrives the way each style delivers errors', async (t) => {
   const watcher = withInput(query(INPUT), () => fsp.watch(ATTACK));
   t.equal(typeof watcher[Symbol.asyncIterator], 'function', 'fs.promises.watch still returns an async iterator');
   await t.rejects(watcher[Symbol.asyncIterator]().next(), RampartBlockedError);
-  t.throws(() => withInput(query(INPUT), () => fs.watch(ATTACK)), RampartBlockedError);
-  t.throws(() => withInput(query(INPUT), () => fs.watchFile(ATTACK, () => {})), RampartBlockedError);
+  // Watchers report their failures as an 'error' event on the returned emitter (docs/refusals.md).
+  const fsWatcher = withInput(query(INPUT), () => fs.watch(ATTACK));
+  const [watchError] = (await once(fsWatcher, 'error')) as [unknown];
+  t.type(watchError, RampartBlockedError, "fs.watch: the returned watcher emits 'error'");
+  const statWatcher = withInput(query(INPUT), () => fs.watchFile(ATTACK, () => {}));
+  const [watchFileError] = (await once(statWatcher, 'error')) as [unknown];
+  t.type(watchFileError, RampartBlockedError, "fs.watchFile: the returned watcher emits 'error'");
 });
 
 t.test('exists never throws: a refused exists answers false', async (t) => {

@@ -1,6 +1,7 @@
 // Writes, moves, links and deletes that reach outside the base directory are refused and
 // leave the files as they were; the same operations inside the base work unchanged.
 import { join } from 'node:path';
+import { once } from 'node:events';
 import t from 'tap';
 import { RampartBlockedError, start, stop, withInput } from '../../../src/index';
 import { captureOtelLogs } from '../../helpers/otel';
@@ -30,7 +31,8 @@ t.test('overwriting the canary is refused in every form', async (t) => {
     'fs.appendFileSync': () => fs.appendFileSync(ATTACK, 'pwned'),
     'fs.truncateSync': () => fs.truncateSync(ATTACK, 0),
     'fs.chmodSync': () => fs.chmodSync(ATTACK, 0o777),
-    'fs.createWriteStream': () => fs.createWriteStream(ATTACK).end('pwned'),
+    // A stream reports its failure to open as an 'error' event (docs/refusals.md).
+    'fs.createWriteStream': () => once(fs.createWriteStream(ATTACK).end('pwned'), 'error').then(([err]) => Promise.reject(err)),
     'fs.copyFileSync': () => fs.copyFileSync(box.report, ATTACK),
     'fs.renameSync': () => fs.renameSync(box.report, ATTACK),
     'fs.cpSync': () => fs.cpSync(box.report, ATTACK),
