@@ -20,7 +20,6 @@ const path = require('node:path');
 const { median } = require('../lib/stats');
 
 const ROOT = path.join(__dirname, '..', '..');
-const WRAPPED = Symbol.for('rampart.wrapped');
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'rampart_test' };
 const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'rampart_test' };
@@ -52,10 +51,14 @@ const QUERIES = {
   sqlite: { none: 'SELECT id, name FROM t WHERE id = ?', literal: `SELECT id, name FROM t WHERE id = ? AND name <> '${IN_LITERAL}'` },
 };
 
-/** The original a wrapped method calls (shimmer keeps it on the wrapper). */
+/**
+ * The original a wrapped method calls. rampart's wrappers carry no marker other tools could
+ * read (docs/coexistence.md): its own wrap module knows them, the copy the agent loaded.
+ */
 function originalOf(fn) {
-  if (typeof fn !== 'function' || fn[WRAPPED] !== true) throw new Error(`${fn?.name} is not wrapped by rampart: the driver is not hooked`);
-  return fn.__original;
+  const wrap = require(path.join(ROOT, 'dist', 'hooks', 'wrap'));
+  if (!wrap.isWrapped(fn)) throw new Error(`${fn?.name} is not wrapped by rampart: the driver is not hooked`);
+  return wrap.originalOf(fn);
 }
 
 /** The original of `method` as `object` inherits it. */

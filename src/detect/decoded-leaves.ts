@@ -72,9 +72,7 @@ function isHex(value: string): boolean {
 
 function hexBytes(value: string): Uint8Array {
   const from = value.startsWith('0x') || value.startsWith('0X') ? 2 : 0;
-  const bytes = new Uint8Array((value.length - from) / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(value.substr(from + 2 * i, 2), 16);
-  return bytes;
+  return Buffer.from(from === 0 ? value : value.slice(from), 'hex');
 }
 
 /** Standard or URL-safe base64, padded or not. */
@@ -92,16 +90,13 @@ function isBase64(value: string): boolean {
   return letters > 0;
 }
 
-function base64Bytes(value: string): Uint8Array | undefined {
-  let binary: string;
-  try {
-    binary = atob(value.split('-').join('+').split('_').join('/'));
-  } catch {
-    return undefined;
-  }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+/**
+ * Node's native decoder (atob is JavaScript on Node 20 and cost a fifth of a SQL check's
+ * time on every request); it reads the URL-safe alphabet too. isBase64 has already checked
+ * every character, so the decoder's leniency about others never applies.
+ */
+function base64Bytes(value: string): Uint8Array {
+  return Buffer.from(value, 'base64');
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
