@@ -9,6 +9,7 @@ const { runDetectors } = require('./micro/detectors');
 const { runHooks } = require('./micro/hooks');
 const { runInputs } = require('./micro/inputs');
 const { runSqlDrivers } = require('./micro/sql-drivers');
+const { runLargeRequest } = require('./micro/large-request');
 const { spawnSync } = require('node:child_process');
 const { benchApp } = require('./e2e/run');
 const { memoryGrowth } = require('./e2e/memory');
@@ -40,6 +41,13 @@ async function main() {
   out.inputs = await runInputs({ timeMs: quick ? 100 : 300 });
   console.log('\n## Input collection per request\n');
   console.log(markdownTable(out.inputs.map((r) => ({ case: r.name, 'median ns': Math.round(r.medianNs), 'p99 ns': Math.round(r.p99Ns) }))));
+
+  out.largeRequest = await runLargeRequest({ timeMs: quick ? 300 : 1000, hostileRuns: quick ? 1 : 3 });
+  console.log('\n## Large requests (per request; ratios to what the app does for the request without rampart)\n');
+  console.log(markdownTable(out.largeRequest.rows.map((r) => ({ case: r.name, 'median ms': round(r.medianNs / 1e6, 2) }))));
+  console.log(`\nRatios: 10,000-field form ${round(out.largeRequest.formRatio)}x its parse; 1,000-row bulk INSERT check ${round(out.largeRequest.bulkRatio)}x its request (JSON body parsed + INSERT). Work units: form ${out.largeRequest.formUnits}, bulk ${out.largeRequest.bulkUnits} of ${out.largeRequest.budget}.\n`);
+  console.log('Hostile checks under the default budget (cold, CPU time):\n');
+  console.log(markdownTable(out.largeRequest.hostile.map((h) => ({ shape: h.shape, verdict: h.verdict, units: h.units, 'check ms': round(h.checkMs, 1), 'request ms': round(h.requestMs, 1), ratio: round(h.ratio) }))));
 
   // Reporting registers a global OpenTelemetry SDK, so it runs in a process of its own.
   console.log('\n## Reporting one finding\n');
