@@ -7,6 +7,7 @@ const { runDetectors } = require('./micro/detectors');
 const { runHooks } = require('./micro/hooks');
 const { runSqlDrivers } = require('./micro/sql-drivers');
 const { runLargeRequest } = require('./micro/large-request');
+const { runLinearGrowth } = require('./micro/linear-growth');
 const { benchApp } = require('./e2e/run');
 
 // A breach is confirmed by a second, longer measurement before the gate fails: on a shared
@@ -80,6 +81,22 @@ async function main() {
     `< ${large.maxWorstHostileRatio}`,
     largeRun.worstRatio < large.maxWorstHostileRatio,
   );
+
+  // Linear cost on megabyte payloads: growth from 128 KiB to 1 MiB (linear about 8,
+  // quadratic 64). A breaching case is measured again before it counts.
+  const maxGrowth = budgets.linearGrowth.maxGrowth;
+  const growth = runLinearGrowth();
+  const over = growth.filter((r) => r.growth >= maxGrowth);
+  const again = over.length === 0 ? [] : runLinearGrowth({ pairs: over });
+  const confirmedOver = again.filter((r) => r.growth >= maxGrowth);
+  const largest = [...growth.filter((r) => r.growth < maxGrowth), ...again].reduce((a, b) => (b.growth > a.growth ? b : a));
+  record(
+    `linear growth 128 KiB -> 1 MiB, largest of ${growth.length} (${largest.detector} / ${largest.case})`,
+    round(largest.growth, 1),
+    `< ${maxGrowth}`,
+    confirmedOver.length === 0,
+  );
+  for (const r of confirmedOver) record(`linear growth: ${r.detector} / ${r.case}`, round(r.growth, 1), `< ${maxGrowth}`, false);
 
   // End to end, gated on capacity: baseline CPU time per request over rampart's, with the
   // baseline and rampart processes under load in the same window (benchApp `concurrent`).
