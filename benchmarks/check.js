@@ -6,6 +6,8 @@ const { markdownTable, round } = require('./lib/stats');
 const { runDetectors } = require('./micro/detectors');
 const { runHooks } = require('./micro/hooks');
 const { runSqlDrivers } = require('./micro/sql-drivers');
+const { runLargeRequest } = require('./micro/large-request');
+const { runLinearGrowth } = require('./micro/linear-growth');
 const { benchApp } = require('./e2e/run');
 
 // A breach is confirmed by a second, longer measurement before the gate fails: on a shared
@@ -64,6 +66,37 @@ async function main() {
     if (row === undefined) record(`sql driver overhead ratio: ${name}`, skipped ? `not measured: ${skipped.skipped}` : 'not measured', `< ${sqlLimit(name)}`, false);
     else record(`sql driver overhead ratio: ${name}`, round(row.ratio), `< ${sqlLimit(name)}`, row.ratio < sqlLimit(name));
   }
+
+  // Large requests (issue 17): collecting and searching a large benign request, and the
+  // worst check a hostile request can cause under the default budget, each as a ratio to
+  // what the app does for that request without rampart.
+  const large = budgets.largeRequest;
+  const largeWithin = (r) => r.formRatio < large.maxFormRatio && r.bulkRatio < large.maxBulkRatio && r.worstRatio < large.maxWorstHostileRatio;
+  const largeRun = await confirmed((o) => runLargeRequest(o ?? { timeMs: 500, hostileRuns: 3 }), largeWithin, { timeMs: 1000, hostileRuns: 5 });
+  record('large request: 10,000-field form, collect + check / parse', round(largeRun.formRatio), `< ${large.maxFormRatio}`, largeRun.formRatio < large.maxFormRatio);
+  record('large request: 1,000-row bulk INSERT check / its request', round(largeRun.bulkRatio), `< ${large.maxBulkRatio}`, largeRun.bulkRatio < large.maxBulkRatio);
+  record(
+    `large request: worst hostile check / its request (${largeRun.worstShape}, ${round(largeRun.worstCheckMs, 1)} ms)`,
+    round(largeRun.worstRatio),
+    `< ${large.maxWorstHostileRatio}`,
+    largeRun.worstRatio < large.maxWorstHostileRatio,
+  );
+
+  // Linear cost on megabyte payloads: growth from 128 KiB to 1 MiB (linear about 8,
+  // quadratic 64). A breaching case is measured again before it counts.
+  const maxGrowth = budgets.linearGrowth.maxGrowth;
+  const growth = runLinearGrowth();
+  const over = growth.filter((r) => r.growth >= maxGrowth);
+  const again = over.length === 0 ? [] : runLinearGrowth({ pairs: over });
+  const confirmedOver = again.filter((r) => r.growth >= maxGrowth);
+  const largest = [...growth.filter((r) => r.growth < maxGrowth), ...again].reduce((a, b) => (b.growth > a.growth ? b : a));
+  record(
+    `linear growth 128 KiB -> 1 MiB, largest of ${growth.length} (${largest.detector} / ${largest.case})`,
+    round(largest.growth, 1),
+    `< ${maxGrowth}`,
+    confirmedOver.length === 0,
+  );
+  for (const r of confirmedOver) record(`linear growth: ${r.detector} / ${r.case}`, round(r.growth, 1), `< ${maxGrowth}`, false);
 
   // End to end, gated on capacity: baseline CPU time per request over rampart's, with the
   // baseline and rampart processes under load in the same window (benchApp `concurrent`).

@@ -9,6 +9,8 @@ const { runDetectors } = require('./micro/detectors');
 const { runHooks } = require('./micro/hooks');
 const { runInputs } = require('./micro/inputs');
 const { runSqlDrivers } = require('./micro/sql-drivers');
+const { runLargeRequest } = require('./micro/large-request');
+const { runLinearGrowth } = require('./micro/linear-growth');
 const { spawnSync } = require('node:child_process');
 const { benchApp } = require('./e2e/run');
 const { memoryGrowth } = require('./e2e/memory');
@@ -40,6 +42,18 @@ async function main() {
   out.inputs = await runInputs({ timeMs: quick ? 100 : 300 });
   console.log('\n## Input collection per request\n');
   console.log(markdownTable(out.inputs.map((r) => ({ case: r.name, 'median ns': Math.round(r.medianNs), 'p99 ns': Math.round(r.p99Ns) }))));
+
+  out.largeRequest = await runLargeRequest({ timeMs: quick ? 300 : 1000, hostileRuns: quick ? 1 : 3 });
+  console.log('\n## Large requests (per request; ratios to what the app does for the request without rampart)\n');
+  console.log(markdownTable(out.largeRequest.rows.map((r) => ({ case: r.name, 'median ms': round(r.medianNs / 1e6, 2) }))));
+  console.log(`\nRatios: 10,000-field form ${round(out.largeRequest.formRatio)}x its parse; 1,000-row bulk INSERT check ${round(out.largeRequest.bulkRatio)}x its request (JSON body parsed + INSERT). Work units: form ${out.largeRequest.formUnits}, bulk ${out.largeRequest.bulkUnits} of ${out.largeRequest.budget}.\n`);
+  console.log('Hostile checks under the default budget (cold, CPU time):\n');
+  console.log(markdownTable(out.largeRequest.hostile.map((h) => ({ shape: h.shape, verdict: h.verdict, units: h.units, 'check ms': round(h.checkMs, 1), 'request ms': round(h.requestMs, 1), ratio: round(h.ratio) }))));
+
+  out.linearGrowth = runLinearGrowth();
+  const byGrowth = [...out.linearGrowth].sort((a, b) => b.growth - a.growth);
+  console.log(`\n## Linear cost: ${byGrowth.length} hostile megabyte cases, CPU growth from 128 KiB to 1 MiB (linear about 8, quadratic 64); the largest:\n`);
+  console.log(markdownTable(byGrowth.slice(0, 5).map((r) => ({ detector: r.detector, case: r.case, '128 KiB ms': round(r.smallMs, 1), '1 MiB ms': round(r.largeMs, 1), growth: round(r.growth, 1) }))));
 
   // Reporting registers a global OpenTelemetry SDK, so it runs in a process of its own.
   console.log('\n## Reporting one finding\n');

@@ -6,17 +6,19 @@
 //
 // The budget counts work, never time: the same request gets the same verdict on an idle
 // machine and on one whose cores are saturated, and the worst-case CPU of a check is the
-// budget times the cost of a unit (measured in benchmarks/micro/budget.js).
+// budget times the cost of a unit (measured in benchmarks/micro/large-request.js).
 // Synchronous and never re-entered, like the detectors, so module state is safe.
 
 import type { AttackKind, Detection, UserInput } from './types';
 
 let unitsLeft = Infinity;
+let openedWith = Infinity;
 let exceeded = false;
 
 /** Opens a budget of `units` for the check about to run. */
 export function openBudget(units: number): void {
   unitsLeft = units;
+  openedWith = units;
   exceeded = false;
 }
 
@@ -31,6 +33,16 @@ export function spend(units: number): boolean {
   unitsLeft -= units;
   if (unitsLeft < 0) exceeded = true;
   return exceeded;
+}
+
+/** Whether the open budget has run out (a search may have spent it without asking). */
+export function budgetRanOut(): boolean {
+  return exceeded;
+}
+
+/** Units spent since the budget was opened (benchmarks report what a check cost). */
+export function unitsSpent(): number {
+  return openedWith - unitsLeft;
 }
 
 export const BUDGET_RULE = 'rampart.check-budget';

@@ -16,16 +16,21 @@ export const LONG_NEEDLE = 256;
 /** How much of a long needle is looked for with indexOf first, to skip to its first possible start. */
 const PREFIX_PROBE = 64;
 
-// The border table of the last needle that needed one: detectors search one needle many
-// times in a row, and most needles never need one.
+// The border table of the last needle that needed one, in one buffer reused for every needle
+// (grown when a longer one comes): detectors search one needle many times in a row, and a
+// bulk statement's thousands of inputs would otherwise allocate a table each.
+const RETAINED_TABLE = 1 << 14;
 let tableNeedle = '';
-let table = new Int32Array(0);
+let table = new Int32Array(256);
 
-/** border[i]: length of the longest proper border of needle[0..i] (KMP failure function). */
+/** border[i]: length of the longest proper border of needle[0..i] (KMP failure function). Valid until the next call. */
 function bordersOf(needle: string): Int32Array {
   if (needle === tableNeedle) return table;
   const m = needle.length;
-  const border = new Int32Array(m);
+  if (table.length < m) table = new Int32Array(Math.max(m, table.length * 2));
+  else if (table.length > RETAINED_TABLE && m <= RETAINED_TABLE) table = new Int32Array(RETAINED_TABLE); // a huge needle's table is not kept
+  const border = table;
+  border[0] = 0;
   let k = 0;
   for (let i = 1; i < m; i++) {
     const c = needle.charCodeAt(i);
@@ -34,7 +39,6 @@ function bordersOf(needle: string): Int32Array {
     border[i] = k;
   }
   tableNeedle = needle;
-  table = border;
   return border;
 }
 
@@ -156,7 +160,12 @@ class PairIndex {
     if (n - from < m) return -1;
     let best = -1;
     let bestCount = Infinity;
-    for (let k = 0; k + 1 < m; k++) {
+    // A long needle's pairs are sampled at both ends only: looking up every pair of a
+    // megabyte input would cost more than the scan it is meant to save. A needle whose ends
+    // hold only common pairs is scanned for instead (charged, like any scan).
+    const pairs = m - 1;
+    for (let j = 0; j < pairs && j < 2 * PAIRS_SAMPLED_PER_END; j++) {
+      const k = j < PAIRS_SAMPLED_PER_END || pairs <= 2 * PAIRS_SAMPLED_PER_END ? j : pairs - 2 * PAIRS_SAMPLED_PER_END + j;
       const b = pairBucket(needle.charCodeAt(k), needle.charCodeAt(k + 1));
       const count = this.starts[b + 1]! - this.starts[b]!;
       if (count < bestCount) {
@@ -179,7 +188,7 @@ class PairIndex {
       else hi = mid;
     }
     const end = this.starts[b + 1]!;
-    // Charged as visited: the binary search, then each candidate tried (a comparison of up to m).
+    // Charged as visited: the binary search, then each candidate tried.
     let at = -1;
     let i = lo;
     for (; i < end; i++) {
@@ -190,12 +199,14 @@ class PairIndex {
         break;
       }
     }
-    spend(32 + (i - lo + 1) * Math.min(m, 64));
+    spend(32 + (i - lo + 1) * m); // a candidate verified may compare the whole needle
     return at;
   }
 }
 
 const NOT_INDEXED = -2;
+/** How many character pairs at each end of a needle the index looks up to pick the rarest. */
+const PAIRS_SAMPLED_PER_END = 128;
 
 /** Bucket of a character pair: exact for Latin-1 pairs, hashed beyond (verification catches collisions). */
 function pairBucket(a: number, b: number): number {

@@ -168,6 +168,39 @@ t.test('detectors honour an open budget and run unbounded without one', async (t
   t.equal(detectSqlInjection(query, inputs, 'sqlite'), undefined, 'benign, decided in full');
 });
 
+// Work a check does past the first scan is charged too, so a hostile request cannot make a
+// check slow while it stays within its units: each occurrence judged, the input's own
+// length, and a long input compared whole at a candidate (benchmarks/micro/hostile.js).
+t.test('hostile shapes run out of the default budget instead of running unbounded', async (t) => {
+  const pairs = 'ab'.repeat(100_000);
+  const shapes: Record<string, { query: string; inputs: UserInput[] }> = {
+    'periodic inputs found at every other position': {
+      query: `SELECT * FROM t WHERE x = '${pairs}'`,
+      inputs: Array.from({ length: 5000 }, (_, i) => ({ source: 'body', path: `k${i}`, value: 'ab'.repeat(20 + i) })),
+    },
+    'long inputs whose one rare pair forces a near-whole comparison': {
+      query: `SELECT * FROM t WHERE x = '${pairs}' AND y = 'bxa'`,
+      inputs: Array.from({ length: 5000 }, (_, i) => ({ source: 'body', path: `k${i}`, value: `${'ab'.repeat(200 + i)}xab` })),
+    },
+  };
+  for (const [name, { query, inputs }] of Object.entries(shapes)) {
+    openBudget(50_000_000); // the default limits.checkBudget
+    try {
+      t.equal(detectSqlInjection(query, inputs, 'sqlite')?.rule, BUDGET_RULE, name);
+    } finally {
+      closeBudget();
+    }
+  }
+  // The same text with a few such inputs is decided in full under the same budget.
+  openBudget(50_000_000);
+  try {
+    const few = shapes['periodic inputs found at every other position']!;
+    t.equal(detectSqlInjection(few.query, few.inputs.slice(0, 20), 'sqlite'), undefined, 'a few periodic inputs: decided, benign');
+  } finally {
+    closeBudget();
+  }
+});
+
 t.test('a correctly escaped 1,000-row bulk INSERT with its values as inputs runs with no finding', async (t) => {
   restart({});
   for (const target of ['sqlite', 'pg']) {

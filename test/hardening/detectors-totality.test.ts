@@ -3,7 +3,7 @@
 // render findings): never a throw on arbitrary UTF-16 (lone surrogates included), and
 // bounded time on 100,000-deep nesting.
 // Per-detector suites cover their own grammar; this file holds what they have in common.
-// Megabyte payloads: detectors-megabyte.test.ts.
+// Megabyte payloads: benchmarks/micro/linear-growth.js.
 import fc from 'fast-check';
 import t from 'tap';
 import { detectPathTraversal, normalizePosixPath } from '../../src/detect/path';
@@ -82,8 +82,8 @@ t.test('total on arbitrary UTF-16, lone surrogates included', async (t) => {
 });
 
 // A quadratic pass over 100,000 characters takes seconds to minutes; a linear one,
-// milliseconds. Megabyte payloads are in detectors-megabyte.test.ts (run in a child that
-// can be killed); this bound is far above linear on a loaded 2-core CI machine.
+// milliseconds. Megabyte payloads are measured in benchmarks/micro/linear-growth.js (gated
+// in bench:check); this bound is far above linear on a loaded 2-core CI machine.
 const BOUND_MS = 10_000;
 
 t.test('deep nesting: 100,000 open parentheses, brackets, substitutions', async (t) => {

@@ -2,7 +2,7 @@
 // every occurrence (see judge.ts). Pure: no Node imports, no I/O, never throws on strings.
 
 import type { Detection, UserInput } from '../types';
-import { budgetExceeded, spend } from '../budget';
+import { budgetExceeded, budgetRanOut, spend } from '../budget';
 import { indexOfLinear, searchCost } from '../occurrences';
 import { TokenBuffer } from './token-buffer';
 import { SqlDialect, lexInto } from './tokenize';
@@ -28,6 +28,9 @@ export interface SqlDetectOptions {
   /** Whether a query without any occurrence is added to `appTexts` (default true). */
   readonly learn?: boolean;
 }
+
+/** Work units charged per occurrence judged (budget.ts): measured at about 8 scanned characters. */
+const OCCURRENCE_UNITS = 8;
 
 /** A buffer grown past this many tokens by a huge query is dropped after the call. */
 const MAX_RETAINED_TOKENS = 1 << 16;
@@ -93,7 +96,9 @@ export function detectSqlInjection(
         return detection(input, RULES.fullQuery);
       }
       if (m > n) continue;
-      if (spend(searchCost(query))) return budgetExceeded('sql_injection', input);
+      // The input's own length is charged too: preparing its search forms and looking up its
+      // character pairs visit every character of it, whatever the payload's length.
+      if (spend(searchCost(query) + m)) return budgetExceeded('sql_injection', input);
       // A careful app escapes quotes before pasting; the escaped text must then sit inside one
       // literal. Escaping meant for another dialect (doubling quotes for MySQL, where `\'`
       // then closes nothing) leaves an injection that only the escaped form reveals. So an
@@ -101,6 +106,8 @@ export function detectSqlInjection(
       const forms = formsOf(inputs, k, input, value);
       let rule: SqlRule | undefined;
       for (let f = 0; f < forms.length && rule === undefined; f++) rule = judgeText(input, forms[f]!);
+      // Occurrences left unjudged when the budget ran out: not cleared, so not allowed.
+      if (rule === undefined && budgetRanOut()) return budgetExceeded('sql_injection', input);
       if (rule !== undefined) return appTexts?.knows(query) ? undefined : detection(input, rule);
     }
     // Fail closed: the database runs what comes before the broken part.
@@ -140,6 +147,10 @@ function judgeText(input: UserInput, form: SearchForm): SqlRule | undefined {
   call.memo.from = -1;
   call.memo.to = -1;
   do {
+    // Judging an occurrence (finding its tokens, classifying them) costs several scanned
+    // characters' worth; a periodic input found all over a long query is judged at every
+    // period, so the occurrences must be charged, not only the scan that found the first.
+    if (spend(OCCURRENCE_UNITS)) return undefined; // the caller sees budgetRanOut()
     const rule = judgeOccurrence(query, buf, at, at + len, typed, call.memo);
     if (rule !== undefined) return rule;
     if (buf.unterminatedAt >= 0) {

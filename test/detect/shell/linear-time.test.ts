@@ -7,7 +7,7 @@ t.setTimeout(240_000);
 const MB = 1 << 20;
 const fill = (unit: string): string => unit.repeat(Math.floor(MB / unit.length));
 
-t.test('linear time on adversarial megabyte inputs', async (t) => {
+t.test('adversarial megabyte inputs are tokenized and flagged', async (t) => {
   const cases: [string, string][] = [
     ['$(', fill('$(')],
     ["'", fill("'")],
@@ -30,9 +30,10 @@ t.test('linear time on adversarial megabyte inputs', async (t) => {
     const found = detectShellInjection(s, [{ source: 'body', path: 'v', value: s.slice(0, 64) }]);
     redactCommandLine(s);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    // Generous on purpose (slow CI machines, GC of a large token graph): a quadratic
-    // algorithm needs hours on a megabyte, a linear one seconds at worst.
-    t.ok(ms < 30_000, `${JSON.stringify(name)} x ${s.length} chars: ${ms.toFixed(0)} ms, ${tokens.length} tokens`);
+    // The time is printed for the record, not asserted: growth with size is gated in the
+    // benchmarks (benchmarks/micro/linear-growth.js), where load cannot fail a unit test.
+    t.comment(`${JSON.stringify(name)} x ${s.length} chars: ${ms.toFixed(0)} ms, ${tokens.length} tokens`);
+    t.ok(tokens.length > 0, `${JSON.stringify(name)}: tokenized`);
     t.ok(found !== undefined, `${JSON.stringify(name)}: the hostile input is flagged`);
   }
 });
