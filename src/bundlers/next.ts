@@ -8,12 +8,11 @@ import { externalPackages } from './hooked-packages';
 export interface NextConfigLike {
   serverExternalPackages?: string[];
   transpilePackages?: string[];
-  experimental?: { optimizePackageImports?: string[] } & Record<string, unknown>;
-  [key: string]: unknown;
+  experimental?: { optimizePackageImports?: string[] };
 }
 
 /** next.config may also export a function of the phase, sync or async. */
-export type NextConfigFunction<C> = (phase: string, context: { defaultConfig: C }) => C | Promise<C>;
+export type NextConfigFunction<C> = (phase: string, context: { defaultConfig: NextConfigLike }) => C | Promise<C>;
 
 /**
  * `module.exports = withRampart(nextConfig)` (or `export default withRampart(...)`). The
@@ -21,9 +20,9 @@ export type NextConfigFunction<C> = (phase: string, context: { defaultConfig: C 
  * both transpiled and external, and such a package is bundled on purpose (rampart's start-up
  * warning then names it if rampart hooks it).
  */
-export function withRampart<C extends NextConfigLike>(config: C): C;
-export function withRampart<C extends NextConfigLike>(config: NextConfigFunction<C>): NextConfigFunction<C>;
-export function withRampart<C extends NextConfigLike>(config: C | NextConfigFunction<C>): C | NextConfigFunction<C> {
+export function withRampart<C extends NextConfigLike>(config: C): WithExternals<C>;
+export function withRampart<C extends NextConfigLike>(config: NextConfigFunction<C>): NextConfigFunction<WithExternals<C>>;
+export function withRampart<C extends NextConfigLike>(config: C | NextConfigFunction<C>): WithExternals<C> | NextConfigFunction<WithExternals<C>> {
   if (typeof config === 'function') {
     return (phase, context) => {
       const made = config(phase, context);
@@ -33,7 +32,9 @@ export function withRampart<C extends NextConfigLike>(config: C | NextConfigFunc
   return addExternals(config ?? ({} as C));
 }
 
-function addExternals<C extends NextConfigLike>(config: C): C {
+export type WithExternals<C> = C & { serverExternalPackages: string[] };
+
+function addExternals<C extends NextConfigLike>(config: C): WithExternals<C> {
   const bundledOnPurpose = new Set([...(config.transpilePackages ?? []), ...(config.experimental?.optimizePackageImports ?? [])]);
   const own = config.serverExternalPackages ?? [];
   const added = externalPackages().filter((name) => !bundledOnPurpose.has(name) && !own.includes(name));

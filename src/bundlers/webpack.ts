@@ -40,7 +40,7 @@ export function rampartWebpackExternals(options: ExternalsOptions = {}): Rampart
  * Adds rampart's externals in front of a webpack configuration's own (an array, a single
  * entry or none), returning a new configuration.
  */
-export function withRampartWebpack<C extends { externals?: unknown }>(config: C, options?: ExternalsOptions): C {
+export function withRampartWebpack<C extends { externals?: unknown }>(config: C, options?: ExternalsOptions): Omit<C, 'externals'> & { externals: unknown[] } {
   const own = config.externals;
   const rest = own === undefined ? [] : Array.isArray(own) ? own : [own];
   return { ...config, externals: [rampartWebpackExternals(options), ...rest] };
