@@ -24,22 +24,27 @@ let warned = false;
 /** Schedules the check; returns a function that cancels it if it has not run. */
 export function scheduleInlinedCheck(options: InlinedCheckOptions): () => void {
   if (warned) return () => {};
+  let live = true; // stop() may land while the file is being read: nothing is logged after it
   const timer = setTimeout(() => {
-    checkInlined(options).catch((error: unknown) => {
-      options.logger.debug({ event: 'rampart.inlined_check_failed', error: String(error) }, 'rampart: the bundled-package check could not run');
+    checkInlined(options, () => live).catch((error: unknown) => {
+      if (live) options.logger.debug({ event: 'rampart.inlined_check_failed', error: String(error) }, 'rampart: the bundled-package check could not run');
     });
   }, 0);
   timer.unref();
-  return () => clearTimeout(timer);
+  return () => {
+    live = false;
+    clearTimeout(timer);
+  };
 }
 
-async function checkInlined(options: InlinedCheckOptions): Promise<void> {
+async function checkInlined(options: InlinedCheckOptions, live: () => boolean): Promise<void> {
   const entry = entryFile();
   // An entry inside node_modules is a tool's (next, tsx, pm2), not the app's bundle.
   if (entry === undefined || /[/\\]node_modules[/\\]/.test(entry)) return;
   const info = await stat(entry);
   if (!info.isFile() || info.size > MAX_ENTRY_BYTES) return;
   const source = await readFile(entry, 'latin1'); // markers are ASCII; latin1 decodes fastest
+  if (!live()) return;
   const requiredFiles = Object.keys((Module as unknown as { _cache: Record<string, unknown> })._cache);
   const found = inlinedPackages({ source, packages: options.packages, requiredFiles, patched: options.patched() });
   if (found.length === 0) {

@@ -8,6 +8,7 @@
 //   in its `[project]/node_modules/pg/...` ids. Minified bundles drop these.
 // - the package's native addon (`.node`) in require's cache without any of its JavaScript
 //   files: the addon is always required at run time, even from a minified bundle.
+import { packageName } from '../hooks/package-name';
 
 export interface InlinedInput {
   /** The entry file's text. */
@@ -21,34 +22,43 @@ export interface InlinedInput {
 }
 
 export function inlinedPackages(input: InlinedInput): string[] {
-  const found: string[] = [];
-  for (const name of input.packages) {
-    if (input.patched.has(name)) continue;
-    const files = input.requiredFiles.filter((file) => isInsidePackage(file, name));
-    if (files.some((file) => !file.endsWith('.node'))) continue; // loaded through require: hooked
-    if (files.length > 0 || hasBundlerMarker(input.source, name)) found.push(name);
-  }
-  return found;
+  const candidates = input.packages.filter((name) => {
+    if (input.patched.has(name)) return false;
+    // Any of its JavaScript files in require's cache: it loaded through require, hooked.
+    return !input.requiredFiles.some((file) => isInsidePackage(file, name) && !file.endsWith('.node'));
+  });
+  if (candidates.length === 0) return [];
+  const marked = markedPackages(input.source, candidates);
+  return candidates.filter((name) => marked.has(name) || input.requiredFiles.some((file) => isInsidePackage(file, name)));
 }
 
 function isInsidePackage(file: string, name: string): boolean {
   return file.includes(`/node_modules/${name}/`) || file.includes(`\\node_modules\\${name.replace('/', '\\')}\\`);
 }
 
-// Longest path tail looked at after `node_modules/<name>/`; module paths are far shorter.
+const NODE_MODULES = 'node_modules/';
+// Longest path tail looked at after `node_modules/`; module paths are far shorter.
 const MAX_TAIL = 512;
 
-/** A path token `…node_modules/<name>/<file>.js` (or .cjs, .mjs, .json) somewhere in `source`. */
-export function hasBundlerMarker(source: string, name: string): boolean {
-  const needle = `node_modules/${name}/`;
-  for (let at = source.indexOf(needle); at !== -1; at = source.indexOf(needle, at + needle.length)) {
+/**
+ * The `names` that appear in a path token `…node_modules/<name>/<file>.js` (or .cjs, .mjs,
+ * .json) in `source`. One pass over the text, whatever the number of names.
+ */
+export function markedPackages(source: string, names: readonly string[]): Set<string> {
+  const wanted = new Set(names);
+  const found = new Set<string>();
+  for (let at = source.indexOf(NODE_MODULES); at !== -1 && found.size < wanted.size; at = source.indexOf(NODE_MODULES, at + NODE_MODULES.length)) {
     if (at > 0 && !PATH_START.has(source.charCodeAt(at - 1))) continue; // e.g. `my_node_modules/pg/`
-    let end = at + needle.length;
-    const limit = Math.min(source.length, end + MAX_TAIL);
+    const start = at + NODE_MODULES.length;
+    const limit = Math.min(source.length, start + MAX_TAIL);
+    let end = start;
     while (end < limit && !TOKEN_END.has(source.charCodeAt(end))) end++;
-    if (isScriptFile(source.slice(at + needle.length, end))) return true;
+    const tail = source.slice(start, end); // `pg/lib/client.js`, `@scope/name/index.js`
+    const name = packageName(tail);
+    // A nested `.pnpm/pg@8/node_modules/pg/…` is met again at its inner node_modules/.
+    if (wanted.has(name) && tail.length > name.length + 1 && tail.charCodeAt(name.length) === 0x2f && isScriptFile(tail)) found.add(name);
   }
-  return false;
+  return found;
 }
 
 const codes = (chars: string): Set<number> => new Set([...chars].map((c) => c.charCodeAt(0)));

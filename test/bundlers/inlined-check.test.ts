@@ -1,13 +1,14 @@
 // The start-up check for hooked packages carried inside a bundle: its marker rules on
 // bundler output shapes, and no false alarm on ordinary unbundled apps (CommonJS and ESM).
 import t from 'tap';
-import { hasBundlerMarker, inlinedPackages } from '../../src/bundlers/inlined-markers';
+import { inlinedPackages, markedPackages } from '../../src/bundlers/inlined-markers';
 import { startChildApp } from '../helpers/child';
 import { request } from '../helpers/http';
 import { byEvent, waitForLine } from '../helpers/bundled-app';
 
 const packages = ['better-sqlite3', 'pg', 'pg-pool', '@fastify/busboy'];
 const none = new Set<string>();
+const hasBundlerMarker = (source: string, name: string): boolean => markedPackages(source, [name]).has(name);
 
 t.test('bundler markers: module paths as esbuild, webpack and Turbopack write them', async (t) => {
   const marked = [
@@ -31,6 +32,7 @@ t.test('bundler markers: module paths as esbuild, webpack and Turbopack write th
   ];
   for (const source of unmarked) t.notOk(hasBundlerMarker(source, 'pg'), source.slice(0, 60) || '(empty)');
   t.ok(hasBundlerMarker('// node_modules/@fastify/busboy/lib/main.js\n', '@fastify/busboy'), 'scoped package');
+  t.same([...markedPackages('// node_modules/pg/lib/a.js\n// node_modules/ws/index.js\n// node_modules/koa/x.ts\n', ['koa', 'pg', 'ws', 'hono'])].sort(), ['pg', 'ws'], 'several names in one pass');
 });
 
 t.test('inlined: marked or addon-only, and never seen through require or import', async (t) => {
