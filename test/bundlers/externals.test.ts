@@ -10,7 +10,7 @@ import { externalPackages, hookedPackageNames, isExternalRequest } from '../../s
 import { rampartEsbuildPlugin } from '../../src/bundlers/esbuild';
 import { rampartWebpackExternals, withRampartWebpack } from '../../src/bundlers/webpack';
 import { withRampart } from '../../src/bundlers/next';
-import { ROOT } from '../helpers/child';
+import { ROOT, runChild } from '../helpers/child';
 import { FIXTURE } from '../helpers/bundled-app';
 
 const hooked = hookedPackageNames(MODULE_HOOKS);
@@ -115,4 +115,18 @@ t.test('next: a config function (sync or async) is wrapped', async (t) => {
   const awaited = await later('phase-production-build', { defaultConfig: {} });
   t.same(awaited.serverExternalPackages?.[0], 'x');
   t.ok(awaited.serverExternalPackages?.includes('undici'));
+});
+
+t.test('the helpers load by their package names, from CommonJS and from ES modules (build scripts, next.config.mjs)', async (t) => {
+  const script = [
+    "import { rampartEsbuildPlugin } from 'rampart/esbuild';",
+    "import { withRampartWebpack } from 'rampart/webpack';",
+    "import { withRampart } from 'rampart/next';",
+    'console.log(JSON.stringify([rampartEsbuildPlugin().name, withRampartWebpack({}).externals.length, withRampart({}).serverExternalPackages]));',
+  ].join('\n');
+  const esm = await runChild(['--input-type=module', '-e', script]);
+  t.equal(esm.code, 0, esm.stderr);
+  t.same(JSON.parse(esm.stdout), ['rampart-externals', 1, externalPackages()]);
+  const cjs = await runChild(['-e', "console.log(JSON.stringify(require('rampart/next').withRampart({}).serverExternalPackages))"]);
+  t.same(JSON.parse(cjs.stdout), externalPackages());
 });
