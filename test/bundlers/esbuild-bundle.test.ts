@@ -20,8 +20,9 @@ const esbuild = require(join(FIXTURE, 'node_modules', 'esbuild')) as Esbuild;
 const data = appData();
 
 async function bundle(t: Test, name: string, extra: Record<string, unknown>): Promise<string> {
-  const outfile = join(data.outDir, `${name}.js`);
-  const result = await esbuild.build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'silent', ...extra });
+  const options = { entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', outfile: join(data.outDir, `${name}.js`), logLevel: 'silent', ...extra };
+  const outfile = options.outfile as string;
+  const result = await esbuild.build(options);
   t.same(result.errors, [], `esbuild ${esbuild.version} built ${name}`);
   return outfile;
 }
@@ -40,6 +41,18 @@ t.test('built with rampartEsbuildPlugin()', async (t) => {
   t.same(checked?.packages, [], 'the start-up check ran and found nothing bundled');
   await provesProtected(t, app, data);
   t.equal(app.lines.filter(byEvent('rampart.inlined_packages')).length, 0, 'no warning');
+});
+
+t.test('built with the plugin as an ES module bundle, run under --import', async (t) => {
+  // The app is CommonJS: its require() calls need a require in ES module output, which the
+  // usual createRequire banner provides (docs/bundlers.md).
+  const banner = { js: "import { createRequire as __rampartTestRequire } from 'node:module'; const require = __rampartTestRequire(import.meta.url);" };
+  const file = await bundle(t, 'with-plugin-esm', { plugins: [rampartEsbuildPlugin()], format: 'esm', outfile: join(data.outDir, 'with-plugin-esm.mjs'), banner });
+  t.match(readFileSync(file, 'utf8'), /__require\("pg"\)/, 'pg stays a run-time require');
+  const app = await startBundle(t, file, data, '--import');
+  const checked = await waitForLine(app, byEvent('rampart.inlined_check'));
+  t.same(checked?.packages, [], 'the start-up check read the ES module entry and found nothing bundled');
+  await provesProtected(t, app, data);
 });
 
 t.test('built without the plugin: the warning names pg and better-sqlite3, and they are not protected', async (t) => {

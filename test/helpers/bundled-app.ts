@@ -72,9 +72,9 @@ export function appData(tap: Test = t): AppData {
   };
 }
 
-/** Runs a bundle under `node --require rampart/register`, with rampart's debug lines. */
-export async function startBundle(tap: Test, bundle: string, data: AppData): Promise<ChildApp> {
-  const app = await startChildApp(['--require', join(ROOT, 'dist', 'register.js'), bundle], {
+/** Runs a bundle under `node --require rampart/register` (or --import), with rampart's debug lines. */
+export async function startBundle(tap: Test, bundle: string, data: AppData, flag: '--require' | '--import' = '--require'): Promise<ChildApp> {
+  const app = await startChildApp([flag, 'rampart/register', bundle], {
     PG_TABLE: data.table,
     SQLITE_FILE: data.sqliteFile,
     SQLITE_ADDON,
