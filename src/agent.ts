@@ -46,7 +46,7 @@ export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
     started.start();
     instrumentation = started;
     // A bundled server may carry a hooked package inside the bundle, out of the hooks' reach.
-    cancelInlinedCheck = scheduleInlinedCheck({ packages: hookedPackageNames(MODULE_HOOKS), patched: () => started.patchedPackages(), logger });
+    cancelInlinedCheck = scheduleInlinedCheck({ packages: () => hookedPackageNames(MODULE_HOOKS), patched: () => started.patchedPackages(), logger });
   }
   running = { instrumentation, reporter, cancelInlinedCheck };
   claimProcess(OWN_API);

@@ -1,19 +1,17 @@
 // The start-up warning for a bundled server whose bundle carries a hooked package inside it:
 // rampart's require hooks never see such a package load, so its calls are not protected.
-// The check runs once, off the start-up path (a timer after the app's first synchronous
-// run), reads the entry file once without blocking, and warns once per process.
-import { stat, readFile } from 'node:fs/promises';
-import Module from 'node:module';
+// The check runs once, off the start-up path: a timer after the app's first synchronous run
+// loads its code, reads the entry file once without blocking, and warns once per process.
+// Start-up itself only loads this file and sets the timer.
 import { resolve } from 'node:path';
 import type { RampartLogger } from '../report/logger';
-import { inlinedPackages } from './inlined-markers';
 
 /** Bundles larger than this are not read (the warning is advice; reading is not free). */
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 
 export interface InlinedCheckOptions {
-  /** Hooked package names. */
-  readonly packages: readonly string[];
+  /** Hooked package names (asked for when the check runs). */
+  readonly packages: () => readonly string[];
   /** Packages a hook patched so far. */
   readonly patched: () => ReadonlySet<string>;
   readonly logger: RampartLogger;
@@ -38,6 +36,11 @@ export function scheduleInlinedCheck(options: InlinedCheckOptions): () => void {
 }
 
 async function checkInlined(options: InlinedCheckOptions, live: () => boolean): Promise<void> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { stat, readFile } = require('node:fs/promises') as typeof import('node:fs/promises');
+  const Module = require('node:module') as typeof import('node:module');
+  const { inlinedPackages } = require('./inlined-markers') as typeof import('./inlined-markers');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const entry = entryFile();
   // An entry inside node_modules is a tool's (next, tsx, pm2), not the app's bundle.
   if (entry === undefined || /[/\\]node_modules[/\\]/.test(entry)) return;
@@ -46,7 +49,7 @@ async function checkInlined(options: InlinedCheckOptions, live: () => boolean): 
   const source = await readFile(entry, 'latin1'); // markers are ASCII; latin1 decodes fastest
   if (!live()) return;
   const requiredFiles = Object.keys((Module as unknown as { _cache: Record<string, unknown> })._cache);
-  const found = inlinedPackages({ source, packages: options.packages, requiredFiles, patched: options.patched() });
+  const found = inlinedPackages({ source, packages: options.packages(), requiredFiles, patched: options.patched() });
   if (found.length === 0) {
     options.logger.debug({ event: 'rampart.inlined_check', file: entry, packages: [] }, 'rampart: no hooked package found bundled into the entry file');
     return;
