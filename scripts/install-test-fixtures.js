@@ -2,7 +2,8 @@
 // real names (test/fixtures/legacy-frameworks: express 4, fastify 4, koa 2, NestJS 10...),
 // so hooks that match by package name see what users have; the other agents
 // (test/fixtures/coexistence); and the OpenTelemetry SDK lines (test/fixtures/otel-sdk2,
-// otel-sdk3), each with its own single @opentelemetry/api. `npm ci` runs only when a
+// otel-sdk3), each with its own single @opentelemetry/api; and the bundlers
+// (test/fixtures/bundlers). `npm ci` runs only when a
 // fixture's node_modules is missing or was installed from another package.json or lockfile.
 // Run by `npm test` (pretest) and by .ci/run after the root `npm ci`. The packages are pure
 // JavaScript and need no install scripts.
@@ -22,6 +23,10 @@ const FIXTURES = [
   // The two OpenTelemetry lines rampart is tested against (test/report/sdk-line-*.test.ts).
   join(ROOT, 'test', 'fixtures', 'otel-sdk2'),
   join(ROOT, 'test', 'fixtures', 'otel-sdk3'),
+  // esbuild and webpack for the bundled-server tests (test/bundlers/). esbuild's binary comes
+  // in its optional platform package (@esbuild/linux-x64 here), which npm installs without
+  // running esbuild's install script; the JavaScript API finds the binary there.
+  join(ROOT, 'test', 'fixtures', 'bundlers'),
 ];
 const STAMP = '.rampart-installed';
 

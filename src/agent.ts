@@ -1,5 +1,7 @@
 // Wires configuration -> hooks -> guard -> reporters. start() and stop() are idempotent.
 import { Allowlist } from './allowlist';
+import { hookedPackageNames } from './bundlers/hooked-packages';
+import { scheduleInlinedCheck } from './bundlers/inlined-check';
 import { configDifferences } from './config/differences';
 import { loadConfig } from './config/load';
 import type { Config } from './config/types';
@@ -20,6 +22,7 @@ export interface StartFlags {
 interface Running {
   readonly instrumentation: Instrumentation | undefined;
   readonly reporter: Reporter;
+  readonly cancelInlinedCheck: () => void;
 }
 
 let running: Running | undefined;
@@ -37,11 +40,15 @@ export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
   onApiMismatch((message, fields) => logger.warn(fields, message));
   setAgentState({ config, reporter, allowlist: new Allowlist(config.allow) });
   let instrumentation: Instrumentation | undefined;
+  let cancelInlinedCheck = (): void => {};
   if (config.mode !== 'off') {
-    instrumentation = new Instrumentation({ builtins: BUILTIN_HOOKS, modules: MODULE_HOOKS, logger, esm: flags.esm === true });
-    instrumentation.start();
+    const started = new Instrumentation({ builtins: BUILTIN_HOOKS, modules: MODULE_HOOKS, logger, esm: flags.esm === true });
+    started.start();
+    instrumentation = started;
+    // A bundled server may carry a hooked package inside the bundle, out of the hooks' reach.
+    cancelInlinedCheck = scheduleInlinedCheck({ packages: () => hookedPackageNames(MODULE_HOOKS), patched: () => started.patchedPackages(), logger });
   }
-  running = { instrumentation, reporter };
+  running = { instrumentation, reporter, cancelInlinedCheck };
   claimProcess(OWN_API);
   logger.info({ event: 'rampart.started', mode: config.mode, modes: config.modes, esm: flags.esm === true }, `rampart started in ${config.mode} mode`);
   return config;
@@ -70,6 +77,7 @@ function startAgain(options: unknown): Config {
 /** Removes every hook and restores the original functions. */
 export function stopAgent(): void {
   if (running === undefined) return;
+  running.cancelInlinedCheck();
   running.instrumentation?.stop();
   running.reporter.close();
   running = undefined;

@@ -6,6 +6,7 @@ import Module, { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import type { RampartLogger } from '../report/logger';
 import { Hook as RequireHook } from 'require-in-the-middle';
+import { packageName } from './package-name';
 import type { BuiltinHook, ModuleHook } from './types';
 import { satisfies } from './version-range';
 
@@ -73,6 +74,12 @@ export class Instrumentation {
       );
     }
     logger.debug({ modules: names, builtins: builtins.map((b) => b.module) }, 'rampart hooks installed');
+  }
+
+  /** Package names a module hook has patched so far (read by the bundled-package check). */
+  patchedPackages(): Set<string> {
+    const modules = new Set<unknown>(this.options.modules);
+    return new Set(this.patched.filter((entry) => modules.has(entry.hook)).map((entry) => packageName(entry.hook.module)));
   }
 
   stop(): void {
@@ -152,12 +159,6 @@ export class Instrumentation {
       if (entry !== undefined) this.applyChecked(hook, entry.exports, file.slice(0, file.lastIndexOf(pkg) + pkg.length));
     }
   }
-}
-
-/** `name` or `@scope/name`, from a module id such as `mysql2/lib/base/connection`. */
-function packageName(id: string): string {
-  const parts = id.split('/');
-  return id.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
 }
 
 /** Whether a module id names a file inside a package rather than the package itself. */
