@@ -83,7 +83,7 @@ t.test('multipart form read with await request.formData(), a file beside the fie
 t.test('JSON body into PostgreSQL: the table survives a stacked DROP', async (t) => {
   t.same((await postJson(`${app.base}/api/pg`, { name: 'bob' })).json(), [{ name: 'bob' }]);
   const attack = await postJson(`${app.base}/api/pg`, { name: `x'; DROP TABLE ${app.pgTable}; --` });
-  await assertBlocked(t, attack, { 'rampart.sink': 'pg.query', 'db.system.name': 'postgresql' });
+  await assertBlocked(t, attack, { 'rampart.sink': 'pg.pool.query', 'db.system.name': 'postgresql' });
   t.same(await pgRows(app.pgTable), ['alice', 'bob']);
 });
 
@@ -140,4 +140,28 @@ t.test("Next's own pages are untouched by the blocks: home page and its 404 page
   t.equal(missing.status, 404);
   t.match(missing.text, /404/);
   t.notMatch(app.stderr(), /ERR_HTTP_HEADERS_SENT|headers already sent|uncaught/i);
+});
+
+t.test('a cookie read with request.cookies', async (t) => {
+  t.same((await request(`${app.base}/api/team`, { headers: { cookie: 'team=bob' } })).json(), [{ id: 2, name: 'bob' }]);
+  const attack = await request(`${app.base}/api/team`, { headers: { cookie: `team=${q("' OR '1'='1")}` } });
+  t.notMatch(attack.text, /alice/);
+  await assertBlocked(t, attack, { 'rampart.input.source': 'cookies', 'rampart.input.path': 'team' });
+});
+
+t.test('a Server Component page rendering from searchParams: HTML 403 instead of the page, no error page after it', async (t) => {
+  const benign = await request(`${app.base}/search?name=alice`, { headers: { accept: 'text/html' } });
+  t.equal(benign.status, 200);
+  t.match(benign.text, /user:(<!-- -->)?alice/);
+  t.notMatch(benign.text, /user:(<!-- -->)?bob/);
+  const attack = await request(`${app.base}/search?name=${q("' OR '1'='1")}`, { headers: { accept: 'text/html' } });
+  t.equal(attack.status, 403);
+  t.match(attack.headers.get('content-type'), /text\/html/);
+  t.match(attack.text, /Forbidden/);
+  t.notMatch(attack.text, /user:|Application error|Internal Server Error/, "neither the rows nor Next's error page");
+  const [event] = await app.waitForAttacks(1);
+  t.match(event, { 'rampart.action': 'blocked', 'rampart.input.source': 'query', 'url.path': '/search' });
+  t.ok(await app.alive());
+  t.notMatch(app.stderr(), /ERR_HTTP_HEADERS_SENT|headers already sent/i);
+  app.lines.length = 0;
 });
