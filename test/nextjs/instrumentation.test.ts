@@ -6,6 +6,9 @@ import t from 'tap';
 import { postJson, request } from '../helpers/http';
 import { actionRows, callAction, startNextApp, type NextApp } from './support';
 
+// The first file to run builds the app (test/nextjs/build.ts): a minute or two of CPU.
+t.setTimeout(600_000);
+
 let app: NextApp;
 t.before(async () => {
   app = await startNextApp(t, { enable: 'instrumentation' });

@@ -13,6 +13,9 @@ interface Exported {
   attacks: Array<{ traceId?: string; spanId?: string; attributes: Record<string, unknown> }>;
 }
 
+// The first file to run builds the app (test/nextjs/build.ts): a minute or two of CPU.
+t.setTimeout(600_000);
+
 let app: NextApp;
 t.before(async () => {
   app = await startNextApp(t, { config: { mode: 'monitor' }, require: [join(ROOT, 'test', 'fixtures', 'nextjs-otel.js')] });

@@ -7,6 +7,9 @@ import t, { type Test } from 'tap';
 import { request, type SimpleResponse } from '../helpers/http';
 import { actionRows, callAction, postActionForm, startNextApp, type NextApp } from './support';
 
+// The first file to run builds the app (test/nextjs/build.ts): a minute or two of CPU.
+t.setTimeout(600_000);
+
 let app: NextApp;
 t.before(async () => {
   app = await startNextApp(t);
