@@ -8,10 +8,16 @@
 // input under its current value, whatever the server did to it: a client-sent
 // x-forwarded-for is as much the attacker's as any other header.
 
-/** Lower-cased names of the headers on the wire, or undefined when the request has no raw list. */
-export function clientHeaderNames(req: { readonly rawHeaders?: unknown }): ReadonlySet<string> | undefined {
+/**
+ * Lower-cased names of the headers on the wire, or undefined when there is nothing to
+ * filter: no raw list, or no more header names than the wire had (`headerCount`, the number
+ * of names in `req.headers`), so the server added none. Only a server that added headers
+ * pays for the set. A client can send a repeated header to even the counts out; that only
+ * makes the server's own headers inputs again for its request, a false positive at worst.
+ */
+export function clientHeaderNames(req: { readonly rawHeaders?: unknown }, headerCount: number): ReadonlySet<string> | undefined {
   const raw = req.rawHeaders;
-  if (!Array.isArray(raw)) return undefined;
+  if (!Array.isArray(raw) || headerCount * 2 <= raw.length) return undefined;
   const names = new Set<string>();
   for (let i = 0; i < raw.length; i += 2) {
     const name: unknown = raw[i];

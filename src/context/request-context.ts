@@ -381,8 +381,9 @@ export class RequestContext {
     if (q !== -1) collectQuery(url.slice(q + 1), budget, out);
     const headers = req.headers ?? {};
     // Headers the server wrote itself (Next.js's x-forwarded-*) are not the client's input.
-    const sent = clientHeaderNames(req);
-    for (const name of Object.keys(headers)) {
+    const names = Object.keys(headers);
+    const sent = clientHeaderNames(req, names.length);
+    for (const name of names) {
       if (name === 'cookie') continue;
       if (sent !== undefined && !sent.has(name)) continue;
       // HTTP/2 pseudo-headers repeat the method, scheme and path; `:authority` is the Host.

@@ -3,6 +3,7 @@
 // doing the same must be able to call its own loopback service, while the same header
 // sent by the client stays an input like any other.
 import { createServer, get, type Server } from 'node:http';
+import { connect } from 'node:net';
 import t from 'tap';
 import { start, stop } from '../../src/index';
 import { closeServer, listen, request, serveOnLoopback } from '../helpers/http';
@@ -54,8 +55,25 @@ t.test('a client-sent x-forwarded-for naming that host is input: refused, servic
   events.reset();
 });
 
-t.test('clientHeaderNames reads the wire list, lower-cased; no list, no filter', async (t) => {
-  t.same([...clientHeaderNames({ rawHeaders: ['Host', 'a', 'X-Forwarded-For', 'b', 'host', 'c'] })!], ['host', 'x-forwarded-for']);
-  t.equal(clientHeaderNames({}), undefined);
-  t.equal(clientHeaderNames({ rawHeaders: 'Host: a' }), undefined);
+t.test('clientHeaderNames reads the wire list, lower-cased; no list or no added header, no filter', async (t) => {
+  t.same([...clientHeaderNames({ rawHeaders: ['Host', 'a', 'X-Forwarded-For', 'b', 'host', 'c'] }, 4)!], ['host', 'x-forwarded-for']);
+  t.equal(clientHeaderNames({ rawHeaders: ['Host', 'a', 'X-Forwarded-For', 'b'] }, 2), undefined, 'as many names as on the wire: nothing was added');
+  t.equal(clientHeaderNames({}, 3), undefined);
+  t.equal(clientHeaderNames({ rawHeaders: 'Host: a' }, 3), undefined);
+});
+
+t.test('a repeated client header cannot hide an added one from being input: it only makes it input again', async (t) => {
+  // Three x-a lines on the wire (two repeats) and two headers the server added: the counts
+  // even out and nothing is filtered.
+  // Raw lines: fetch would fold the repeats into one header.
+  const before = hits.length;
+  const { port } = new URL(site.base);
+  const socket = connect(Number(port), '127.0.0.1');
+  socket.end(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-a: 1\r\nx-a: 2\r\nx-a: 3\r\nConnection: close\r\n\r\n`);
+  let answer = '';
+  for await (const chunk of socket) answer += String(chunk);
+  t.match(answer, /^HTTP\/1\.1 403 /, "the server's own x-forwarded-for is input again for this request: a false positive, not a bypass");
+  t.equal(hits.length, before, 'the service was not hit');
+  t.equal((await request(`${site.base}/`)).text, 'up 200');
+  events.reset();
 });
