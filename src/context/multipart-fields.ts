@@ -38,7 +38,7 @@ export class MultipartFields {
   /** Bytes not yet decided on: at most a delimiter's length, or a header block in progress. */
   private pending: Buffer;
   private fields: MultipartField[] = [];
-  private part: { name: string; file: boolean; chunks: Buffer[] } | undefined;
+  private part: { name: string; file: boolean; chunks: Buffer[]; charset: string | undefined } | undefined;
   private kept = 0;
   private overflow = false;
   private snapshot: MultipartSnapshot | undefined;
@@ -122,26 +122,37 @@ export class MultipartFields {
     this.pending = data.length === 0 ? EMPTY : Buffer.from(data);
   }
 
+  /**
+   * Where parsers disagree, the part is read the way that yields more input: busboy takes
+   * the first Content-Disposition and undici the last, so the part is a file only when every
+   * one names a file name; the field's name is the first one's.
+   */
   private startPart(headers: string): void {
-    let disposition: string | undefined;
+    let name: string | undefined;
+    let filename: string | undefined;
+    let field = false;
+    let charset: string | undefined;
     for (const line of headers.split('\r\n')) {
       const colon = line.indexOf(':');
-      if (colon !== -1 && line.slice(0, colon).trim().toLowerCase() === 'content-disposition') disposition = line.slice(colon + 1);
+      if (colon === -1) continue;
+      const header = line.slice(0, colon).trim().toLowerCase();
+      if (header === 'content-disposition') {
+        const params = headerParams(line.slice(colon + 1));
+        name ??= params.get('name') ?? '';
+        const file = params.get('filename') ?? params.get('filename*');
+        if (file === undefined) field = true;
+        else filename ??= file;
+      } else if (header === 'content-type') {
+        charset ??= headerParams(line.slice(colon + 1)).get('charset');
+      }
     }
-    if (disposition === undefined) {
+    if (name === undefined) {
       this.part = undefined; // busboy and undici skip a part without a disposition
       return;
     }
-    const params = headerParams(disposition);
-    const name = params.get('name') ?? '';
-    const filename = params.get('filename') ?? params.get('filename*');
-    if (filename !== undefined) {
-      // A file: its content is not text the client typed, its name is.
-      this.fields.push({ name, value: filename, file: true });
-      this.part = { name, file: true, chunks: [] };
-    } else {
-      this.part = { name, file: false, chunks: [] };
-    }
+    if (filename !== undefined) this.fields.push({ name, value: filename, file: true });
+    // A file's content is not text the client typed; its name is.
+    this.part = { name, file: !field, chunks: [], charset };
   }
 
   private content(bytes: Buffer): void {
@@ -156,7 +167,13 @@ export class MultipartFields {
     const part = this.part;
     this.part = undefined;
     if (part === undefined || part.file) return;
-    this.fields.push({ name: part.name, value: Buffer.concat(part.chunks).toString('utf8'), file: false });
+    const bytes = Buffer.concat(part.chunks);
+    const text = bytes.toString('utf8');
+    this.fields.push({ name: part.name, value: text, file: false });
+    // busboy decodes a field in the charset its part declares (undici always as UTF-8): an
+    // injection sent as UTF-16 reaches the app as text only that decoding shows.
+    const other = part.charset === undefined ? undefined : decodeAs(bytes, part.charset);
+    if (other !== undefined && other !== text) this.fields.push({ name: part.name, value: other, file: false });
   }
 
   private overflowed(): void {
@@ -168,6 +185,15 @@ export class MultipartFields {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The bytes decoded in a declared charset, or undefined for a label TextDecoder does not know. */
+function decodeAs(bytes: Buffer, charset: string): string | undefined {
+  try {
+    return new TextDecoder(charset).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The parameters of a header value (`form-data; name="a"; filename="b"`), names lower-cased,

@@ -98,6 +98,35 @@ t.test('hand-written bodies: preamble, epilogue, quoted names, filename*, no dis
   ]);
 });
 
+t.test('parser disagreements resolve to more input: repeated dispositions, a declared charset', async (t) => {
+  const body = Buffer.concat([
+    Buffer.from(
+      [
+        '--b',
+        // busboy reads the first disposition (a field), undici the last (a file): a field.
+        'Content-Disposition: form-data; name="q"',
+        'Content-Disposition: form-data; name="q"; filename="x.txt"',
+        '',
+        "' OR '1'='1",
+        '--b',
+        'Content-Disposition: form-data; name="w"',
+        'Content-Type: text/plain; charset=utf-16le',
+        '',
+        '',
+      ].join('\r\n'),
+    ),
+    Buffer.from("' OR 1=1 --", 'utf16le'),
+    Buffer.from('\r\n--b--'),
+  ]);
+  const got = inputs(scan('multipart/form-data; boundary=b', body));
+  t.same(got.slice(0, 2), [
+    ['q', 'x.txt'],
+    ['q', "' OR '1'='1"],
+  ]);
+  t.same(got[3], ['w', "' OR 1=1 --"], 'decoded in the declared charset too, as busboy does');
+  t.equal(got.length, 4, 'the UTF-8 reading of the same bytes is kept as well (undici reads it so)');
+});
+
 t.test('no boundary, or an endless part header: nothing kept, or the bound', async (t) => {
   t.equal(scan('multipart/form-data', Buffer.from('--b\r\n\r\nx\r\n--b--')), undefined);
   const endless = Buffer.from(`--b\r\nContent-Disposition: form-data; name="${'n'.repeat(70_000)}`);
