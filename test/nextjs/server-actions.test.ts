@@ -75,6 +75,21 @@ t.test('Next-Action call with a FormData argument (multipart)', async (t) => {
   await assertBlocked(t, attack, /application\/json/, { 'rampart.input.source': 'body', 'rampart.input.path': '_1_name' });
 });
 
+t.test("an argument starting with $ (React's reply escape doubles it on the wire) is still seen", async (t) => {
+  const benign = await callAction(app, 'findUser', JSON.stringify(['$$alice']));
+  t.equal(benign.status, 200);
+  t.same(actionRows(benign), [], 'the app got $alice: no such user, the right answer');
+  const text = await callAction(app, 'findUser', JSON.stringify(["$$' OR '1'='1"]));
+  t.notMatch(text.text, /alice|bob/);
+  await assertBlocked(t, text, /application\/json/, { 'rampart.input.value': "$' OR '1'='1" });
+  // The same arguments as the multipart form React sends when an argument needs one.
+  const form = new FormData();
+  form.append('0', JSON.stringify(["$$' OR '1'='1"]));
+  const multipart = await callAction(app, 'findUser', form);
+  t.notMatch(multipart.text, /alice|bob/);
+  await assertBlocked(t, multipart, /application\/json/, { 'rampart.input.value': "$' OR '1'='1" });
+});
+
 t.test('the actions page still renders after the blocks', async (t) => {
   const page = await request(`${app.base}/actions`);
   t.equal(page.status, 200);
