@@ -6,10 +6,22 @@ import { decodedLeaves } from '../detect/decoded-leaves';
 
 const MAX_EXTRA_DECODES = 3;
 
+/**
+ * React's reply encoding (Server Action arguments, decoded by React's decodeReply inside
+ * Next.js) escapes a string that starts with `$` by doubling it: the argument `$' OR 1=1`
+ * travels as `$$' OR 1=1`. The app gets the string with one `$` less, which is what must be
+ * an input too, or a payload that starts with `$` would go unseen.
+ */
+function pushFlightUnescaped(value: string, source: InputSource, path: string, out: UserInput[]): number {
+  if (value.charCodeAt(0) !== 0x24 || value.charCodeAt(1) !== 0x24) return 0;
+  out.push({ source, path, value: value.slice(1) });
+  return 1;
+}
+
 /** Pushes `value` and its distinct percent-decoded forms; returns how many were pushed. */
 export function addWithDecodedVariants(value: string, source: InputSource, path: string, out: UserInput[]): number {
   out.push({ source, path, value });
-  let pushed = 1;
+  let pushed = 1 + pushFlightUnescaped(value, source, path, out);
   let current = value;
   for (let round = 0; round < MAX_EXTRA_DECODES && current.indexOf('%') !== -1; round++) {
     const decoded = safeDecode(current);
@@ -23,8 +35,9 @@ export function addWithDecodedVariants(value: string, source: InputSource, path:
   // JSON and form leaves by their own paths (`user.name`).
   if (source === 'body' && path === '') return pushed;
   for (const leaf of decodedLeaves(value)) {
-    out.push({ source, path: `${path}.${leaf.suffix}`, value: leaf.value });
-    pushed++;
+    const leafPath = `${path}.${leaf.suffix}`;
+    out.push({ source, path: leafPath, value: leaf.value });
+    pushed += 1 + pushFlightUnescaped(leaf.value, source, leafPath, out);
   }
   return pushed;
 }

@@ -48,7 +48,7 @@ export class RawBody {
   }
 }
 
-/** Multipart bodies carry files (never inputs); their fields come from the form parsers. */
+/** Multipart bodies carry files (never inputs): their text fields are read by context/multipart-fields.ts. */
 export function isMultipart(contentType: string | undefined): boolean {
   return contentType !== undefined && contentType.slice(0, 10).toLowerCase() === 'multipart/';
 }

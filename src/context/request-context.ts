@@ -8,8 +8,10 @@ import type { InputSource, UserInput } from '../detect/types';
 import type { LimitsConfig } from '../config/types';
 import { parseCookieHeader } from './cookies';
 import { collectAuthorization } from './authorization';
+import { clientHeaderNames } from './client-headers';
 import { LateSlot, walkCollector, type Collector, type FrameworkAdapter } from './late';
 import { collectQuery } from './query-string';
+import { MultipartFields, collectMultipart } from './multipart-fields';
 import { RawBody, collectRawBody, isMultipart } from './raw-body';
 import { addString, exceed, isPlainWord, isPlainWordAt, walkInputs, type InputLimitHit, type WalkBudget } from './walk';
 
@@ -81,7 +83,7 @@ export class RequestContext {
   private distinctOf: readonly UserInput[] | undefined;
   private fixedBySource: Map<InputSource, Set<string>> | undefined;
 
-  private raw: RawBody | undefined;
+  private raw: RawBody | MultipartFields | undefined;
 
   constructor(limits: CollectionLimits, req?: IncomingMessage, res?: ServerResponse) {
     this.limits = limits;
@@ -95,10 +97,18 @@ export class RequestContext {
   /** A chunk of the request body as Node's HTTP parser pushed it (hooks/sources/raw-body.ts). */
   observeBody(chunk: unknown): void {
     if (this.raw === undefined) {
-      if (isMultipart(this.contentType())) return;
-      this.raw = new RawBody(this.limits.maxRawBody ?? DEFAULT_RAW_BODY);
-      const raw = this.raw;
-      this.slots().push(new LateSlot('body', '', RAW_BODY, () => raw.current(this.contentType()), undefined, undefined, collectRawBody, false));
+      const type = this.contentType();
+      const max = this.limits.maxRawBody ?? DEFAULT_RAW_BODY;
+      if (isMultipart(type)) {
+        // Only the text fields are kept; files stream past (context/multipart-fields.ts).
+        const form = new MultipartFields(type!, max);
+        this.raw = form;
+        this.slots().push(new LateSlot('body', '', RAW_BODY, () => form.current(), undefined, undefined, collectMultipart, false));
+      } else {
+        const raw = new RawBody(max);
+        this.raw = raw;
+        this.slots().push(new LateSlot('body', '', RAW_BODY, () => raw.current(this.contentType()), undefined, undefined, collectRawBody, false));
+      }
       this.combined = undefined;
     }
     this.raw.observe(chunk);
@@ -370,8 +380,12 @@ export class RequestContext {
     }
     if (q !== -1) collectQuery(url.slice(q + 1), budget, out);
     const headers = req.headers ?? {};
-    for (const name of Object.keys(headers)) {
+    // Headers the server wrote itself (Next.js's x-forwarded-*) are not the client's input.
+    const names = Object.keys(headers);
+    const sent = clientHeaderNames(req, names.length);
+    for (const name of names) {
       if (name === 'cookie') continue;
+      if (sent !== undefined && !sent.has(name)) continue;
       // HTTP/2 pseudo-headers repeat the method, scheme and path; `:authority` is the Host.
       if (name.charCodeAt(0) === 58 && name !== ':authority') continue;
       const value = headers[name];

@@ -38,3 +38,19 @@ t.test('the detectors see what the app decoded', async (t) => {
   t.equal(detectShellInjection('convert a.png; id out.png', inputsOf(json))?.input.path, 'f.(json).file');
   t.equal(detectSqlInjection("SELECT * FROM t WHERE a = 'alice'", inputsOf(Buffer.from('alice-smith').toString('base64')), 'postgres'), undefined);
 });
+
+t.test("React's reply escape: a string starting with $ travels as $$, the app gets one $ less", async (t) => {
+  t.same(
+    inputsOf("$$' OR '1'='1").map((i) => i.value),
+    ["$$' OR '1'='1", "$' OR '1'='1"],
+  );
+  const leaves = inputsOf(`["$$' OR '1'='1", "$K1"]`).filter((i) => i.path.startsWith('f.(json)'));
+  t.same(leaves.map((i) => [i.path, i.value]).sort(), [
+    ['f.(json).0', "$$' OR '1'='1"],
+    ['f.(json).0', "$' OR '1'='1"],
+    ['f.(json).1', '$K1'],
+  ]);
+  const query = "SELECT id FROM users WHERE name = '$' OR '1'='1'";
+  t.ok(detectSqlInjection(query, inputsOf("$$' OR '1'='1"), 'sqlite'), 'the unescaped argument is found in the query');
+  t.same(inputsOf('$5 off').map((i) => i.value), ['$5 off'], 'a single $ is not an escape');
+});

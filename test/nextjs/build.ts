@@ -1,0 +1,66 @@
+// Builds the Next.js fixture app (test/fixtures/nextjs) once for all test files: `next build`
+// costs a minute or more of CPU, so its output (.next/) is kept and reused while the app's
+// sources are unchanged. The build is keyed by a hash of the sources and Next's lockfile,
+// written next to the output when the build succeeded; a lock directory keeps two test
+// files that start together from building at once.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/child';
+
+export const APP_DIR = join(ROOT, 'test', 'fixtures', 'nextjs');
+export const NEXT_BIN = join(APP_DIR, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+const SOURCES = ['app', 'pages', 'lib', 'next.config.mjs', 'proxy.js', 'instrumentation.js', 'package-lock.json'];
+const STAMP = join(APP_DIR, '.next', 'rampart-build-stamp');
+const LOCK = join(APP_DIR, '.rampart-build-lock');
+
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const add = (path: string): void => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path).sort()) add(join(path, name));
+    } else {
+      hash.update(path.slice(APP_DIR.length)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  for (const source of SOURCES) add(join(APP_DIR, source));
+  return hash.digest('hex');
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Makes sure .next/ holds a build of the current sources; returns how long the build took (0 when reused). */
+export function ensureBuilt(): number {
+  if (!existsSync(NEXT_BIN)) throw new Error('test/fixtures/nextjs is not installed: run `node scripts/install-test-fixtures.js` (npm test does).');
+  const wanted = sourceHash();
+  const current = (): string | undefined => (existsSync(STAMP) ? readFileSync(STAMP, 'utf8') : undefined);
+  for (;;) {
+    if (current() === wanted) return 0;
+    try {
+      mkdirSync(LOCK);
+    } catch {
+      // Another test file is building; a lock older than ten minutes was left by a killed run.
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 600_000) rmSync(LOCK, { recursive: true, force: true });
+      sleep(1000);
+      continue;
+    }
+    try {
+      if (current() === wanted) return 0;
+      const started = Date.now();
+      const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
+        cwd: APP_DIR,
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_OPTIONS: '' },
+        encoding: 'utf8',
+      });
+      if (result.status !== 0) throw new Error(`next build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+      writeFileSync(STAMP, wanted);
+      return Date.now() - started;
+    } finally {
+      rmSync(LOCK, { recursive: true, force: true });
+    }
+  }
+}
