@@ -5,7 +5,7 @@
 // files that start together from building at once.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/child';
 
@@ -14,6 +14,11 @@ export const NEXT_BIN = join(APP_DIR, 'node_modules', 'next', 'dist', 'bin', 'ne
 
 const SOURCES = ['app', 'pages', 'lib', 'next.config.mjs', 'proxy.js', 'instrumentation.js', 'package-lock.json'];
 const STAMP = join(APP_DIR, '.next', 'rampart-build-stamp');
+// rampart as an app installs it: a real folder in node_modules holding package.json and
+// dist/ (a link to the repository would be inlined by Turbopack despite serverExternalPackages,
+// so `await import('rampart/register')` in instrumentation.js would not load the built copy).
+const INSTALLED = join(APP_DIR, 'node_modules', 'rampart');
+const INSTALLED_STAMP = join(INSTALLED, '.rampart-dist-stamp');
 const LOCK = join(APP_DIR, '.rampart-build-lock');
 
 function sourceHash(): string {
@@ -29,6 +34,35 @@ function sourceHash(): string {
   return hash.digest('hex');
 }
 
+/** A hash of the repository's package.json and dist/ (what an install of rampart holds). */
+function distHash(): string {
+  const hash = createHash('sha256');
+  const add = (path: string): void => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path).sort()) add(join(path, name));
+    } else {
+      hash.update(path.slice(ROOT.length)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  add(join(ROOT, 'package.json'));
+  add(join(ROOT, 'dist'));
+  return hash.digest('hex');
+}
+
+const installedHash = (): string | undefined => (existsSync(INSTALLED_STAMP) ? readFileSync(INSTALLED_STAMP, 'utf8') : undefined);
+
+/** Copies package.json and dist/ into the app's node_modules/rampart, replacing a link or an older copy. */
+function installRampart(hash: string): void {
+  const next = `${INSTALLED}.new`;
+  rmSync(next, { recursive: true, force: true });
+  mkdirSync(next);
+  cpSync(join(ROOT, 'package.json'), join(next, 'package.json'));
+  cpSync(join(ROOT, 'dist'), join(next, 'dist'), { recursive: true });
+  writeFileSync(join(next, '.rampart-dist-stamp'), hash);
+  if (existsSync(INSTALLED) || lstatSync(INSTALLED, { throwIfNoEntry: false }) !== undefined) rmSync(INSTALLED, { recursive: true, force: true });
+  renameSync(next, INSTALLED);
+}
+
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -37,9 +71,10 @@ function sleep(ms: number): void {
 export function ensureBuilt(): number {
   if (!existsSync(NEXT_BIN)) throw new Error('test/fixtures/nextjs is not installed: run `node scripts/install-test-fixtures.js` (npm test does).');
   const wanted = sourceHash();
+  const dist = distHash();
   const current = (): string | undefined => (existsSync(STAMP) ? readFileSync(STAMP, 'utf8') : undefined);
   for (;;) {
-    if (current() === wanted) return 0;
+    if (current() === wanted && installedHash() === dist) return 0;
     try {
       mkdirSync(LOCK);
     } catch {
@@ -49,6 +84,7 @@ export function ensureBuilt(): number {
       continue;
     }
     try {
+      if (installedHash() !== dist) installRampart(dist);
       if (current() === wanted) return 0;
       const started = Date.now();
       const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
