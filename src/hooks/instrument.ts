@@ -1,11 +1,12 @@
 // Installs the hooks: builtins are patched in place (ESM named imports of builtins follow
-// through syncBuiltinESMExports); packages through require-in-the-middle for CommonJS and
-// import-in-the-middle for ESM when the ESM loader was registered (rampart/register).
+// through syncBuiltinESMExports); packages as Node loads their CommonJS files (load-hook.ts)
+// and through import-in-the-middle for ESM when the ESM loader was registered
+// (rampart/register).
 import { readFileSync } from 'node:fs';
 import Module, { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import type { RampartLogger } from '../report/logger';
-import { Hook as RequireHook } from 'require-in-the-middle';
+import { LoadHook, packageOf } from './load-hook';
 import type { BuiltinHook, ModuleHook, ModuleHookEntry } from './types';
 import { satisfies } from './version-range';
 import { contextStore } from '../context/store';
@@ -46,10 +47,10 @@ export class Instrumentation {
     const names = [...byName.keys()];
     const requireNames = modules.filter((m) => m.esmOnly !== true).map((m) => m.module);
     this.hooks.push(
-      new RequireHook(requireNames, { internals: false }, (exports, name, basedir) => {
+      new LoadHook(new Set(requireNames), (exports, name, basedir) => {
         const hook = loadHook(byName.get(name));
         // A hook may hand back replacement exports (see ModuleHook.patch).
-        return hook === undefined ? exports : (this.applyChecked(hook, exports, basedir) as typeof exports);
+        return hook === undefined ? exports : this.applyChecked(hook, exports, basedir);
       }),
     );
     if (this.options.esm) {
@@ -150,7 +151,7 @@ export class Instrumentation {
       { module: hook.module },
       `rampart: ${hook.module} was loaded before rampart started; load rampart first (node --require rampart/register, or node --import rampart/register for an ES module app) so every use of it is protected`,
     );
-    const pkg = `/node_modules/${packageName(hook.module)}/`;
+    const pkg = `/node_modules/${packageOf(hook.module)}/`;
     for (const file of loaded) {
       const entry = cache[file];
       if (entry !== undefined) this.applyChecked(hook, entry.exports, file.slice(0, file.lastIndexOf(pkg) + pkg.length));
@@ -167,15 +168,9 @@ function loadHook(entry: ModuleHookEntry | undefined): ModuleHook | undefined {
   return entry === undefined ? undefined : contextStore.exit(() => entry.load());
 }
 
-/** `name` or `@scope/name`, from a module id such as `mysql2/lib/base/connection`. */
-function packageName(id: string): string {
-  const parts = id.split('/');
-  return id.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
-}
-
 /** Whether a module id names a file inside a package rather than the package itself. */
 function isPackageFile(id: string): boolean {
-  return id !== packageName(id);
+  return id !== packageOf(id);
 }
 
 function packageVersion(basedir: string): string | undefined {
