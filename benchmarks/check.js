@@ -7,6 +7,7 @@ const { runDetectors } = require('./micro/detectors');
 const { runHooks } = require('./micro/hooks');
 const { runSqlDrivers } = require('./micro/sql-drivers');
 const { benchApp } = require('./e2e/run');
+const { runStartup } = require('./startup/run');
 
 // A breach is confirmed by a second, longer measurement before the gate fails: on a shared
 // 2-core machine a single short run can dip from noise alone.
@@ -23,6 +24,20 @@ async function main() {
     rows.push({ measurement: what, value, budget: limit, ok: ok ? 'yes' : 'NO' });
     if (!ok) breaches.push(`${what}: ${value} (budget ${limit})`);
   };
+
+  // Start-up: rampart's added CPU time and peak memory over bare node, median of pairs.
+  const startup = budgets.startup;
+  const startupWithin = (r) => r.cpuMsDelta < startup.cases[r.name].maxCpuMsDelta && r.rssMiBDelta < startup.cases[r.name].maxPeakMiBDelta;
+  const startupRows = await confirmed(
+    async (o) => runStartup(o ?? { pairs: 15 }),
+    (all) => all.every(startupWithin),
+    { pairs: 31 },
+  );
+  for (const r of startupRows) {
+    const limits = startup.cases[r.name];
+    record(`start-up Δ CPU ms: ${r.name}`, `${r.cpuMsDelta} (${r.bareCpuMs} → ${r.rampartCpuMs})`, `< ${limits.maxCpuMsDelta}`, r.cpuMsDelta < limits.maxCpuMsDelta);
+    record(`start-up Δ peak MiB: ${r.name}`, `${r.rssMiBDelta} (${r.bareRssMiB} → ${r.rampartRssMiB})`, `< ${limits.maxPeakMiBDelta}`, r.rssMiBDelta < limits.maxPeakMiBDelta);
+  }
 
   const noMatchBudget = budgets.detectors.maxNoMatchMedianNs;
   const gated = (d) => d.group === 'no-match' && budgets.detectors.gatedCases.some((prefix) => d.name.startsWith(prefix));
