@@ -4,7 +4,7 @@
 // arms). Each pair runs bare and rampart back to back, in alternating order; the figures
 // are medians over pairs of (rampart - bare) and of rampart / bare, so a machine busy with
 // other work inflates both arms of a pair alike. CPU time grows with the machine's load
-// (both arms took 2.5-3.5x longer at a load average of 15 on 2 cores than idle), so the
+// (bare `node -e 0` measured 110-170 ms of CPU at load averages of 8-18 on 2 cores), so the
 // gate reads the CPU *ratio*; peak memory does not, and is gated as a delta in MiB.
 // `node benchmarks/startup/run.js [pairs]` runs it alone.
 const { spawnSync } = require('node:child_process');
