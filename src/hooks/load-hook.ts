@@ -7,9 +7,10 @@
 // require-in-the-middle, which loads `debug` (and through it tty, net and supports-color)
 // into every process at start-up (docs/performance.md, "Start-up").
 //
-// Matching follows require-in-the-middle's rules: a hook on a package (`pg`) applies to the
-// package's main file, the one `require('pg')` resolves to from inside the package; a hook
-// on a file (`mysql2/lib/base/connection`) to that file, with or without `.js`/`/index.js`.
+// Matching follows require-in-the-middle's rules: a hook on a package (`pg`) or on one of
+// its entry points (`mariadb/callback`, mapped by "exports" to `dist/callback.cjs`) applies
+// to the file that id resolves to from inside the package; a hook on a file
+// (`mysql2/lib/base/connection`) to that file, with or without `.js`/`/index.js`.
 import Module from 'node:module';
 import { sep } from 'node:path';
 import { contextStore } from '../context/store';
@@ -30,16 +31,19 @@ export class LoadHook {
   private readonly original: Load;
   private readonly installed: Load;
   private active = true;
-  /** Packages any hook names, for the one lookup most files get. */
-  private readonly packages: ReadonlySet<string>;
-  /** Package directory -> its main file (undefined if it has none rampart can resolve). */
-  private readonly mains = new Map<string, string | undefined>();
+  /** Package -> the hooked ids in it; also the one lookup most files get. */
+  private readonly packages = new Map<string, string[]>();
+  /** `basedir\0id` -> the file the id resolves to there (undefined if it does not resolve). */
+  private readonly entries = new Map<string, string | undefined>();
 
   constructor(
     private readonly names: ReadonlySet<string>,
     private readonly onLoad: OnLoad,
   ) {
-    this.packages = new Set([...names].map(packageOf));
+    for (const name of names) {
+      const pkg = packageOf(name);
+      this.packages.set(pkg, [...(this.packages.get(pkg) ?? []), name]);
+    }
     const proto = Module.prototype as unknown as { load: Load };
     const original = proto.load;
     const hook = this;
@@ -65,28 +69,31 @@ export class LoadHook {
     const inside = filename.slice(at + NODE_MODULES.length).split(sep);
     const scoped = inside[0]!.startsWith('@');
     const pkg = scoped ? `${inside[0]}/${inside[1]}` : inside[0]!;
-    if (!this.packages.has(pkg)) return;
+    const ids = this.packages.get(pkg);
+    if (ids === undefined) return;
     const basedir = filename.slice(0, at + NODE_MODULES.length) + pkg.split('/').join(sep);
     const file = inside.slice(scoped ? 2 : 1).join('/').replace(INDEX_OR_EXTENSION, '');
     let name: string | undefined;
     if (file !== '' && this.names.has(`${pkg}/${file}`)) name = `${pkg}/${file}`;
-    else if (this.names.has(pkg) && this.mainOf(basedir, pkg) === filename) name = pkg;
+    else name = ids.find((id) => this.entryOf(basedir, id) === filename);
     if (name === undefined) return;
     const patched = this.onLoad(module.exports, name, basedir);
     if (patched !== module.exports) module.exports = patched;
   }
 
-  private mainOf(basedir: string, pkg: string): string | undefined {
-    if (this.mains.has(basedir)) return this.mains.get(basedir);
-    let main: string | undefined;
+  /** The file `id` resolves to from the package directory, as the app's require would. */
+  private entryOf(basedir: string, id: string): string | undefined {
+    const key = `${basedir}\0${id}`;
+    if (this.entries.has(key)) return this.entries.get(key);
+    let entry: string | undefined;
     try {
       // Outside any request context: resolving reads the package's files through fs.
-      main = contextStore.exit(() => require.resolve(pkg, { paths: [basedir] }));
+      entry = contextStore.exit(() => require.resolve(id, { paths: [basedir] }));
     } catch {
-      main = undefined; // no main file (a package used only through its subpaths)
+      entry = undefined; // no such entry (a file the package's "exports" do not expose)
     }
-    this.mains.set(basedir, main);
-    return main;
+    this.entries.set(key, entry);
+    return entry;
   }
 }
 
