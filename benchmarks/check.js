@@ -9,6 +9,7 @@ const { runSqlDrivers } = require('./micro/sql-drivers');
 const { runLargeRequest } = require('./micro/large-request');
 const { runLinearGrowth } = require('./micro/linear-growth');
 const { benchApp } = require('./e2e/run');
+const { runStartup } = require('./startup/run');
 
 // A breach is confirmed by a second, longer measurement before the gate fails: on a shared
 // 2-core machine a single short run can dip from noise alone.
@@ -25,6 +26,20 @@ async function main() {
     rows.push({ measurement: what, value, budget: limit, ok: ok ? 'yes' : 'NO' });
     if (!ok) breaches.push(`${what}: ${value} (budget ${limit})`);
   };
+
+  // Start-up: rampart's CPU time and peak memory against bare node, medians of pairs.
+  const startup = budgets.startup;
+  const startupWithin = (r) => r.cpuRatio < startup.cases[r.name].maxCpuRatio && r.rssMiBDelta < startup.cases[r.name].maxPeakMiBDelta;
+  const startupRows = await confirmed(
+    async (o) => runStartup(o ?? { pairs: 15 }),
+    (all) => all.every(startupWithin),
+    { pairs: 31 },
+  );
+  for (const r of startupRows) {
+    const limits = startup.cases[r.name];
+    record(`start-up CPU ratio: ${r.name}`, `${r.cpuRatio} (${r.bareCpuMs} → ${r.rampartCpuMs} ms, Δ ${r.cpuMsDelta} ms)`, `< ${limits.maxCpuRatio}`, r.cpuRatio < limits.maxCpuRatio);
+    record(`start-up Δ peak MiB: ${r.name}`, `${r.rssMiBDelta} (${r.bareRssMiB} → ${r.rampartRssMiB})`, `< ${limits.maxPeakMiBDelta}`, r.rssMiBDelta < limits.maxPeakMiBDelta);
+  }
 
   const noMatchBudget = budgets.detectors.maxNoMatchMedianNs;
   const gated = (d) => d.group === 'no-match' && budgets.detectors.gatedCases.some((prefix) => d.name.startsWith(prefix));

@@ -14,6 +14,7 @@ const { runLinearGrowth } = require('./micro/linear-growth');
 const { spawnSync } = require('node:child_process');
 const { benchApp } = require('./e2e/run');
 const { memoryGrowth } = require('./e2e/memory');
+const { runStartup, startupRows } = require('./startup/run');
 
 function machine() {
   return `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -24,6 +25,12 @@ async function main() {
   const quick = args.has('--quick');
   const out = { machine: machine(), date: new Date().toISOString() };
   console.log(`# rampart benchmarks\n\nMachine: ${out.machine}\n`);
+
+  // First, before the load runs below warm anything else up.
+  out.startup = runStartup({ pairs: quick ? 9 : 21 });
+  console.log('## Start-up (node --require rampart/register vs bare node; CPU user+sys and peak RSS, medians of alternating pairs)\n');
+  console.log(markdownTable(startupRows(out.startup)));
+  console.log('');
 
   out.detectors = await runDetectors({ timeMs: quick ? 100 : 400 });
   console.log('## Detectors (per check)\n');

@@ -7,7 +7,7 @@ import { loadConfig } from './config/load';
 import type { Config } from './config/types';
 import { BUILTIN_HOOKS, MODULE_HOOKS } from './hooks';
 import { Instrumentation } from './hooks/instrument';
-import { createLogger } from './report/logger';
+import { announce, createLogger } from './report/logger';
 import { onApiMismatch } from './report/otel-api';
 import { Reporter } from './report/reporter';
 import { claimProcess, releaseProcess, someCopyRuns } from './running-copy';
@@ -50,7 +50,7 @@ export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
   }
   running = { instrumentation, reporter, cancelInlinedCheck };
   claimProcess(OWN_API);
-  logger.info({ event: 'rampart.started', mode: config.mode, modes: config.modes, esm: flags.esm === true }, `rampart started in ${config.mode} mode`);
+  announce(logger, { event: 'rampart.started', mode: config.mode, modes: config.modes, esm: flags.esm === true }, `rampart started in ${config.mode} mode`);
   return config;
 }
 

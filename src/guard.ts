@@ -1,6 +1,5 @@
 // The single decision point. Every hook describes its call and asks here; modes,
 // allowlists, fail-open handling and reporting live nowhere else.
-import { performance } from 'node:perf_hooks';
 import { sendBlockedResponse } from './block/blocked-response';
 import type { RequestContext } from './context/request-context';
 import { currentContext } from './context/store';
@@ -12,10 +11,20 @@ import { RampartBlockedError } from './errors';
 import { findingFrom, type RequestFacts, type SinkAttributes } from './report/finding';
 import { countCheck } from './report/check-stats';
 import { captureAppStack } from './report/stack';
-import { recordCheckDuration } from './report/otel';
+import type * as OtelMetrics from './report/otel-metrics';
+import type * as PathDetector from './detect/path';
+import { lazily } from './lazy';
 import { agentState, type AgentState } from './state';
-import { mayAffectPaths } from './detect/path';
 import { appAllowed, hasAppAllowedValues } from './allow-value';
+
+// Loaded at their first use (docs/performance.md, "Start-up"): the metrics at the first
+// sampled check, the path detector's pre-check at the first request that reaches an fs call,
+// perf_hooks' clock at the first timed check.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const metrics = lazily(() => require('./report/otel-metrics') as typeof OtelMetrics);
+const pathDetector = lazily(() => require('./detect/path') as typeof PathDetector);
+const clock = lazily(() => (require('node:perf_hooks') as typeof import('node:perf_hooks')).performance);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** How one family of sinks is checked; defined once per hook module, not per call. */
 export interface SinkDetector<P> {
@@ -87,22 +96,22 @@ export function guardSink<P>(detector: SinkDetector<P>, sink: string, payload: P
  * the clock twice costs more than most checks. Returns the start, or -1 when not timed.
  */
 function startCheck(family: string): number {
-  return countCheck(family) ? performance.now() : -1;
+  return countCheck(family) ? clock().now() : -1;
 }
 
 /** Records a timed check's duration and returns it; -1 for a check that was not timed. */
 function stopCheck(family: string, started: number): number {
   if (started < 0) return -1;
-  const duration = performance.now() - started;
-  recordCheckDuration(family, duration);
+  const duration = clock().now() - started;
+  metrics().recordCheckDuration(family, duration);
   return duration;
 }
 
 /** Findings carry their duration: an untimed check (pure, deterministic) is run again, timed. */
 function timeAgain(check: () => unknown): number {
-  const started = performance.now();
+  const started = clock().now();
   check();
-  return performance.now() - started;
+  return clock().now() - started;
 }
 
 /** Answers the request with the block response (once); returns the refusal to deliver. */
@@ -283,7 +292,7 @@ export function pathInputsPossible(): boolean {
   try {
     const inputs = ctx.inputs();
     if (inputs !== lastPathInputs) {
-      lastMayAffectPaths = mayAffectPaths(inputs);
+      lastMayAffectPaths = pathDetector().mayAffectPaths(inputs);
       lastPathInputs = inputs;
     }
     return lastMayAffectPaths;

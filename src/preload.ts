@@ -1,4 +1,3 @@
-import { isMainThread } from 'node:worker_threads';
 import { startAgent, type StartFlags } from './agent';
 import { RampartConfigError } from './config/errors';
 
@@ -7,7 +6,7 @@ export function startFromPreload(flags: StartFlags): void {
   // Preloads also run in worker threads, including Node's own module-loader thread when an
   // --import loader is present; the agent protects the main thread. A worker that wants
   // protection calls require('rampart').start() itself (docs/hardening.md).
-  if (!isMainThread) return;
+  if (inWorkerThread()) return;
   try {
     startAgent(undefined, flags);
   } catch (error) {
@@ -17,4 +16,17 @@ export function startFromPreload(flags: StartFlags): void {
     }
     throw error;
   }
+}
+
+type MaybeDisabled = { disabled?: unknown } | undefined;
+
+/**
+ * Node replaces process.chdir and process.abort in every worker thread (its module-loader
+ * thread included) with stand-ins it marks `disabled`. Reading the mark spares loading
+ * worker_threads, about 1.5 MiB and a few ms, in every process (docs/performance.md,
+ * "Start-up"); both are read, so one stand-in wrapped by another tool is not enough to
+ * mistake a worker for the main thread.
+ */
+function inWorkerThread(): boolean {
+  return (process.chdir as MaybeDisabled)?.disabled === true || (process.abort as MaybeDisabled)?.disabled === true;
 }

@@ -2,7 +2,7 @@
 // app knows are untrusted inside a request (a value fetched from a partner API, a field
 // decoded from a custom envelope). Values are stored as they are and walked only when a
 // sink is reached, like every other input.
-import { RequestContext } from './context/request-context';
+import { requestContexts } from './context/lazy-context';
 import { contextStore, currentContext } from './context/store';
 import { DEFAULT_CONFIG } from './config/defaults';
 import type { InputSource } from './detect/types';
@@ -31,7 +31,7 @@ export function withInput<T>(inputs: UntrustedInput | readonly UntrustedInput[],
   if (other !== undefined) return other.withInput(inputs as never, fn) as T;
   const list = Array.isArray(inputs) ? inputs : [inputs as UntrustedInput];
   const existing = currentContext();
-  const ctx = existing ?? new RequestContext(agentState()?.config.limits ?? DEFAULT_CONFIG.limits);
+  const ctx = existing ?? new (requestContexts().RequestContext)(agentState()?.config.limits ?? DEFAULT_CONFIG.limits);
   for (const input of list) {
     if (input === null || typeof input !== 'object') continue;
     ctx.addInput(sourceOf(input.source), String(input.name ?? ''), input.value);

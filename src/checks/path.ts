@@ -3,10 +3,16 @@
 // costs something, so it happens here, only once the guard knows inputs are present.
 import { sep, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectPathTraversal, type PathDetectOptions } from '../detect/path';
+import type * as PathDetector from '../detect/path';
+import type { PathDetectOptions } from '../detect/path';
+import { lazily } from '../lazy';
 import type { Detection, UserInput } from '../detect/types';
 import type { Config } from '../config/types';
 import { guardSink, type SinkDetector } from '../guard';
+
+// The path detector loads with the first fs call a request's input may affect.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pathDetector = lazily(() => require('../detect/path') as typeof PathDetector);
 
 /** Same shape test as Node's own `isURL` (fs accepts URL-like objects, not only URL). */
 function isUrlLike(value: object): value is URL {
@@ -98,10 +104,10 @@ function calledByNodeOrRampart(): boolean {
 function detect(payload: unknown, inputs: readonly UserInput[], config: Config): Detection | undefined {
   const path = pathString(payload);
   if (path === undefined) return undefined;
-  let found = detectPathTraversal(path, inputs, optionsFor(config));
+  let found = pathDetector().detectPathTraversal(path, inputs, optionsFor(config));
   if (found === undefined) {
     const latin1 = latin1Variant(payload, path);
-    if (latin1 !== undefined) found = detectPathTraversal(latin1, inputs, optionsFor(config));
+    if (latin1 !== undefined) found = pathDetector().detectPathTraversal(latin1, inputs, optionsFor(config));
   }
   if (found !== undefined && calledByNodeOrRampart()) return undefined;
   return found;

@@ -3,18 +3,18 @@
 // joining and parsing happen in detect/describe, i.e. only when user input is present.
 import { basename } from 'node:path';
 import type { Config } from '../config/types';
-import { detectPathTraversal } from '../detect/path';
-import {
-  DEFAULT_DANGEROUS_OPTIONS,
-  detectArgumentInjection,
-  detectShellInjection,
-  programName,
-  redactCommandLine,
-  shellScriptOf,
-  type ArgumentInjectionPolicy,
-} from '../detect/shell';
+import type * as PathDetector from '../detect/path';
+import type * as ShellDetector from '../detect/shell';
+import type { ArgumentInjectionPolicy } from '../detect/shell';
 import type { SinkDetector } from '../guard';
 import { AppTextMemory } from '../detect/app-text';
+import { lazily } from '../lazy';
+
+// The shell tokenizer and detectors load with the first check of a child process call.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const shell = lazily(() => require('../detect/shell') as typeof ShellDetector);
+const path = lazily(() => require('../detect/path') as typeof PathDetector);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Scripts the app ran without input in them: their text is the app's own (detect/app-text.ts). */
 export const shellAppTexts = new AppTextMemory();
@@ -54,9 +54,9 @@ function defaultShell(): string {
 export const shellDetector: SinkDetector<ShellCommand> = {
   kind: 'command_injection',
   family: 'shell',
-  detect: (call, inputs, _config, partial) => detectShellInjection(scriptOf(call), inputs, shellAppTexts, !partial),
+  detect: (call, inputs, _config, partial) => shell().detectShellInjection(scriptOf(call), inputs, shellAppTexts, !partial),
   describe: (call) => ({
-    'process.command_line': redactCommandLine(scriptOf(call)),
+    'process.command_line': shell().redactCommandLine(scriptOf(call)),
     'process.executable.name': basename(call.shell ?? defaultShell()),
   }),
 };
@@ -68,12 +68,12 @@ export const argvDetector: SinkDetector<ArgvCommand> = {
     // Non-string elements are skipped by both detectors; Node rejects most of them anyway.
     const args = call.args as readonly string[];
     // `execFile('sh', ['-c', script])` starts a shell after all: judge the script as one.
-    const script = shellScriptOf(call.file, args);
-    const inScript = script === undefined ? undefined : detectShellInjection(script, inputs, shellAppTexts, !partial);
-    return inScript ?? detectArgumentInjection(call.file, args, inputs, argumentPolicy(config));
+    const script = shell().shellScriptOf(call.file, args);
+    const inScript = script === undefined ? undefined : shell().detectShellInjection(script, inputs, shellAppTexts, !partial);
+    return inScript ?? shell().detectArgumentInjection(call.file, args, inputs, argumentPolicy(config));
   },
   describe: (call) => ({
-    'process.command_line': redactCommandLine([call.file, ...call.args].join(' ')),
+    'process.command_line': shell().redactCommandLine([call.file, ...call.args].join(' ')),
     'process.executable.name': basename(call.file),
   }),
 };
@@ -81,12 +81,12 @@ export const argvDetector: SinkDetector<ArgvCommand> = {
 export const forkDetector: SinkDetector<ForkCall> = {
   kind: 'path_traversal',
   family: 'shell',
-  detect: (call, inputs, config) => detectPathTraversal(call.modulePath, inputs, { allowedRoots: config.path.allowedRoots }),
+  detect: (call, inputs, config) => path().detectPathTraversal(call.modulePath, inputs, { allowedRoots: config.path.allowedRoots }),
   describe: (call) => {
     const execPath = call.execPath ?? process.execPath;
     return {
       'file.path': call.modulePath,
-      'process.command_line': redactCommandLine(`${execPath} ${call.modulePath}`),
+      'process.command_line': shell().redactCommandLine(`${execPath} ${call.modulePath}`),
       'process.executable.name': basename(execPath),
     };
   },
@@ -107,11 +107,11 @@ export function argumentPolicy(config: Config): ArgumentInjectionPolicy {
 /** Extra options add to a program's built-in ones; they never replace them. */
 export function mergePolicy(extra: Readonly<Record<string, readonly string[]>>): ArgumentInjectionPolicy {
   const programs = Object.keys(extra);
-  if (programs.length === 0) return DEFAULT_DANGEROUS_OPTIONS;
-  const merged: Record<string, readonly string[]> = Object.assign(Object.create(null) as object, DEFAULT_DANGEROUS_OPTIONS);
+  if (programs.length === 0) return shell().DEFAULT_DANGEROUS_OPTIONS;
+  const merged: Record<string, readonly string[]> = Object.assign(Object.create(null) as object, shell().DEFAULT_DANGEROUS_OPTIONS);
   for (const program of programs) {
     // Keyed the way the detector looks programs up: basename, lower case, no `.exe`.
-    const name = programName(program);
+    const name = shell().programName(program);
     const builtIn = Object.hasOwn(merged, name) ? merged[name] : [];
     merged[name] = Object.freeze([...new Set([...builtIn, ...extra[program]])]);
   }

@@ -1,7 +1,13 @@
 // The SQL sink detector shared by every database driver hook.
 import type { SinkDetector } from '../guard';
 import { AppTextMemory } from '../detect/app-text';
-import { detectSqlInjection, type SqlDialect } from '../detect/sql';
+import type * as SqlDetector from '../detect/sql';
+import type { SqlDialect } from '../detect/sql';
+import { lazily } from '../lazy';
+
+// The SQL detector and its tokenizers load with the first check of a query.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sql = lazily(() => require('../detect/sql') as typeof SqlDetector);
 
 /** `db.system.name` values from the OpenTelemetry database conventions. */
 export type DbSystem = 'sqlite' | 'postgresql' | 'mysql' | 'mariadb';
@@ -17,7 +23,7 @@ export function sqlSinkDetector(dialect: SqlDialect, system: DbSystem): SinkDete
     kind: 'sql_injection',
     family: 'sql',
     detect: (query, inputs, config, partial) =>
-      detectSqlInjection(query, inputs, dialect, { allowFullQueryInput: config.sql.allowFullQueryInput, appTexts: sqlAppTexts, learn: !partial }),
+      sql().detectSqlInjection(query, inputs, dialect, { allowFullQueryInput: config.sql.allowFullQueryInput, appTexts: sqlAppTexts, learn: !partial }),
     // The text as written: the report layer decides what of it may leave (report/db-query-text.ts).
     describe: (query) => ({ 'db.system.name': system, 'db.query.text': query }),
   };

@@ -2,17 +2,16 @@
 // controls its host and an address it is connected to is internal (DESIGN section 3);
 // cloud metadata addresses are refused whoever chose them.
 import type { Config } from '../config/types';
-import {
-  classifyAddress,
-  findHostControllingInput,
-  isInternalClass,
-  parseHostAllowlist,
-  parseIpLiteral,
-  type HostAllowlist,
-} from '../detect/ssrf';
+import type * as SsrfDetector from '../detect/ssrf';
+import type { HostAllowlist } from '../detect/ssrf';
+import { lazily } from '../lazy';
 import type { Detection, UserInput } from '../detect/types';
 import type { InputFreeDetector, SinkDetector } from '../guard';
 import type { SinkAttributes } from '../report/finding';
+
+// The address classifier and host detectors load with the first outbound check.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ssrf = lazily(() => require('../detect/ssrf') as typeof SsrfDetector);
 
 /** One destination of an outbound call, at call time (no addresses yet) or at connect time. */
 export interface Destination {
@@ -43,7 +42,7 @@ const allowlists = new WeakMap<Config, HostAllowlist>();
 function allowlistOf(config: Config): HostAllowlist {
   let allowlist = allowlists.get(config);
   if (allowlist === undefined) {
-    allowlist = parseHostAllowlist(config.ssrf.allowHosts);
+    allowlist = ssrf().parseHostAllowlist(config.ssrf.allowHosts);
     allowlists.set(config, allowlist);
   }
   return allowlist;
@@ -59,7 +58,7 @@ function stillPresent(input: UserInput, inputs: readonly UserInput[]): boolean {
 
 function addressesOf(d: Destination): readonly string[] | undefined {
   if (d.addresses !== undefined) return d.addresses;
-  const literal = parseIpLiteral(d.hostname);
+  const literal = ssrf().parseIpLiteral(d.hostname);
   return literal === undefined ? undefined : [literal.address];
 }
 
@@ -75,9 +74,9 @@ function isSelfReference(input: UserInput): boolean {
 function hostControllingInput(d: Destination, inputs: readonly UserInput[]): UserInput | undefined {
   // The URL is looked at only when there is no hostname (and may be spelled out lazily).
   const target = d.hostname.length > 0 ? { hostname: d.hostname } : { hostname: '', href: d.url };
-  const input = findHostControllingInput(target, inputs);
+  const input = ssrf().findHostControllingInput(target, inputs);
   if (input === undefined || !isSelfReference(input)) return input;
-  return findHostControllingInput(target, inputs.filter((i) => !isSelfReference(i)));
+  return ssrf().findHostControllingInput(target, inputs.filter((i) => !isSelfReference(i)));
 }
 
 export const destinationDetector: SinkDetector<Destination> = {
@@ -98,8 +97,8 @@ export const destinationDetector: SinkDetector<Destination> = {
     if (addresses === undefined) return undefined;
     const allowlist = allowlistOf(config);
     for (const address of addresses) {
-      const cls = classifyAddress(address);
-      if (!isInternalClass(cls) || allowlist.allows(d.hostname, address)) continue;
+      const cls = ssrf().classifyAddress(address);
+      if (!ssrf().isInternalClass(cls) || allowlist.allows(d.hostname, address)) continue;
       d.offending = address;
       const how = d.addresses === undefined ? 'is' : 'resolves to';
       return {
@@ -123,7 +122,7 @@ export const metadataDetector: InputFreeDetector<Destination> = {
     const addresses = addressesOf(d);
     if (addresses === undefined) return undefined;
     for (const address of addresses) {
-      if (classifyAddress(address) !== 'metadata' || allowlistOf(config).allows(d.hostname, address)) continue;
+      if (ssrf().classifyAddress(address) !== 'metadata' || allowlistOf(config).allows(d.hostname, address)) continue;
       d.offending = address;
       return {
         kind: 'ssrf',

@@ -2,11 +2,11 @@
 // message, a queue message): its identity for events, and its user inputs, collected
 // lazily at the first sink check and cached, so requests that never reach a sink pay
 // nothing beyond this small object.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InputSource, UserInput } from '../detect/types';
 import type { LimitsConfig } from '../config/types';
 import { parseCookieHeader } from './cookies';
+import { CONTEXT_OF_REQUEST } from './request-key';
 import { collectAuthorization } from './authorization';
 import { clientHeaderNames } from './client-headers';
 import { LateSlot, walkCollector, type Collector, type FrameworkAdapter } from './late';
@@ -120,7 +120,9 @@ export class RequestContext {
   }
 
   get requestId(): string {
-    if (this.id === undefined) this.id = randomUUID();
+    // node:crypto is loaded here, at the first finding, not at start-up: most requests never need an id.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (this.id === undefined) this.id = (require('node:crypto') as typeof import('node:crypto')).randomUUID();
     return this.id;
   }
 
@@ -418,7 +420,6 @@ const DISTINCT_FROM = 64;
 /** Key of the raw-body slot. */
 const RAW_BODY = Symbol('rampart.raw-body');
 /** Request property holding its context, for the raw-body observer. */
-const CONTEXT_OF_REQUEST = Symbol('rampart.context');
 /** Raw body kept for contexts made without limits.maxRawBody (tests, withInput). */
 const DEFAULT_RAW_BODY = 16 * 1024 * 1024;
 

@@ -1,14 +1,16 @@
 // Installs the hooks: builtins are patched in place (ESM named imports of builtins follow
-// through syncBuiltinESMExports); packages through require-in-the-middle for CommonJS and
-// import-in-the-middle for ESM when the ESM loader was registered (rampart/register).
+// through syncBuiltinESMExports); packages as Node loads their CommonJS files (load-hook.ts)
+// and through import-in-the-middle for ESM when the ESM loader was registered
+// (rampart/register).
 import { readFileSync } from 'node:fs';
 import Module, { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import type { RampartLogger } from '../report/logger';
-import { Hook as RequireHook } from 'require-in-the-middle';
+import { LoadHook } from './load-hook';
 import { packageName } from './package-name';
-import type { BuiltinHook, ModuleHook } from './types';
+import type { BuiltinHook, ModuleHook, ModuleHookEntry } from './types';
 import { satisfies } from './version-range';
+import { contextStore } from '../context/store';
 
 interface Unhookable {
   unhook(): void;
@@ -16,7 +18,8 @@ interface Unhookable {
 
 export interface InstrumentOptions {
   readonly builtins: readonly BuiltinHook[];
-  readonly modules: readonly ModuleHook[];
+  /** Package hooks as data: each is loaded when its package is first seen. */
+  readonly modules: readonly ModuleHookEntry[];
   readonly logger: RampartLogger;
   /** True when import-in-the-middle's loader is registered (node --import rampart/register). */
   readonly esm: boolean;
@@ -45,10 +48,10 @@ export class Instrumentation {
     const names = [...byName.keys()];
     const requireNames = modules.filter((m) => m.esmOnly !== true).map((m) => m.module);
     this.hooks.push(
-      new RequireHook(requireNames, { internals: false }, (exports, name, basedir) => {
-        const hook = byName.get(name);
+      new LoadHook(new Set(requireNames), (exports, name, basedir) => {
+        const hook = loadHook(byName.get(name));
         // A hook may hand back replacement exports (see ModuleHook.patch).
-        return hook === undefined ? exports : (this.applyChecked(hook, exports, basedir) as typeof exports);
+        return hook === undefined ? exports : this.applyChecked(hook, exports, basedir);
       }),
     );
     if (this.options.esm) {
@@ -56,7 +59,7 @@ export class Instrumentation {
       const { Hook: ImportHook } = require('import-in-the-middle') as typeof import('import-in-the-middle');
       this.hooks.push(
         new ImportHook(names, { internals: false }, (exported, name, basedir) => {
-          const hook = byName.get(name);
+          const hook = loadHook(byName.get(name));
           if (hook === undefined) return;
           // A CommonJS package imported from ESM exposes module.exports as `default`; its
           // named exports are separate bindings, re-pointed at the patched functions so
@@ -118,14 +121,15 @@ export class Instrumentation {
   private patchAlreadyLoaded(): void {
     const cache = (Module as unknown as { _cache: Record<string, { exports: unknown } | undefined> })._cache;
     const files = Object.keys(cache);
-    for (const hook of this.options.modules) {
-      if (hook.esmOnly === true) continue; // ES modules are not in require's cache
-      if (isPackageFile(hook.module)) {
-        this.patchLoadedFile(hook, cache, files);
+    for (const entry of this.options.modules) {
+      if (entry.esmOnly === true) continue; // ES modules are not in require's cache
+      if (isPackageFile(entry.module)) {
+        this.patchLoadedFile(entry, cache, files);
         continue;
       }
-      const marker = `/node_modules/${hook.module}/`;
+      const marker = `/node_modules/${entry.module}/`;
       if (!files.some((file) => file.includes(marker))) continue;
+      const hook = loadHook(entry)!;
       this.options.logger.warn(
         { module: hook.module },
         `rampart: ${hook.module} was loaded before rampart started; load rampart first (node --require rampart/register, or node --import rampart/register for an ES module app) so every use of it is protected`,
@@ -145,10 +149,11 @@ export class Instrumentation {
    * A hook on a file inside a package (`mysql2/lib/base/connection`): that file is what
    * the package loaded, under any copy of the package, whatever its "exports" allow.
    */
-  private patchLoadedFile(hook: ModuleHook, cache: Record<string, { exports: unknown } | undefined>, files: readonly string[]): void {
-    const suffixes = ['.js', '.cjs', '/index.js'].map((ext) => `/node_modules/${hook.module}${ext}`);
+  private patchLoadedFile(entry: ModuleHookEntry, cache: Record<string, { exports: unknown } | undefined>, files: readonly string[]): void {
+    const suffixes = ['.js', '.cjs', '/index.js'].map((ext) => `/node_modules/${entry.module}${ext}`);
     const loaded = files.filter((file) => suffixes.some((suffix) => file.endsWith(suffix)));
     if (loaded.length === 0) return;
+    const hook = loadHook(entry)!;
     this.options.logger.warn(
       { module: hook.module },
       `rampart: ${hook.module} was loaded before rampart started; load rampart first (node --require rampart/register, or node --import rampart/register for an ES module app) so every use of it is protected`,
@@ -159,6 +164,15 @@ export class Instrumentation {
       if (entry !== undefined) this.applyChecked(hook, entry.exports, file.slice(0, file.lastIndexOf(pkg) + pkg.length));
     }
   }
+}
+
+/**
+ * A package hook's implementation, loaded when its package is first seen (hooks/index.ts).
+ * Outside the request context: the app may require a driver inside a request, and the
+ * reads of rampart's own files are not that request's doing (see lazily()).
+ */
+function loadHook(entry: ModuleHookEntry | undefined): ModuleHook | undefined {
+  return entry === undefined ? undefined : contextStore.exit(() => entry.load());
 }
 
 /** Whether a module id names a file inside a package rather than the package itself. */

@@ -28,3 +28,15 @@ export interface BuiltinHook {
   patch(exports: unknown): void;
   unpatch(exports: unknown): void;
 }
+
+/**
+ * A package hook as data (hooks/index.ts): the package or file it applies to, and how to
+ * load the hook itself, which happens only once that package is required or imported.
+ */
+export interface ModuleHookEntry {
+  /** The same as the loaded hook's `module`. */
+  readonly module: string;
+  /** The same as the loaded hook's `esmOnly`. */
+  readonly esmOnly?: boolean;
+  load(): ModuleHook;
+}

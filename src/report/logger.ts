@@ -1,9 +1,11 @@
 // rampart's log lines: findings and agent messages. By default rampart's own pino logger
 // writes JSON lines asynchronously (never blocking a request) to `logDestination` at
 // `logLevel`; `logger: 'none'` writes nothing; `logger: <the app's logger>` routes every
-// line through the app's logger, level and transport.
-import pino from 'pino';
+// line through the app's logger, level and transport. rampart's own logger loads pino at
+// its first line after start-up (own-logger.ts): most processes never write one.
+import type pino from 'pino';
 import type { AppLogger, Config } from '../config/types';
+import { ownLogger } from './own-logger';
 
 export type LineLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -19,51 +21,26 @@ export interface RampartLogger {
    * finding's line would become a second LogRecord next to rampart's own event.
    */
   readonly bridged: boolean;
-  /** rampart's own pino logger, when it is the one in use. */
+  /** rampart's own pino logger, when it is the one in use (loaded on first read). */
   readonly pino?: pino.Logger;
+  /**
+   * The start-up line, at info level. rampart's own logger writes it without loading pino
+   * (own-logger.ts); other loggers write it as an info line (see `announce`).
+   */
+  announce?(fields: object, message: string): void;
+}
+
+/** Writes the start-up line through `logger.announce` when it has one, else as info. */
+export function announce(logger: RampartLogger, fields: object, message: string): void {
+  if (logger.announce !== undefined) logger.announce(fields, message);
+  else logger.info(fields, message);
 }
 
 export function createLogger(config: Config): RampartLogger {
   const setting = config.logger;
   if (setting === 'none') return SILENT;
-  if (setting === 'pino') return ownPino(config);
+  if (setting === 'pino') return ownLogger(config);
   return appLogger(setting);
-}
-
-function ownPino(config: Config): RampartLogger {
-  const dest = config.logDestination;
-  const fd = dest === 'stdout' ? 1 : dest === 'stderr' ? 2 : undefined;
-  const destination = pino.destination(fd !== undefined ? { dest: fd, sync: false } : { dest, sync: false, mkdir: true });
-  // A broken destination (EPIPE on a closed stdout, a full disk) must not crash the app:
-  // without a listener the stream's 'error' event would be thrown.
-  destination.on('error', () => {});
-  const logger = pino(
-    {
-      name: 'rampart',
-      level: config.logLevel,
-      base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-    },
-    destination,
-  );
-  // @opentelemetry/instrumentation-pino (on by default in auto-instrumentations) swaps the
-  // stream of every logger pino creates for a multistream that also feeds the Logs API.
-  // rampart emits its findings to the Logs API itself, with an event name; bridged, each
-  // would arrive twice. Its own logger is rampart's to configure: it writes to its
-  // destination only. (The app's loggers keep their bridge.)
-  const streamSym = pino.symbols.streamSym as unknown as keyof typeof logger;
-  if (logger[streamSym] !== (destination as unknown)) (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = destination;
-  return {
-    debug: (fields, message) => logger.debug(fields, message),
-    info: (fields, message) => logger.info(fields, message),
-    warn: (fields, message) => logger.warn(fields, message),
-    error: (fields, message) => logger.error(fields, message),
-    isLevelEnabled: (level) => logger.isLevelEnabled(level),
-    flush: () => logger.flush(),
-    bridged: false,
-    pino: logger,
-  };
 }
 
 const noop = (): void => {};

@@ -1,16 +1,20 @@
 // Fans one finding out to every signal: the metrics and the active span always; within
 // flood limits an OTel event and a pino line. The attribute map is built at most once per
-// finding, and only if a signal will actually record it.
+// finding, and only if a signal will actually record it. The OpenTelemetry bridge and the
+// attribute renderer load with the first finding or fault (most processes never have one).
 import type { Config, LogFindings } from '../config/types';
 import { contextStore } from '../context/store';
-import { AttributeRenderer, type Attributes } from './attributes';
+import { lazily } from '../lazy';
+import type { AttributeRenderer, Attributes } from './attributes';
 import { EventRateLimiter } from './flood';
 import type { Finding } from './finding';
-import { EVENT_NAME, SUPPRESSED_EVENT_NAME, emitFindingEvent, emitSuppressedEvent } from './otel-logs';
 import type { RampartLogger } from './logger';
 import { otelApi } from './otel-api';
-import { annotateSpans } from './otel-span';
-import { countFinding, countInternalError, countSuppressed } from './otel-metrics';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const otel = lazily(() => require('./otel') as typeof import('./otel'));
+const attributes = lazily(() => require('./attributes') as typeof import('./attributes'));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Distinct internal faults logged in full; beyond this they are only counted. */
 const MAX_LOGGED_FAULTS = 256;
@@ -18,7 +22,8 @@ const SUMMARY_INTERVAL_MS = 1000;
 
 export class Reporter {
   private readonly limiter: EventRateLimiter;
-  private readonly renderer: AttributeRenderer;
+  private renderer: AttributeRenderer | undefined;
+  private readonly config: Config;
   private readonly reportedFaults = new Set<string>();
   private readonly logFindings: LogFindings;
   private summaryTimer: NodeJS.Timeout | undefined;
@@ -28,31 +33,35 @@ export class Reporter {
     readonly logger: RampartLogger,
   ) {
     this.limiter = new EventRateLimiter(config.telemetry.maxEventsPerSecond);
-    this.renderer = new AttributeRenderer(config);
+    this.config = config;
     this.logFindings = config.telemetry.logFindings;
+  }
+
+  private attributeRenderer(): AttributeRenderer {
+    return (this.renderer ??= new (attributes().AttributeRenderer)(this.config));
   }
 
   /** Never throws: a reporting failure is our bug, counted and logged, not the app's. */
   report(finding: Finding): void {
     // Each signal fails on its own: a broken OTel pipeline must not cost the pino line.
-    this.attempt('report.metrics', () => countFinding(finding));
-    this.attempt('report.span', () => annotateSpans(finding));
+    this.attempt('report.metrics', () => otel().countFinding(finding));
+    this.attempt('report.span', () => otel().annotateSpans(finding));
     let admitted = true;
     this.attempt('report.flood', () => {
       admitted = this.limiter.admit(finding.kind, Date.now());
       if (admitted) return;
-      countSuppressed(finding.kind, 1);
+      otel().countSuppressed(finding.kind, 1);
       if (this.summaryTimer === undefined) contextStore.exit(this.scheduleSummary);
     });
     if (!admitted) return;
     let attrs: Attributes | undefined;
-    const render = (): Attributes => (attrs ??= this.renderer.render(finding));
+    const render = (): Attributes => (attrs ??= this.attributeRenderer().render(finding));
     // Outside the request context: whatever the SDK starts from here (a batch timer, the
     // export request) is rampart's own work and must not be checked against this
     // request's inputs. The OTel context (the active span) is a separate store and stays.
     let recorded = false;
     this.attempt('report.event', () => {
-      recorded = contextStore.exit(emitFindingEvent, finding, render);
+      recorded = contextStore.exit(otel().emitFindingEvent, finding, render);
     });
     if (this.wantsLine(recorded)) this.attempt('report.log', () => this.logFinding(finding, render));
   }
@@ -75,7 +84,7 @@ export class Reporter {
   /** Our own bug: logged once per place and error, counted always, never thrown. */
   internalError(where: string, error: unknown): void {
     try {
-      countInternalError(where);
+      otel().countInternalError(where);
       const key = `${where}:${(error as Error)?.name}:${(error as Error)?.message}`;
       if (this.reportedFaults.has(key) || this.reportedFaults.size >= MAX_LOGGED_FAULTS) return;
       this.reportedFaults.add(key);
@@ -96,7 +105,7 @@ export class Reporter {
   private logFinding(finding: Finding, render: () => Attributes): void {
     const level = finding.action === 'blocked' ? 'error' : 'warn';
     if (!this.logger.isLevelEnabled(level)) return;
-    const line: Record<string, unknown> = { event: EVENT_NAME, ...render() };
+    const line: Record<string, unknown> = { event: otel().EVENT_NAME, ...render() };
     const api = otelApi();
     const span = api.trace.getSpanContext(api.context.active());
     if (span !== undefined && api.isSpanContextValid(span)) {
@@ -120,9 +129,9 @@ export class Reporter {
     if (!this.limiter.hasDropped) return;
     for (const [kind, count] of this.limiter.takeDropped()) {
       try {
-        emitSuppressedEvent(kind, count);
+        otel().emitSuppressedEvent(kind, count);
         this.logger.warn(
-          { event: SUPPRESSED_EVENT_NAME, 'rampart.attack.kind': kind, 'rampart.suppressed.count': count },
+          { event: otel().SUPPRESSED_EVENT_NAME, 'rampart.attack.kind': kind, 'rampart.suppressed.count': count },
           `rampart suppressed ${count} ${kind} events (flood control)`,
         );
       } catch (error) {

@@ -1,7 +1,7 @@
 // Enters a request context for every request of every http/https server, whatever
 // framework sits on top: the 'request' event is where Node hands the app a request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestContext } from '../../context/request-context';
+import { requestContexts } from '../../context/lazy-context';
 import { contextStore } from '../../context/store';
 import { agentState } from '../../state';
 import type { BuiltinHook } from '../types';
@@ -17,7 +17,7 @@ function wrapEmit(original: Emit): Emit {
     if (event !== 'request') return original.apply(this, args);
     const state = agentState();
     if (state === undefined) return original.apply(this, args);
-    const ctx = new RequestContext(state.config.limits, args[1] as IncomingMessage, args[2] as ServerResponse);
+    const ctx = new (requestContexts().RequestContext)(state.config.limits, args[1] as IncomingMessage, args[2] as ServerResponse);
     return contextStore.run(ctx, () => original.apply(this, args));
   };
 }

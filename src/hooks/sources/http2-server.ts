@@ -3,7 +3,8 @@
 // that answer streams directly are protected too. Both events are emitted by the server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import { RequestContext } from '../../context/request-context';
+import { requestContexts } from '../../context/lazy-context';
+import type { RequestContext } from '../../context/request-context';
 import { contextStore } from '../../context/store';
 import { agentState } from '../../state';
 import type { BuiltinHook } from '../types';
@@ -93,6 +94,7 @@ function wrapEmit(original: Emit): Emit {
     const state = agentState();
     if (state === undefined) return original.apply(this, args);
     let ctx: RequestContext;
+    const { RequestContext } = requestContexts();
     if (event === 'request') {
       // Http2ServerRequest/Response have the url, method, headers and response methods the context uses.
       ctx = new RequestContext(state.config.limits, args[1] as IncomingMessage, args[2] as ServerResponse);

@@ -6,7 +6,8 @@
 // would run its 'data' and 'end' listeners, and the sink calls in them, outside the request.
 import type { BuiltinHook } from '../types';
 import { unwrapMethod, wrapMethod } from '../wrap';
-import { contextOfRequest } from '../../context/request-context';
+import { requestContexts } from '../../context/lazy-context';
+import { CONTEXT_OF_REQUEST } from '../../context/request-key';
 import { contextStore, currentContext } from '../../context/store';
 
 type Push = (this: unknown, chunk: unknown, encoding?: unknown) => boolean;
@@ -15,7 +16,8 @@ function wrapPush(original: Push): Push {
   return function push(this: unknown, chunk: unknown): boolean {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as Parameters<Push>;
-    const ctx = contextOfRequest(this);
+    // A stream without the key has no context: answered without loading the context classes.
+    const ctx = (this as Record<symbol, unknown>)[CONTEXT_OF_REQUEST] === undefined ? undefined : requestContexts().contextOfRequest(this);
     if (ctx === undefined) return original.apply(this, args);
     if (chunk !== null && chunk !== undefined) ctx.observeBody(chunk);
     if (currentContext() === ctx) return original.apply(this, args);

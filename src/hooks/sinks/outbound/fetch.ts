@@ -6,7 +6,7 @@
 // A refusal rejects the fetch with RampartBlockedError itself, not fetch's
 // `TypeError: fetch failed` wrapper around it.
 import type diagnostics from 'node:diagnostics_channel';
-import { urlHost } from '../../../detect/ssrf';
+import { urlHost } from '../../../detect/ssrf/url-host';
 import { checksOn } from '../../../guard';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook } from '../../methods-hook';

@@ -7,7 +7,7 @@
 // judges that socket's peer before anything is written to it.
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
-import { urlHost } from '../../../detect/ssrf';
+import { urlHost } from '../../../detect/ssrf/url-host';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';

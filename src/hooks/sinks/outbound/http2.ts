@@ -1,6 +1,6 @@
 // http2.connect(authority): one session, one connection, to the authority's host. The
 // call is checked like http.request; the connection it opens is judged in connect.ts.
-import { urlHost } from '../../../detect/ssrf';
+import { urlHost } from '../../../detect/ssrf/url-host';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';

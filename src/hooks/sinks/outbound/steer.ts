@@ -5,7 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RequestContext } from '../../../context/request-context';
 import { contextStore, currentContext } from '../../../context/store';
-import { parseIpLiteral } from '../../../detect/ssrf';
+import { parseIpLiteral } from '../../../detect/ssrf/ip-parse';
 import type { UserInput } from '../../../detect/types';
 import type { RampartBlockedError } from '../../../errors';
 import { guardSink, guardWithoutInput, inputsToCheck } from '../../../guard';

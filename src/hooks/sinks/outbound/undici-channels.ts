@@ -10,7 +10,7 @@
 //   the request is aborted with the refusal before anything is sent.
 // Subscribers must never throw (diagnostics_channel turns that into an uncaught error).
 import diagnostics from 'node:diagnostics_channel';
-import { urlHost } from '../../../detect/ssrf';
+import { urlHost } from '../../../detect/ssrf/url-host';
 import { internalError } from '../../../guard';
 import type { Destination } from '../../../checks/ssrf';
 import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOrRefusal, steerStore } from './steer';

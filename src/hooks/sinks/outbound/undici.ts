@@ -6,7 +6,7 @@
 // the request is written (undici-channels.ts). A refusal reaches the app through
 // undici's own error path: the promise rejects, or the callback / stream gets the error.
 // undici.fetch is handled like global fetch.
-import { urlHost } from '../../../detect/ssrf';
+import { urlHost } from '../../../detect/ssrf/url-host';
 import type { ModuleHook } from '../../types';
 import { declareHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';

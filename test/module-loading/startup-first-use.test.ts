@@ -1,0 +1,33 @@
+// What start-up loads, and the first use of what it does not (docs/performance.md,
+// "Start-up"): detectors, tokenizers, pino, the OpenTelemetry bridge, the request context
+// and the package hooks load when first needed, synchronously, so the first sink call of a
+// process is refused like any other, and its finding is reported (a pino line here).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { runChild } from '../helpers/child';
+
+t.test('start-up loads no detector; the first sink call loads it and is refused and reported', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rampart-first-use-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const result = await runChild(['--require', 'rampart/register', 'test/fixtures/startup-first-use.js', dir], { RAMPART_LOG_LEVEL: 'info' });
+  t.equal(result.code, 0, result.stderr);
+  const outcome = JSON.parse(result.stderr.trim().split('\n').pop()!) as Record<string, unknown>;
+  t.same(outcome, {
+    loadedAtStart: [],
+    sqlDetectorLoaded: true,
+    shellDetectorLoaded: true,
+    pinoLoaded: true,
+    execAttack: { error: 'RAMPART_BLOCKED' },
+    execBenign: { ran: 'hello' },
+    sqlAttack: { error: 'RAMPART_BLOCKED' },
+    sqlBenign: { ran: 'ann' },
+    canaryCreated: false,
+  });
+  const lines = result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  t.equal(lines[0]?.event, 'rampart.started', 'the start line is written without pino, in its shape');
+  t.same(Object.keys(lines[0]!).slice(0, 4), ['level', 'time', 'pid', 'name']);
+  const attacks = lines.filter((line) => line.event === 'rampart.attack');
+  t.same(attacks.map((line) => line['rampart.sink']), ['child_process.execSync', 'better-sqlite3.prepare'], 'the first finding of each kind is reported');
+});
