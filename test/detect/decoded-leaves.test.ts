@@ -38,3 +38,15 @@ t.test('the detectors see what the app decoded', async (t) => {
   t.equal(detectShellInjection('convert a.png; id out.png', inputsOf(json))?.input.path, 'f.(json).file');
   t.equal(detectSqlInjection("SELECT * FROM t WHERE a = 'alice'", inputsOf(Buffer.from('alice-smith').toString('base64')), 'postgres'), undefined);
 });
+
+t.test('bytes that are not UTF-8 decode to nothing; valid multi-byte text and a leading BOM as a decoder reads them', async (t) => {
+  // `keep-alive` (every Connection header) reads as base64 of bytes that are not UTF-8.
+  t.same(decodedLeaves('keep-alive'), [], 'keep-alive');
+  const overlong = Buffer.from([0xc0, 0xaf, 0x41, 0x42, 0x43, 0x44]).toString('base64'); // an overlong `/`
+  t.same(decodedLeaves(overlong), [], 'overlong encoding');
+  const surrogate = Buffer.from([0xed, 0xa0, 0x80, 0x41, 0x42, 0x43]).toString('hex'); // a lone surrogate
+  t.same(decodedLeaves(surrogate), [], 'encoded surrogate');
+  t.same(decodedLeaves(Buffer.from("Sinéad' OR 1=1 --").toString('base64')), [{ suffix: '(base64)', value: "Sinéad' OR 1=1 --" }]);
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("x' OR 'a'='a")]).toString('base64');
+  t.same(decodedLeaves(bom), [{ suffix: '(base64)', value: "x' OR 'a'='a" }], 'the BOM is dropped');
+});
