@@ -10,7 +10,7 @@ const { measure } = require('../lib/measure');
 const dist = path.join(__dirname, '..', '..', 'dist');
 const { RequestContext } = require(path.join(dist, 'context', 'request-context'));
 const { DEFAULT_CONFIG } = require(path.join(dist, 'config', 'defaults'));
-const { FASTIFY_ADAPTER } = require(path.join(dist, 'hooks', 'frameworks', 'fastify'));
+const { FASTIFY_ADAPTER } = require(path.join(dist, 'hooks', 'sources', 'fastify'));
 
 const LIMITS = DEFAULT_CONFIG.limits;
 

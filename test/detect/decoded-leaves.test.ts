@@ -54,3 +54,15 @@ t.test("React's reply escape: a string starting with $ travels as $$, the app ge
   t.ok(detectSqlInjection(query, inputsOf("$$' OR '1'='1"), 'sqlite'), 'the unescaped argument is found in the query');
   t.same(inputsOf('$5 off').map((i) => i.value), ['$5 off'], 'a single $ is not an escape');
 });
+
+t.test('bytes that are not UTF-8 decode to nothing; valid multi-byte text and a leading BOM as a decoder reads them', async (t) => {
+  // `keep-alive` (every Connection header) reads as base64 of bytes that are not UTF-8.
+  t.same(decodedLeaves('keep-alive'), [], 'keep-alive');
+  const overlong = Buffer.from([0xc0, 0xaf, 0x41, 0x42, 0x43, 0x44]).toString('base64'); // an overlong `/`
+  t.same(decodedLeaves(overlong), [], 'overlong encoding');
+  const surrogate = Buffer.from([0xed, 0xa0, 0x80, 0x41, 0x42, 0x43]).toString('hex'); // a lone surrogate
+  t.same(decodedLeaves(surrogate), [], 'encoded surrogate');
+  t.same(decodedLeaves(Buffer.from("Sinéad' OR 1=1 --").toString('base64')), [{ suffix: '(base64)', value: "Sinéad' OR 1=1 --" }]);
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("x' OR 'a'='a")]).toString('base64');
+  t.same(decodedLeaves(bom), [{ suffix: '(base64)', value: "x' OR 'a'='a" }], 'the BOM is dropped');
+});

@@ -44,6 +44,14 @@ const MAX_RETAINED_FOLD = 1 << 16;
 const lastFold = { query: '', folded: '' };
 
 /**
+ * Which query (and dialect) the tokens in `call.buf` are of. A route sends the same text
+ * request after request (`... WHERE name = 'user42'` for the same user, a parameterized
+ * query whose text holds an input by coincidence), and tokenizing it again was the largest
+ * part of a check on such a route; comparing the text costs far less. Kept like lastFold.
+ */
+const lastLexed = { query: '', dialect: 'sqlite' as SqlDialect };
+
+/**
  * State of the current call, kept in one reused object so that the no-match path allocates
  * nothing per call (the detector is synchronous and never re-entered).
  */
@@ -120,7 +128,10 @@ export function detectSqlInjection(
     call.folded = undefined;
     call.suspect = undefined;
     call.culprit = undefined;
-    if (call.buf.capacity > MAX_RETAINED_TOKENS) call.buf = new TokenBuffer(256);
+    if (call.buf.capacity > MAX_RETAINED_TOKENS) {
+      call.buf = new TokenBuffer(256);
+      lastLexed.query = '';
+    }
   }
 }
 
@@ -139,7 +150,12 @@ function judgeText(input: UserInput, form: SearchForm): SqlRule | undefined {
   call.found = true;
   const buf = call.buf;
   if (!call.tokenized) {
-    lexInto(query, call.dialect, buf);
+    if (query !== lastLexed.query || call.dialect !== lastLexed.dialect) {
+      lastLexed.query = ''; // not the tokens of any query until the lexer is done
+      lexInto(query, call.dialect, buf);
+      if (query.length <= MAX_RETAINED_FOLD) lastLexed.query = query;
+      lastLexed.dialect = call.dialect;
+    }
     call.tokenized = true;
   }
   const len = form.needle.length;
