@@ -72,7 +72,10 @@ export class Instrumentation {
         }) as unknown as Unhookable,
       );
     }
-    logger.debug({ modules: names, builtins: builtins.map((b) => b.module) }, 'rampart hooks installed');
+    const unavailable = lazyBuiltins(modules).filter((name) => !Module.isBuiltin(name));
+    logger.debug({ modules: names.filter((name) => !unavailable.includes(name)), builtins: builtins.map((b) => b.module), unavailable }, 'rampart hooks installed');
+    // A builtin this Node line does not have (node:sqlite before 22.13) is no gap: the app cannot load it either.
+    if (unavailable.length > 0) logger.info({ event: 'rampart.hooks_unavailable', modules: unavailable, node: process.versions.node }, `rampart: ${unavailable.join(', ')} not in Node ${process.versions.node}; their hooks are not installed`);
   }
 
   stop(): void {
@@ -82,7 +85,8 @@ export class Instrumentation {
   }
 
   private applyChecked(hook: ModuleHook, exports: unknown, basedir: string | undefined): unknown {
-    const version = basedir === undefined ? undefined : packageVersion(basedir);
+    // A lazily hooked builtin's version is Node's; a package's is in its package.json.
+    const version = isLazyBuiltin(hook.module) ? process.versions.node : basedir === undefined ? undefined : packageVersion(basedir);
     if (version !== undefined && !satisfies(version, hook.versions)) {
       this.options.logger.warn(
         { module: hook.module, version, tested: hook.versions },
@@ -113,6 +117,10 @@ export class Instrumentation {
     const files = Object.keys(cache);
     for (const hook of this.options.modules) {
       if (hook.esmOnly === true) continue; // ES modules are not in require's cache
+      if (isLazyBuiltin(hook.module)) {
+        this.patchLoadedBuiltin(hook);
+        continue;
+      }
       if (isPackageFile(hook.module)) {
         this.patchLoadedFile(hook, cache, files);
         continue;
@@ -135,6 +143,17 @@ export class Instrumentation {
   }
 
   /**
+   * A builtin hooked when the app loads it (it warns when loaded, so rampart never loads it
+   * first): loaded before rampart started, it is patched now. Node lists what it loaded.
+   */
+  private patchLoadedBuiltin(hook: ModuleHook): void {
+    const loadList = (process as { moduleLoadList?: readonly string[] }).moduleLoadList;
+    if (loadList === undefined || !loadList.includes(`NativeModule ${hook.module.slice('node:'.length)}`)) return;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.applyChecked(hook, require(hook.module), undefined);
+  }
+
+  /**
    * A hook on a file inside a package (`mysql2/lib/base/connection`): that file is what
    * the package loaded, under any copy of the package, whatever its "exports" allow.
    */
@@ -152,6 +171,20 @@ export class Instrumentation {
       if (entry !== undefined) this.applyChecked(hook, entry.exports, file.slice(0, file.lastIndexOf(pkg) + pkg.length));
     }
   }
+}
+
+/**
+ * A builtin hooked through require-in-the-middle and import-in-the-middle like a package,
+ * when the app loads it, rather than patched at start: one that exists only under its
+ * `node:` name and warns when loaded (node:sqlite's ExperimentalWarning), so loading it at
+ * start would warn in every app, and not at all on a Node line that lacks it.
+ */
+function isLazyBuiltin(id: string): boolean {
+  return id.startsWith('node:');
+}
+
+function lazyBuiltins(modules: readonly ModuleHook[]): string[] {
+  return modules.filter((m) => isLazyBuiltin(m.module)).map((m) => m.module);
 }
 
 /** `name` or `@scope/name`, from a module id such as `mysql2/lib/base/connection`. */

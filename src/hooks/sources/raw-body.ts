@@ -4,10 +4,9 @@
 // request's context: the parser pushes from the connection's context, so without this a
 // route that reads the stream itself (`req.on('data')`, `for await (const chunk of req)`)
 // would run its 'data' and 'end' listeners, and the sink calls in them, outside the request.
-import type { BuiltinHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
 import { contextOfRequest } from '../../context/request-context';
 import { contextStore, currentContext } from '../../context/store';
+import { declareBuiltinHook } from '../methods-hook';
 
 type Push = (this: unknown, chunk: unknown, encoding?: unknown) => boolean;
 
@@ -23,12 +22,7 @@ function wrapPush(original: Push): Push {
   };
 }
 
-export const rawBodyHook: BuiltinHook = {
+export const rawBodyHook = declareBuiltinHook({
   module: 'http',
-  patch(exports) {
-    wrapMethod((exports as typeof import('node:http')).IncomingMessage.prototype, 'push', wrapPush as never);
-  },
-  unpatch(exports) {
-    unwrapMethod((exports as typeof import('node:http')).IncomingMessage.prototype, 'push');
-  },
-};
+  targets: [{ at: (http) => (http as typeof import('node:http')).IncomingMessage.prototype, wrap: { push: wrapPush } }],
+});

@@ -3,6 +3,7 @@ import type { ModuleHook } from '../../types';
 import { mariadbCallbackHook, mariadbHook } from './mariadb';
 import { mysqlConnectionHook, mysqlPoolHook } from './mysql';
 import { mysql2ConnectionHook, mysql2PoolHook } from './mysql2';
+import { nodeSqliteHook } from './node-sqlite';
 import { pgHook, pgPoolHook } from './pg';
 import { postgresEsmHook, postgresHook } from './postgres';
 import { sqlite3Hook } from './sqlite3';
@@ -19,4 +20,5 @@ export const SQL_DRIVER_HOOKS: readonly ModuleHook[] = [
   mariadbHook,
   mariadbCallbackHook,
   sqlite3Hook,
+  nodeSqliteHook,
 ];
