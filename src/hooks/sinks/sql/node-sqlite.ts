@@ -1,8 +1,8 @@
 // node:sqlite (Node's built-in SQLite, 22.13+ unflagged): SQL text enters through
 // DatabaseSync#exec and #prepare; a StatementSync runs later with bound parameters only,
 // so those two cover run/get/all/iterate. The tag store (`db.createTagStore()`, 24.9+)
-// prepares its templates in C++ with every value bound: only the app's literal text
-// reaches SQL there. A synchronous API that throws its own SQL errors, so a refusal is
+// prepares its templates inside Node, not through `prepare`, and binds every value: only
+// the app's literal text reaches SQL there. A synchronous API that throws its own SQL errors, so a refusal is
 // thrown too (docs/refusals.md).
 //
 // Hooked when the app loads node:sqlite, not at start: loading it prints an
