@@ -2,6 +2,9 @@
 // allowlists, fail-open handling and reporting live nowhere else.
 import { sendBlockedResponse } from './block/blocked-response';
 import type { RequestContext } from './context/request-context';
+import { requestContexts } from './context/lazy-context';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LimitsConfig } from './config/types';
 import { currentContext } from './context/store';
 import type { Config } from './config/types';
 import type { AttackKind, Detection, UserInput } from './detect/types';
@@ -299,6 +302,24 @@ export function pathInputsPossible(): boolean {
   } catch {
     return true; // let the guard see (and report) whatever went wrong collecting inputs
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// For input sources, which enter contexts rather than check calls: what they need of the
+// running agent, so they do not read its state either.
+
+/**
+ * A new context for one unit of untrusted work (a request, a WebSocket message), or
+ * undefined when rampart is not running (the source then runs the app's code as it is).
+ */
+export function openContext(req?: IncomingMessage, res?: ServerResponse): RequestContext | undefined {
+  const state = agentState();
+  return state === undefined ? undefined : new (requestContexts().RequestContext)(state.config.limits, req, res);
+}
+
+/** The input collection limits while rampart runs. */
+export function inputLimits(): LimitsConfig | undefined {
+  return agentState()?.config.limits;
 }
 
 /** A fault of rampart's own outside a check (a channel subscriber): logged once, counted. */

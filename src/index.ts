@@ -16,5 +16,6 @@ export { withInput, markUntrusted, type UntrustedInput } from './untrusted';
 export { allow } from './allow-value';
 export { errorHandler, type ErrorMiddleware } from './block/error-handler';
 export { RampartBlockedError, RampartConfigError } from './errors';
+export { FINDING_CHANNEL, type FindingMessage } from './report/finding-channel';
 export type { Config, Options, Mode, LogLevel } from './config/types';
 export type { AttackKind, InputSource, UserInput } from './detect/types';

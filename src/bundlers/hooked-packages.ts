@@ -1,7 +1,7 @@
 // The packages a bundler must leave outside the bundle for rampart to protect them: every
 // package a module hook patches (read from the hook declarations, never copied by hand),
 // plus rampart itself. A bundler inlines a package's code into the bundle, where
-// require-in-the-middle never sees it load, so its hook never runs.
+// rampart's load hook never sees it load, so its hook never runs.
 //
 // The build writes the list next to this file (scripts/write-hooked-packages.js), so a
 // bundler config (next.config.js is also read by `next start`) gets it without loading
@@ -16,9 +16,13 @@ export const HOOKED_PACKAGES_FILE = 'hooked-packages.json';
 /** rampart itself: bundled, its loader hooks and lazily required files would be lost. */
 const RAMPART = 'rampart';
 
-/** Distinct package names the hooks patch (`mysql2/lib/base/connection` counts as `mysql2`), sorted. */
+/**
+ * Distinct package names the hooks patch (`mysql2/lib/base/connection` counts as `mysql2`),
+ * sorted. Builtins hooked by their `node:` name (node:sqlite) are no package: a bundler
+ * never inlines them.
+ */
 export function hookedPackageNames(hooks: readonly Pick<ModuleHook, 'module'>[]): string[] {
-  return [...new Set(hooks.map((hook) => packageName(hook.module)))].sort();
+  return [...new Set(hooks.filter((hook) => !hook.module.startsWith('node:')).map((hook) => packageName(hook.module)))].sort();
 }
 
 let cached: readonly string[] | undefined;

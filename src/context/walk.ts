@@ -31,6 +31,17 @@ export function exceed(budget: WalkBudget, bound: InputLimitHit['bound'], source
   budget.exceeded ??= { bound, source, path };
 }
 
+/**
+ * Whether `length` more characters of one value fit the request's text bound: a source
+ * asks before it builds a large value (joins a WebSocket message's fragments) and drops
+ * it when not, the bound then recorded like any other (the request's sink calls refused).
+ */
+export function fitsBytes(budget: WalkBudget, length: number, source: InputSource, path: string): boolean {
+  if (length <= budget.bytesLeft) return true;
+  exceed(budget, 'maxBytes', source, path);
+  return false;
+}
+
 interface Pending {
   readonly value: unknown;
   readonly path: string;

@@ -31,6 +31,7 @@ export const MODULE_HOOKS: readonly ModuleHookEntry[] = [
   { module: 'mariadb', load: () => (require('./sinks/sql/mariadb') as typeof import('./sinks/sql/mariadb')).mariadbHook },
   { module: 'mariadb/callback', load: () => (require('./sinks/sql/mariadb') as typeof import('./sinks/sql/mariadb')).mariadbCallbackHook },
   { module: 'sqlite3', load: () => (require('./sinks/sql/sqlite3') as typeof import('./sinks/sql/sqlite3')).sqlite3Hook },
+  { module: 'node:sqlite', load: () => (require('./sinks/sql/node-sqlite') as typeof import('./sinks/sql/node-sqlite')).nodeSqliteHook },
   { module: 'undici', load: () => (require('./sinks/outbound/undici') as typeof import('./sinks/outbound/undici')).undiciHook },
   { module: 'koa', load: () => (require('./sources/koa') as typeof import('./sources/koa')).koaHook },
   { module: 'hono', load: () => (require('./sources/hono') as typeof import('./sources/hono')).honoHook },

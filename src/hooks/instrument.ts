@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import Module, { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import type { RampartLogger } from '../report/logger';
+import { BuiltinLoadHook } from './builtin-load-hook';
 import { LoadHook } from './load-hook';
 import { packageName } from './package-name';
 import type { BuiltinHook, ModuleHook, ModuleHookEntry } from './types';
@@ -46,7 +47,7 @@ export class Instrumentation {
     this.patchAlreadyLoaded();
     const byName = new Map(modules.map((m) => [m.module, m]));
     const names = [...byName.keys()];
-    const requireNames = modules.filter((m) => m.esmOnly !== true).map((m) => m.module);
+    const requireNames = modules.filter((m) => m.esmOnly !== true && !isLazyBuiltin(m.module)).map((m) => m.module);
     this.hooks.push(
       new LoadHook(new Set(requireNames), (exports, name, basedir) => {
         const hook = loadHook(byName.get(name));
@@ -54,6 +55,15 @@ export class Instrumentation {
         return hook === undefined ? exports : this.applyChecked(hook, exports, basedir);
       }),
     );
+    const lazy = lazyBuiltins(modules).filter((name) => Module.isBuiltin(name));
+    if (lazy.length > 0) {
+      this.hooks.push(
+        new BuiltinLoadHook(new Set(lazy), (exports, name) => {
+          const hook = loadHook(byName.get(name));
+          if (hook !== undefined) this.applyChecked(hook, exports, undefined);
+        }),
+      );
+    }
     if (this.options.esm) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { Hook: ImportHook } = require('import-in-the-middle') as typeof import('import-in-the-middle');
@@ -76,7 +86,10 @@ export class Instrumentation {
         }) as unknown as Unhookable,
       );
     }
-    logger.debug({ modules: names, builtins: builtins.map((b) => b.module) }, 'rampart hooks installed');
+    const unavailable = lazyBuiltins(modules).filter((name) => !Module.isBuiltin(name));
+    logger.debug({ modules: names.filter((name) => !unavailable.includes(name)), builtins: builtins.map((b) => b.module), unavailable }, 'rampart hooks installed');
+    // A builtin this Node line does not have (node:sqlite before 22.13) is no gap: the app cannot load it either.
+    if (unavailable.length > 0) logger.info({ event: 'rampart.hooks_unavailable', modules: unavailable, node: process.versions.node }, `rampart: ${unavailable.join(', ')} not in Node ${process.versions.node}; their hooks are not installed`);
   }
 
   /** Package names a module hook has patched so far (read by the bundled-package check). */
@@ -92,7 +105,8 @@ export class Instrumentation {
   }
 
   private applyChecked(hook: ModuleHook, exports: unknown, basedir: string | undefined): unknown {
-    const version = basedir === undefined ? undefined : packageVersion(basedir);
+    // A lazily hooked builtin's version is Node's; a package's is in its package.json.
+    const version = isLazyBuiltin(hook.module) ? process.versions.node : basedir === undefined ? undefined : packageVersion(basedir);
     if (version !== undefined && !satisfies(version, hook.versions)) {
       this.options.logger.warn(
         { module: hook.module, version, tested: hook.versions },
@@ -123,6 +137,10 @@ export class Instrumentation {
     const files = Object.keys(cache);
     for (const entry of this.options.modules) {
       if (entry.esmOnly === true) continue; // ES modules are not in require's cache
+      if (isLazyBuiltin(entry.module)) {
+        this.patchLoadedBuiltin(entry);
+        continue;
+      }
       if (isPackageFile(entry.module)) {
         this.patchLoadedFile(entry, cache, files);
         continue;
@@ -143,6 +161,17 @@ export class Instrumentation {
       const loaded = cache[main];
       if (loaded !== undefined) this.applyChecked(hook, loaded.exports, main.slice(0, main.lastIndexOf(marker) + marker.length));
     }
+  }
+
+  /**
+   * A builtin hooked when the app loads it (it warns when loaded, so rampart never loads it
+   * first): loaded before rampart started, it is patched now. Node lists what it loaded.
+   */
+  private patchLoadedBuiltin(entry: ModuleHookEntry): void {
+    const loadList = (process as { moduleLoadList?: readonly string[] }).moduleLoadList;
+    if (loadList === undefined || !loadList.includes(`NativeModule ${entry.module.slice('node:'.length)}`)) return;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.applyChecked(loadHook(entry)!, require(entry.module), undefined);
   }
 
   /**
@@ -173,6 +202,20 @@ export class Instrumentation {
  */
 function loadHook(entry: ModuleHookEntry | undefined): ModuleHook | undefined {
   return entry === undefined ? undefined : contextStore.exit(() => entry.load());
+}
+
+/**
+ * A builtin hooked like a package, when the app loads it, rather than patched at start: one
+ * that exists only under its `node:` name and warns when loaded (node:sqlite's
+ * ExperimentalWarning), so loading it at start would warn in every app, and not at all on a
+ * Node line that lacks it.
+ */
+function isLazyBuiltin(id: string): boolean {
+  return id.startsWith('node:');
+}
+
+function lazyBuiltins(modules: readonly ModuleHookEntry[]): string[] {
+  return modules.filter((m) => isLazyBuiltin(m.module)).map((m) => m.module);
 }
 
 /** Whether a module id names a file inside a package rather than the package itself. */

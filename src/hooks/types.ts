@@ -1,6 +1,9 @@
 /** How one third-party module is instrumented; version ranges live next to the patch. */
 export interface ModuleHook {
-  /** Package name as required, e.g. `better-sqlite3`. */
+  /**
+   * Package name as required, e.g. `better-sqlite3`; or a builtin that only exists under its
+   * `node:` name (`node:sqlite`), hooked when the app loads it (instrument.ts).
+   */
   readonly module: string;
   /**
    * Versions the hook is tested with, as a semver range (`>=8 <9`, `11.x || 12.x`), like

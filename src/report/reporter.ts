@@ -1,12 +1,14 @@
-// Fans one finding out to every signal: the metrics and the active span always; within
-// flood limits an OTel event and a pino line. The attribute map is built at most once per
-// finding, and only if a signal will actually record it. The OpenTelemetry bridge and the
-// attribute renderer load with the first finding or fault (most processes never have one).
+// Fans one finding out to every signal: the metrics, the active span and the
+// `rampart:finding` diagnostics channel always; within flood limits an OTel event and a
+// pino line. The attribute map is built at most once per finding, and only if a signal
+// will actually record it. The OpenTelemetry bridge and the attribute renderer load with
+// the first finding or fault (most processes never have one).
 import type { Config, LogFindings } from '../config/types';
 import { contextStore } from '../context/store';
 import { lazily } from '../lazy';
 import type { AttributeRenderer, Attributes } from './attributes';
 import { EventRateLimiter } from './flood';
+import { findingSubscribed, publishFinding } from './finding-channel';
 import type { Finding } from './finding';
 import type { RampartLogger } from './logger';
 import { otelApi } from './otel-api';
@@ -43,9 +45,15 @@ export class Reporter {
 
   /** Never throws: a reporting failure is our bug, counted and logged, not the app's. */
   report(finding: Finding): void {
+    let attrs: Attributes | undefined;
+    const render = (): Attributes => (attrs ??= this.attributeRenderer().render(finding));
     // Each signal fails on its own: a broken OTel pipeline must not cost the pino line.
     this.attempt('report.metrics', () => otel().countFinding(finding));
     this.attempt('report.span', () => otel().annotateSpans(finding));
+    // Every finding, before flood control (a subscriber does its own); outside the request
+    // context, so what a subscriber does is not checked against this request's inputs.
+    // A subscriber that throws fails as with any diagnostics channel (Node rethrows it).
+    if (findingSubscribed()) this.attempt('report.channel', () => contextStore.exit(publishFinding, finding, render));
     let admitted = true;
     this.attempt('report.flood', () => {
       admitted = this.limiter.admit(finding.kind, Date.now());
@@ -54,8 +62,6 @@ export class Reporter {
       if (this.summaryTimer === undefined) contextStore.exit(this.scheduleSummary);
     });
     if (!admitted) return;
-    let attrs: Attributes | undefined;
-    const render = (): Attributes => (attrs ??= this.attributeRenderer().render(finding));
     // Outside the request context: whatever the SDK starts from here (a batch timer, the
     // export request) is rampart's own work and must not be checked against this
     // request's inputs. The OTel context (the active span) is a separate store and stays.

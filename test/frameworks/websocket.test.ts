@@ -1,7 +1,8 @@
 // WebSocket messages on a `ws` server: each 'message' runs in a context whose inputs are
 // the message (parsed JSON when it parses, else the text) plus the upgrade request's
 // query, headers and cookies. An injection is blocked inside the handler (the sink
-// throws RampartBlockedError, which the handler catches like any database error).
+// throws RampartBlockedError (better-sqlite3 is synchronous: docs/refusals.md), which
+// the handler catches like any database error).
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';

@@ -7,7 +7,7 @@
 // socket's 'data' events, outside it: the context is remembered per parser instance.
 import type { RequestContext } from '../../context/request-context';
 import { currentContext } from '../../context/store';
-import { agentState } from '../../state';
+import { inputLimits } from '../../guard';
 import { declareHook } from '../methods-hook';
 
 interface ParserState {
@@ -24,7 +24,7 @@ function wrapGetParserByHeaders(original: Method): Method {
   // Called once by the Busboy constructor, synchronously where the app created it.
   return function getParserByHeaders(this: object) {
     const ctx = currentContext();
-    const limits = agentState()?.config.limits;
+    const limits = inputLimits();
     if (ctx !== undefined && limits !== undefined) parsers.set(this, { ctx, fieldsLeft: limits.maxInputs });
     // eslint-disable-next-line prefer-rest-params
     return original.apply(this, arguments as unknown as unknown[]);

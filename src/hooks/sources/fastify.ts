@@ -9,7 +9,7 @@
 import type * as DiagnosticsChannel from 'node:diagnostics_channel';
 import type { FrameworkAdapter, RequestContext } from '../../context/request-context';
 import { contextStore, currentContext } from '../../context/store';
-import type { BuiltinHook } from '../types';
+import { declareBuiltinHook } from '../methods-hook';
 
 const CHANNEL = 'fastify.initialization';
 
@@ -131,15 +131,20 @@ function onInitialization(message: unknown): void {
   }
 }
 
-export const fastifyHook: BuiltinHook = {
+// No method of fastify's is wrapped: the hook is a subscription to fastify's own
+// initialization channel, declared as the shape's `also` so unpatch comes from it too.
+export const fastifyHook = declareBuiltinHook({
   module: 'diagnostics_channel',
-  patch(loaded) {
-    active = true;
-    (loaded as typeof DiagnosticsChannel).subscribe(CHANNEL, onInitialization);
+  targets: [],
+  also: {
+    patch(loaded) {
+      active = true;
+      (loaded as typeof DiagnosticsChannel).subscribe(CHANNEL, onInitialization);
+    },
+    unpatch(loaded) {
+      // Instances made meanwhile keep the hook; it does nothing once stopped.
+      active = false;
+      (loaded as typeof DiagnosticsChannel).unsubscribe(CHANNEL, onInitialization);
+    },
   },
-  unpatch(loaded) {
-    // Instances made meanwhile keep the hook; it does nothing once stopped.
-    active = false;
-    (loaded as typeof DiagnosticsChannel).unsubscribe(CHANNEL, onInitialization);
-  },
-};
+});

@@ -6,7 +6,8 @@
 // http hook. HonoRequest is not exported by 'hono'; its prototype is reached through
 // the exported Context class.
 import type { InputSource, UserInput } from '../../detect/types';
-import type { FrameworkAdapter } from '../../context/request-context';
+import type { FrameworkAdapter, RequestContext } from '../../context/request-context';
+import { walkCollector } from '../../context/late';
 import { currentContext } from '../../context/store';
 import { addString, type WalkBudget } from '../../context/walk';
 import { declareHook } from '../methods-hook';
@@ -37,70 +38,48 @@ function collectFormData(value: unknown, source: InputSource, path: string, budg
   });
 }
 
-function onResult(self: HonoRequestLike, key: unknown, source: InputSource, path: string, value: unknown, form = false): void {
-  const ctx = currentContext();
-  if (ctx === undefined) return;
+/** Stores a parsed result on the request context as a late value, naming Hono's request for its route. */
+function store(ctx: RequestContext, self: HonoRequestLike, key: unknown, source: InputSource, path: string, value: unknown, form: boolean): void {
   ctx.attach(HONO_ADAPTER, self);
-  if (form) ctx.setLateValue(key, source, path, value, collectFormData);
-  else ctx.setLateValue(key, source, path, value);
-}
-
-/** Registers what a promise-returning method resolves to, without changing the promise the app gets. */
-function whenResolved(self: HonoRequestLike, result: unknown, key: unknown, form = false): void {
-  if (result === null || typeof (result as { then?: unknown })?.then !== 'function') return;
-  const ctx = currentContext();
-  if (ctx === undefined) return;
-  // Our reaction is attached before the app's await, so it runs first.
-  (result as Promise<unknown>).then(
-    (value) => {
-      ctx.attach(HONO_ADAPTER, self);
-      if (form) ctx.setLateValue(key, 'body', '', value, collectFormData);
-      else ctx.setLateValue(key, 'body', '', value);
-    },
-    () => undefined,
-  );
+  ctx.setLateValue(key, source, path, value, form ? collectFormData : walkCollector);
 }
 
 type Method = (this: HonoRequestLike, ...args: unknown[]) => unknown;
+
+/**
+ * A body reader (json, text, parseBody, formData): what its promise resolves to is stored
+ * without changing the promise the app gets. Our reaction is attached before the app's
+ * await, so it runs first.
+ */
+function bodyReader(key: symbol, form = false): (original: Method) => Method {
+  return (original) =>
+    function (this: HonoRequestLike) {
+      // eslint-disable-next-line prefer-rest-params
+      const result = original.apply(this, arguments as unknown as unknown[]);
+      const ctx = currentContext();
+      if (ctx === undefined || result === null || typeof (result as { then?: unknown })?.then !== 'function') return result;
+      (result as Promise<unknown>).then((value) => store(ctx, this, key, 'body', '', value, form), () => undefined);
+      return result;
+    };
+}
 
 const WRAPPERS: Record<string, (original: Method) => Method> = {
   param: (original) =>
     function param(this: HonoRequestLike, key?: unknown) {
       // eslint-disable-next-line prefer-rest-params
       const result = original.apply(this, arguments as unknown as unknown[]);
+      const ctx = currentContext();
       // One slot per parameter name: equal strings compare equal, so no re-walk.
-      if (typeof key === 'string') onResult(this, `hono.param.${key}`, 'params', key, result);
-      else onResult(this, PARAMS_KEY, 'params', '', result);
+      if (ctx !== undefined) {
+        if (typeof key === 'string') store(ctx, this, `hono.param.${key}`, 'params', key, result, false);
+        else store(ctx, this, PARAMS_KEY, 'params', '', result, false);
+      }
       return result;
     },
-  json: (original) =>
-    function json(this: HonoRequestLike) {
-      // eslint-disable-next-line prefer-rest-params
-      const result = original.apply(this, arguments as unknown as unknown[]);
-      whenResolved(this, result, JSON_KEY);
-      return result;
-    },
-  text: (original) =>
-    function text(this: HonoRequestLike) {
-      // eslint-disable-next-line prefer-rest-params
-      const result = original.apply(this, arguments as unknown as unknown[]);
-      whenResolved(this, result, TEXT_KEY);
-      return result;
-    },
-  parseBody: (original) =>
-    function parseBody(this: HonoRequestLike) {
-      // eslint-disable-next-line prefer-rest-params
-      const result = original.apply(this, arguments as unknown as unknown[]);
-      whenResolved(this, result, PARSED_KEY);
-      return result;
-    },
-  formData: (original) =>
-    function formData(this: HonoRequestLike) {
-      // eslint-disable-next-line prefer-rest-params
-      const result = original.apply(this, arguments as unknown as unknown[]);
-      whenResolved(this, result, FORM_KEY, true);
-      return result;
-    },
+  json: bodyReader(JSON_KEY),
+  text: bodyReader(TEXT_KEY),
+  parseBody: bodyReader(PARSED_KEY),
+  formData: bodyReader(FORM_KEY, true),
 };
 
 function honoRequestPrototype(loaded: unknown): object | undefined {

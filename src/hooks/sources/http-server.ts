@@ -1,11 +1,11 @@
 // Enters a request context for every request of every http/https server, whatever
 // framework sits on top: the 'request' event is where Node hands the app a request.
+// A declared hook whose "method" is the server's emit: Server.prototype.emit is the one
+// place every request passes, so the shape's method table holds it like any sink's method.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestContexts } from '../../context/lazy-context';
 import { contextStore } from '../../context/store';
-import { agentState } from '../../state';
-import type { BuiltinHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
+import { openContext } from '../../guard';
+import { declareBuiltinHook } from '../methods-hook';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -15,24 +15,13 @@ function wrapEmit(original: Emit): Emit {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as Parameters<Emit>;
     if (event !== 'request') return original.apply(this, args);
-    const state = agentState();
-    if (state === undefined) return original.apply(this, args);
-    const ctx = new (requestContexts().RequestContext)(state.config.limits, args[1] as IncomingMessage, args[2] as ServerResponse);
+    const ctx = openContext(args[1] as IncomingMessage, args[2] as ServerResponse);
+    if (ctx === undefined) return original.apply(this, args);
     return contextStore.run(ctx, () => original.apply(this, args));
   };
 }
 
-function serverHook(module: 'http' | 'https'): BuiltinHook {
-  return {
-    module,
-    patch(exports) {
-      wrapMethod((exports as typeof import('node:http')).Server.prototype, 'emit', wrapEmit);
-    },
-    unpatch(exports) {
-      unwrapMethod((exports as typeof import('node:http')).Server.prototype, 'emit');
-    },
-  };
-}
+const serverPrototype = (http: unknown): object => (http as typeof import('node:http')).Server.prototype;
 
-export const httpServerHook = serverHook('http');
-export const httpsServerHook = serverHook('https');
+export const httpServerHook = declareBuiltinHook({ module: 'http', targets: [{ at: serverPrototype, wrap: { emit: wrapEmit } }] });
+export const httpsServerHook = declareBuiltinHook({ module: 'https', targets: [{ at: serverPrototype, wrap: { emit: wrapEmit } }] });

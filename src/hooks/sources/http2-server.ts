@@ -3,12 +3,9 @@
 // that answer streams directly are protected too. Both events are emitted by the server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import { requestContexts } from '../../context/lazy-context';
-import type { RequestContext } from '../../context/request-context';
 import { contextStore } from '../../context/store';
-import { agentState } from '../../state';
-import type { BuiltinHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
+import { openContext } from '../../guard';
+import { declareBuiltinHook } from '../methods-hook';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -91,38 +88,29 @@ function wrapEmit(original: Emit): Emit {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as Parameters<Emit>;
     if (event !== 'request' && event !== 'stream') return original.apply(this, args);
-    const state = agentState();
-    if (state === undefined) return original.apply(this, args);
-    let ctx: RequestContext;
-    const { RequestContext } = requestContexts();
-    if (event === 'request') {
-      // Http2ServerRequest/Response have the url, method, headers and response methods the context uses.
-      ctx = new RequestContext(state.config.limits, args[1] as IncomingMessage, args[2] as ServerResponse);
-    } else {
-      const stream = args[1] as ServerHttp2Stream;
-      const headers = args[2] as IncomingHttpHeaders;
-      ctx = new RequestContext(
-        state.config.limits,
-        new StreamRequest(headers, stream) as unknown as IncomingMessage,
-        new StreamResponse(stream) as unknown as ServerResponse,
-      );
-    }
+    // Http2ServerRequest/Response have the url, method, headers and response methods the
+    // context uses; a raw stream gets request- and response-shaped views of itself.
+    const ctx =
+      event === 'request'
+        ? openContext(args[1] as IncomingMessage, args[2] as ServerResponse)
+        : openContext(
+            new StreamRequest(args[2] as IncomingHttpHeaders, args[1] as ServerHttp2Stream) as unknown as IncomingMessage,
+            new StreamResponse(args[1] as ServerHttp2Stream) as unknown as ServerResponse,
+          );
+    if (ctx === undefined) return original.apply(this, args);
     return contextStore.run(ctx, () => original.apply(this, args));
   };
 }
 
 // Http2Server and Http2SecureServer are not exported; their prototypes are reached
 // through instances that never listen (no handle is opened).
-function serverPrototypes(http2: typeof import('node:http2')): object[] {
-  return [Object.getPrototypeOf(http2.createServer()) as object, Object.getPrototypeOf(http2.createSecureServer()) as object];
-}
+const plainServer = (http2: unknown): object => Object.getPrototypeOf((http2 as typeof import('node:http2')).createServer()) as object;
+const secureServer = (http2: unknown): object => Object.getPrototypeOf((http2 as typeof import('node:http2')).createSecureServer()) as object;
 
-export const http2ServerHook: BuiltinHook = {
+export const http2ServerHook = declareBuiltinHook({
   module: 'http2',
-  patch(loaded) {
-    for (const proto of serverPrototypes(loaded as typeof import('node:http2'))) wrapMethod(proto, 'emit', wrapEmit);
-  },
-  unpatch(loaded) {
-    for (const proto of serverPrototypes(loaded as typeof import('node:http2'))) unwrapMethod(proto, 'emit');
-  },
-};
+  targets: [
+    { at: plainServer, wrap: { emit: wrapEmit } },
+    { at: secureServer, wrap: { emit: wrapEmit } },
+  ],
+});

@@ -1,11 +1,9 @@
 // Koa keeps parsed inputs on its context: `ctx.request.body` (@koa/bodyparser, koa-body),
 // `ctx.params` (@koa/router), `ctx.request.query`. Application#createContext makes that
 // context for each request, inside rampart's request context: the wrapper hands it over.
-import type { IncomingMessage } from 'node:http';
 import type { FrameworkAdapter } from '../../context/request-context';
 import { currentContext } from '../../context/store';
-import type { ModuleHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
+import { declareHook } from '../methods-hook';
 
 interface KoaContextLike {
   request?: { body?: unknown; params?: unknown; querystring?: unknown; _querycache?: Record<string, unknown> };
@@ -35,29 +33,26 @@ export const KOA_ADAPTER: FrameworkAdapter<KoaContextLike> = {
   route: (c) => (typeof c._matchedRoute === 'string' ? c._matchedRoute : undefined),
 };
 
-function prototypeOf(loaded: unknown): object | undefined {
+/** Application.prototype, when the module is Koa's Application class. */
+function applicationPrototype(loaded: unknown): object | undefined {
   const proto = (loaded as { prototype?: unknown } | undefined)?.prototype;
   return typeof proto === 'object' && proto !== null && typeof (proto as { createContext?: unknown }).createContext === 'function' ? proto : undefined;
 }
 
-export const koaHook: ModuleHook = {
+type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
+
+function wrapCreateContext(original: AnyFunction): AnyFunction {
+  return function createContext(this: unknown, req: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    const koaCtx = original.apply(this, arguments as unknown as unknown[]) as KoaContextLike;
+    const ctx = currentContext();
+    if (ctx !== undefined && ctx.req === req && koaCtx !== null && typeof koaCtx === 'object') ctx.attach(KOA_ADAPTER, koaCtx);
+    return koaCtx;
+  };
+}
+
+export const koaHook = declareHook({
   module: 'koa',
   versions: '2.x || 3.x',
-  patch(loaded) {
-    const proto = prototypeOf(loaded);
-    if (proto === undefined) return;
-    wrapMethod(proto, 'createContext', (original) =>
-      function createContext(this: unknown, req: IncomingMessage) {
-        // eslint-disable-next-line prefer-rest-params
-        const koaCtx = original.apply(this, arguments as unknown as unknown[]) as KoaContextLike;
-        const ctx = currentContext();
-        if (ctx !== undefined && ctx.req === req && koaCtx !== null && typeof koaCtx === 'object') ctx.attach(KOA_ADAPTER, koaCtx);
-        return koaCtx;
-      },
-    );
-  },
-  unpatch(loaded) {
-    const proto = prototypeOf(loaded);
-    if (proto !== undefined) unwrapMethod(proto, 'createContext');
-  },
-};
+  targets: [{ at: applicationPrototype, wrap: { createContext: wrapCreateContext } }],
+});

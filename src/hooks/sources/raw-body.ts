@@ -4,11 +4,10 @@
 // request's context: the parser pushes from the connection's context, so without this a
 // route that reads the stream itself (`req.on('data')`, `for await (const chunk of req)`)
 // would run its 'data' and 'end' listeners, and the sink calls in them, outside the request.
-import type { BuiltinHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
 import { requestContexts } from '../../context/lazy-context';
 import { CONTEXT_OF_REQUEST } from '../../context/request-key';
 import { contextStore, currentContext } from '../../context/store';
+import { declareBuiltinHook } from '../methods-hook';
 
 type Push = (this: unknown, chunk: unknown, encoding?: unknown) => boolean;
 
@@ -25,12 +24,7 @@ function wrapPush(original: Push): Push {
   };
 }
 
-export const rawBodyHook: BuiltinHook = {
+export const rawBodyHook = declareBuiltinHook({
   module: 'http',
-  patch(exports) {
-    wrapMethod((exports as typeof import('node:http')).IncomingMessage.prototype, 'push', wrapPush as never);
-  },
-  unpatch(exports) {
-    unwrapMethod((exports as typeof import('node:http')).IncomingMessage.prototype, 'push');
-  },
-};
+  targets: [{ at: (http) => (http as typeof import('node:http')).IncomingMessage.prototype, wrap: { push: wrapPush } }],
+});

@@ -6,12 +6,10 @@
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { InputSource, UserInput } from '../../detect/types';
-import { RequestContext } from '../../context/request-context';
 import { contextStore } from '../../context/store';
-import { addString, exceed, walkInputs, type WalkBudget } from '../../context/walk';
-import { agentState } from '../../state';
-import type { ModuleHook } from '../types';
-import { unwrapMethod, wrapMethod } from '../wrap';
+import { addString, fitsBytes, walkInputs, type WalkBudget } from '../../context/walk';
+import { openContext } from '../../guard';
+import { declareHook, prototypeOf } from '../methods-hook';
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -22,24 +20,13 @@ const MESSAGE = Symbol('ws.message');
 /** Text of a message as ws delivers it (Buffer, ArrayBuffer, fragments, string), if within the byte budget. */
 function messageText(data: unknown, budget: WalkBudget): string | undefined {
   if (typeof data === 'string') return data;
-  let bytes: Buffer | undefined;
-  if (Buffer.isBuffer(data)) bytes = data;
-  else if (data instanceof ArrayBuffer) bytes = Buffer.from(data);
-  else if (Array.isArray(data) && data.every((d) => Buffer.isBuffer(d))) {
-    const total = (data as Buffer[]).reduce((n, d) => n + d.length, 0);
-    if (total > budget.bytesLeft) {
-      exceed(budget, 'maxBytes', 'websocket', '');
-      return undefined;
-    }
-    bytes = Buffer.concat(data as Buffer[], total);
-  }
-  if (bytes === undefined) return undefined;
-  if (bytes.length > budget.bytesLeft) {
-    exceed(budget, 'maxBytes', 'websocket', '');
-    return undefined;
-  }
+  const fragments = Buffer.isBuffer(data) ? [data] : data instanceof ArrayBuffer ? [Buffer.from(data)] : Array.isArray(data) && data.every((d) => Buffer.isBuffer(d)) ? (data as Buffer[]) : undefined;
+  if (fragments === undefined) return undefined;
+  const total = fragments.reduce((n, d) => n + d.length, 0);
+  // Checked before the fragments are joined: a message past the bound is never copied.
+  if (!fitsBytes(budget, total, 'websocket', '')) return undefined;
   // Binary frames are decoded too: the client chooses the frame type.
-  return bytes.toString('utf8');
+  return (fragments.length === 1 ? fragments[0]! : Buffer.concat(fragments, total)).toString('utf8');
 }
 
 function collectMessage(data: unknown, source: InputSource, path: string, budget: WalkBudget, out: UserInput[]): void {
@@ -68,9 +55,8 @@ function wrapEmit(original: AnyFunction): AnyFunction {
     const args = arguments as unknown as unknown[];
     if (event !== 'message') return original.apply(this, args);
     const req = upgrades.get(this as object);
-    const state = agentState();
-    if (req === undefined || state === undefined) return original.apply(this, args);
-    const ctx = new RequestContext(state.config.limits, req);
+    const ctx = req === undefined ? undefined : openContext(req);
+    if (ctx === undefined) return original.apply(this, args);
     ctx.setLateValue(MESSAGE, 'websocket', '', data, collectMessage);
     return contextStore.run(ctx, () => original.apply(this, args));
   };
@@ -86,9 +72,9 @@ function wrapCompleteUpgrade(original: AnyFunction): AnyFunction {
         // eslint-disable-next-line prefer-rest-params
         const cbArgs = arguments as unknown as unknown[];
         if (socket !== null && typeof socket === 'object') upgrades.set(socket, req);
-        const state = agentState();
-        if (state === undefined) return (cb as AnyFunction).apply(this, cbArgs);
-        return contextStore.run(new RequestContext(state.config.limits, req), () => (cb as AnyFunction).apply(this, cbArgs));
+        const ctx = openContext(req);
+        if (ctx === undefined) return (cb as AnyFunction).apply(this, cbArgs);
+        return contextStore.run(ctx, () => (cb as AnyFunction).apply(this, cbArgs));
       };
     }
     return original.apply(this, args);
@@ -101,16 +87,14 @@ interface WsExports {
   Server?: { prototype?: object };
 }
 
-/** The server prototype found for each patched export, so unpatch finds it without basedir. */
-const servers = new WeakMap<object, object>();
-
 /**
  * The server class hangs off the CommonJS export (index.js sets `WebSocket.WebSocketServer`);
  * the ESM build (wrapper.mjs) imports lib/websocket-server.js directly and hands the hook
  * the bare WebSocket class: the server then comes from that sibling file, which is the
- * same module instance the ESM build imported.
+ * same module instance the ESM build imported. Unpatch undoes the prototype found here.
  */
-function serverPrototype(ws: WsExports, basedir: string | undefined): object | undefined {
+function serverPrototype(loaded: unknown, basedir: string | undefined): object | undefined {
+  const ws = loaded as WsExports;
   const attached = (ws.WebSocketServer ?? ws.Server)?.prototype;
   if (attached !== undefined || basedir === undefined) return attached;
   try {
@@ -121,26 +105,11 @@ function serverPrototype(ws: WsExports, basedir: string | undefined): object | u
   }
 }
 
-function prototypes(loaded: unknown, basedir?: string): { socket: object | undefined; server: object | undefined } {
-  const ws = loaded as WsExports | undefined;
-  if (ws === undefined || ws === null) return { socket: undefined, server: undefined };
-  const server = servers.get(ws) ?? serverPrototype(ws, basedir);
-  if (server !== undefined) servers.set(ws, server);
-  return { socket: ws.prototype, server };
-}
-
-export const wsHook: ModuleHook = {
+export const wsHook = declareHook({
   module: 'ws',
   versions: '8.x',
-  patch(loaded, basedir) {
-    const { socket, server } = prototypes(loaded, basedir);
-    if (socket === undefined || server === undefined) return;
-    wrapMethod(socket, 'emit', wrapEmit);
-    wrapMethod(server, 'completeUpgrade', wrapCompleteUpgrade);
-  },
-  unpatch(loaded) {
-    const { socket, server } = prototypes(loaded);
-    if (socket !== undefined) unwrapMethod(socket, 'emit');
-    if (server !== undefined) unwrapMethod(server, 'completeUpgrade');
-  },
-};
+  targets: [
+    { at: prototypeOf, wrap: { emit: wrapEmit } },
+    { at: serverPrototype, wrap: { completeUpgrade: wrapCompleteUpgrade } },
+  ],
+});

@@ -12,7 +12,7 @@ import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { refusedPromise } from '../../../refuse';
-import { inputsPresent, steerOrRefusal, steerStore, unwrapRefusal } from './steer';
+import { steeredCall, unwrapRefusal } from './steer';
 import { subscribeUndici, unsubscribeUndici } from './undici-channels';
 
 type AnyFunction = (...args: any[]) => any;
@@ -34,22 +34,16 @@ export function fetchDestination(input: unknown): Destination {
   return { hostname, port: undefined, url, addresses: undefined, steeredBy: undefined };
 }
 
+const fetchArgsDestination = (args: ArrayLike<unknown>): Destination => fetchDestination(args[0]);
+
 /** Wraps a fetch-like function (global fetch, undici.fetch) under `sink`. */
 export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunction {
   return (original) =>
-    function fetch(this: unknown, input: unknown): unknown {
+    function fetch(this: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
       if (!checksOn('ssrf')) return original.apply(this, args);
-      let result: unknown;
-      if (!inputsPresent()) {
-        result = original.apply(this, args);
-      } else {
-        const found = steerOrRefusal(sink, fetchDestination(input));
-        if (found.refusal !== undefined) return refusedPromise(found.refusal);
-        const steer = found.steer;
-        result = steer === undefined ? original.apply(this, args) : steerStore.run(steer, () => original.apply(this, args));
-      }
+      const result = steeredCall(sink, fetchArgsDestination, original, this, args, refusedPromise);
       // A refusal at connect time (rebinding, redirect, metadata) reaches fetch as the cause of its TypeError.
       return result instanceof Promise ? result.then(undefined, unwrapRefusal) : result;
     };

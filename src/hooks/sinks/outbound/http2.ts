@@ -5,7 +5,7 @@ import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { refusedConnection } from '../../../refuse/outbound';
-import { inputsPresent, steerOrRefusal, steerStore } from './steer';
+import { steeredCall } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -29,15 +29,14 @@ function authorityDestination(authority: unknown): Destination {
   return { hostname, port, url, addresses: undefined, steeredBy: undefined };
 }
 
+const connectDestination = (args: ArrayLike<unknown>): Destination => authorityDestination(args[0]);
+
 function wrapConnect(original: AnyFunction): AnyFunction {
-  return function connect(this: unknown, authority: unknown): unknown {
+  return function connect(this: unknown): unknown {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
-    if (!inputsPresent()) return original.apply(this, args);
-    const { steer, refusal } = steerOrRefusal('http2.connect', authorityDestination(authority));
-    // A session whose connection never connects: 'error', then 'close'.
-    if (refusal !== undefined) return refusedConnection(original, this, args, refusal);
-    return steer === undefined ? original.apply(this, args) : steerStore.run(steer, () => original.apply(this, args));
+    // A refused session is one whose connection never connects: 'error', then 'close'.
+    return steeredCall('http2.connect', connectDestination, original, this, args, (refusal) => refusedConnection(original, this, args, refusal));
   };
 }
 

@@ -120,6 +120,28 @@ export function steerOrRefusal(sink: string, d: Destination): CallVerdict {
   return { steer: { ctx, input, sink, url: d.url, judged } };
 }
 
+type AnyFunction = (...args: any[]) => any;
+
+/**
+ * The call-time step every URL client wrapper shares (fetch, undici, http2.connect): with
+ * no input to steer it, the call runs as is; otherwise the guard judges `destination`,
+ * a refusal is handed to `refuse` (the API's own way to fail), and the call runs in its
+ * steer when user input controls the host.
+ */
+export function steeredCall(
+  sink: string,
+  destination: (args: ArrayLike<unknown>) => Destination,
+  original: AnyFunction,
+  self: unknown,
+  args: ArrayLike<unknown>,
+  refuse: (refusal: RampartBlockedError) => unknown,
+): unknown {
+  if (!inputsPresent()) return original.apply(self, args as unknown[]);
+  const { steer, refusal } = steerOrRefusal(sink, destination(args));
+  if (refusal !== undefined) return refuse(refusal);
+  return steer === undefined ? original.apply(self, args as unknown[]) : steerStore.run(steer, () => original.apply(self, args as unknown[]));
+}
+
 /**
  * Judges the addresses a connection is about to use (DNS answers, an IP host, the peer
  * of a reused socket): against the steer's input when there is one, otherwise only the

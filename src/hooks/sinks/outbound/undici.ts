@@ -11,7 +11,7 @@ import type { ModuleHook } from '../../types';
 import { declareHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { wrapFetchLike } from './fetch';
-import { inputsPresent, steerOrRefusal, steerStore } from './steer';
+import { steeredCall } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -41,15 +41,16 @@ function undiciDestination(target: unknown): Destination {
   return { hostname, port: undefined, url, addresses: undefined, steeredBy: undefined, deferred: true };
 }
 
+const undiciArgsDestination = (args: ArrayLike<unknown>): Destination => undiciDestination(args[0]);
+
 function wrapApi(sink: string): (original: AnyFunction) => AnyFunction {
   return (original) =>
-    function api(this: unknown, target: unknown): unknown {
+    function api(this: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      if (!inputsPresent()) return original.apply(this, args);
-      // A deferred destination is never refused at call time: refusals come at connect.
-      const { steer } = steerOrRefusal(sink, undiciDestination(target));
-      return steer === undefined ? original.apply(this, args) : steerStore.run(steer, () => original.apply(this, args));
+      // A deferred destination is never refused at call time: refusals come at connect,
+      // through undici's own error path, so the call always goes on.
+      return steeredCall(sink, undiciArgsDestination, original, this, args, () => original.apply(this, args));
     };
 }
 

@@ -1,10 +1,11 @@
-// Helpers shared by the asynchronous SQL driver hooks.
+// Helpers shared by the SQL driver hooks.
 //
 // Asynchronous drivers report a refused call through the same channel as a query error
 // (callback, rejected promise, 'error' event), never as a synchronous throw (see
 // docs/refusals.md). The guard has already sent the 403 response when the call is refused.
 import { contextStore } from '../../../context/store';
 import { guardSink, type SinkDetector, type Verdict } from '../../../guard';
+import { refuseSync } from '../../../refuse';
 import type { ModuleHook } from '../../types';
 import { declareHook, prototypeOf } from '../../methods-hook';
 
@@ -14,6 +15,20 @@ export function checkSql(detector: SinkDetector<string>, sink: string, sql: unkn
 }
 
 type Callback = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * The wrapper of a synchronous driver's method taking SQL text first (better-sqlite3,
+ * node:sqlite): such a driver throws its own SQL errors, so a refusal is thrown too.
+ */
+export function syncSqlMethod(detector: SinkDetector<string>, sink: string): (original: Callback) => Callback {
+  return (original) =>
+    function (this: unknown, sql: unknown) {
+      const refusal = checkSql(detector, sink, sql);
+      if (refusal !== undefined) refuseSync(refusal);
+      // eslint-disable-next-line prefer-rest-params
+      return original.apply(this, arguments as unknown as unknown[]);
+    };
+}
 
 /**
  * Runs `fn` later in the request context of the caller. Drivers call back from socket

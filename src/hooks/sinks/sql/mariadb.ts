@@ -5,39 +5,25 @@
 // twice). Pool clusters hand out public connections, checked there.
 //
 // The CommonJS entry points are esbuild bundles: the classes are not exported and the
-// exports are non-configurable getters. So the hook hands out replacement exports whose
+// exports are non-configurable getters. So the declarations say `frozenExports: 'copy'`
+// (the hook hands out a copy of the exports with the factories wrapped), and the
 // factories (createConnection, createPool, createPoolCluster) patch the prototype of the
-// first object of each kind they return; getConnection and cluster.of() do the same for
-// the objects they hand out, before the app's own continuation runs.
+// first object of each kind they return (discovered.ts); getConnection and cluster.of()
+// do the same for the objects they hand out, before the app's own continuation runs.
+// Both APIs come from one table: they differ only in how a call reports its result.
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import { sqlSinkDetector } from '../../../checks/sql';
 import type { RampartBlockedError } from '../../../errors';
-import type { ModuleHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
 import { failLater, lastFunctionIndex, refusedPromise, refuseToCallback } from '../../../refuse';
+import { DiscoveredPrototypes, type PrototypeTable } from '../../discovered';
+import { declareHook, exportsOf, type WrapperFactory } from '../../methods-hook';
 import { bindToCaller, checkSql } from './common';
 
 const detector = sqlSinkDetector('mysql', 'mariadb');
 
-type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
-type Wrapper = (original: AnyFn) => AnyFn;
-type Methods = Readonly<Record<string, Wrapper>>;
-
-/** Prototypes patched on first sight, unpatched by unpatch(). */
-const patched: Array<{ proto: object; names: string[] }> = [];
-const patchedProtos = new WeakSet<object>();
-let active = false;
-
-function patchPrototypeOf(instance: unknown, methods: Methods): void {
-  if (!active || instance === null || typeof instance !== 'object') return;
-  const proto = Object.getPrototypeOf(instance) as object | null;
-  if (proto === null || proto === Object.prototype || patchedProtos.has(proto)) return;
-  patchedProtos.add(proto);
-  const names = Object.keys(methods).filter((name) => typeof (proto as Record<string, unknown>)[name] === 'function');
-  for (const name of names) wrapMethod(proto, name, methods[name]!);
-  patched.push({ proto, names });
-}
+/** Shared by both APIs, as one connector: unpatching either undoes every prototype found. */
+const discovered = new DiscoveredPrototypes();
 
 function sqlOf(sql: unknown): unknown {
   return typeof sql === 'object' && sql !== null ? (sql as { sql?: unknown }).sql : sql;
@@ -49,19 +35,19 @@ function erroredStream(error: Error): Readable {
 
 // ---- what a blocked call returns, per API shape ----
 
-type Fail = (self: unknown, args: unknown[], error: RampartBlockedError) => unknown;
+type Fail = (args: unknown[], error: RampartBlockedError) => unknown;
 
-const rejectPromise: Fail = (_self, _args, error) => refusedPromise(error);
+const rejectPromise: Fail = (_args, error) => refusedPromise(error);
 
-const failStream: Fail = (_self, _args, error) => erroredStream(error);
+const failStream: Fail = (_args, error) => erroredStream(error);
 
-const failCallback: Fail = (_self, args, error) => {
+const failCallback: Fail = (args, error) => {
   refuseToCallback(args[lastFunctionIndex(args)], error);
   return undefined;
 };
 
 /** ConnectionCallback#query returns its command: an emitter with `stream()`. */
-const failCommand: Fail = (_self, args, error) => {
+const failCommand: Fail = (args, error) => {
   const cmd = new EventEmitter() as EventEmitter & { stream(): Readable };
   cmd.stream = () => erroredStream(error);
   const i = lastFunctionIndex(args);
@@ -73,14 +59,14 @@ const failCommand: Fail = (_self, args, error) => {
   return cmd;
 };
 
-function sink(name: string, fail: Fail, bindCallback: boolean): Wrapper {
+function sink(name: string, fail: Fail, bindCallback: boolean): WrapperFactory {
   const sinkName = `mariadb.${name}`;
   return (original) =>
     function (this: unknown, sql: unknown) {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
       const blocked = checkSql(detector, sinkName, sqlOf(sql));
-      if (blocked !== undefined) return fail(this, args, blocked);
+      if (blocked !== undefined) return fail(args, blocked);
       if (bindCallback) {
         const i = lastFunctionIndex(args);
         if (i !== -1) args[i] = bindToCaller(args[i]);
@@ -89,148 +75,79 @@ function sink(name: string, fail: Fail, bindCallback: boolean): Wrapper {
     };
 }
 
-/** Wraps a method returning a promise of an object whose prototype gets `methods`. */
-function observeAsync(methods: Methods): Wrapper {
-  return (original) =>
-    function (this: unknown) {
-      // eslint-disable-next-line prefer-rest-params
-      const result = original.apply(this, arguments as unknown as unknown[]);
-      // A side branch: registered before the app's own continuation, so it runs first.
-      if (result instanceof Promise) result.then((value) => patchPrototypeOf(value, methods), () => undefined);
-      return result;
-    };
+/** How one API reports: its failures, and how it hands out connections. */
+interface ApiStyle {
+  /** query, execute, prepare, batch on a connection; query, execute, batch on a pool. */
+  readonly fail: Fail;
+  /** Connection#query alone (the callback API returns a command object). */
+  readonly failQuery: Fail;
+  /** The callback API binds the app's callback to its request context. */
+  readonly bind: boolean;
+  /** createConnection: a promise of the connection, or the connection itself. */
+  readonly createsConnection: (table: PrototypeTable) => WrapperFactory;
+  /** getConnection on pools and clusters: a promise, or a callback. */
+  readonly handsOutConnection: (table: PrototypeTable) => WrapperFactory;
 }
 
-/** Wraps a method returning an object whose prototype gets `methods`. */
-function observeSync(methods: Methods): Wrapper {
-  return (original) =>
-    function (this: unknown) {
-      // eslint-disable-next-line prefer-rest-params
-      const result = original.apply(this, arguments as unknown as unknown[]);
-      patchPrototypeOf(result, methods);
-      return result;
-    };
-}
-
-/** Wraps a method taking a node-style callback `(err, connection)` as its last argument. */
-function observeCallback(methods: Methods): Wrapper {
-  return (original) =>
-    function (this: unknown) {
-      // eslint-disable-next-line prefer-rest-params
-      const args = arguments as unknown as unknown[];
-      const i = lastFunctionIndex(args);
-      if (i !== -1) {
-        const cb = bindToCaller(args[i] as AnyFn);
-        args[i] = function (this: unknown, err: unknown, conn: unknown) {
-          if (err == null) patchPrototypeOf(conn, methods);
-          // eslint-disable-next-line prefer-rest-params
-          return cb.apply(this, arguments as unknown as unknown[]);
-        };
-      }
-      return original.apply(this, args);
-    };
-}
-
-// ---- promise API ----
-const PROMISE_CONNECTION: Methods = {
-  query: sink('query', rejectPromise, false),
-  execute: sink('execute', rejectPromise, false),
-  prepare: sink('prepare', rejectPromise, false),
-  batch: sink('batch', rejectPromise, false),
-  queryStream: sink('queryStream', failStream, false),
-};
-const PROMISE_POOL: Methods = {
-  query: sink('pool.query', rejectPromise, false),
-  execute: sink('pool.execute', rejectPromise, false),
-  batch: sink('pool.batch', rejectPromise, false),
-  getConnection: observeAsync(PROMISE_CONNECTION),
-};
-const PROMISE_FILTERED_CLUSTER: Methods = { getConnection: observeAsync(PROMISE_CONNECTION) };
-const PROMISE_CLUSTER: Methods = {
-  getConnection: observeAsync(PROMISE_CONNECTION),
-  of: observeSync(PROMISE_FILTERED_CLUSTER),
-};
-
-// ---- callback API ----
-const CALLBACK_CONNECTION: Methods = {
-  query: sink('query', failCommand, true),
-  execute: sink('execute', failCallback, true),
-  prepare: sink('prepare', failCallback, true),
-  batch: sink('batch', failCallback, true),
-  queryStream: sink('queryStream', failStream, false),
-};
-const CALLBACK_POOL: Methods = {
-  query: sink('pool.query', failCallback, true),
-  execute: sink('pool.execute', failCallback, true),
-  batch: sink('pool.batch', failCallback, true),
-  getConnection: observeCallback(CALLBACK_CONNECTION),
-};
-const CALLBACK_FILTERED_CLUSTER: Methods = { getConnection: observeCallback(CALLBACK_CONNECTION) };
-const CALLBACK_CLUSTER: Methods = {
-  getConnection: observeCallback(CALLBACK_CONNECTION),
-  of: observeSync(CALLBACK_FILTERED_CLUSTER),
-};
-
-const FACTORY_NAMES = ['createConnection', 'createPool', 'createPoolCluster'] as const;
-
-interface Factories {
-  readonly createConnection: Wrapper;
-  readonly createPool: Wrapper;
-  readonly createPoolCluster: Wrapper;
-}
-
-/** Copies the module's exports (and its `default` object) with the factories wrapped. */
-function replaceExports(exports: object, factories: Factories): object {
-  const copy = (source: object): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    for (const key of Reflect.ownKeys(source)) {
-      const descriptor = Object.getOwnPropertyDescriptor(source, key)!;
-      Object.defineProperty(out, key, { value: (source as Record<string | symbol, unknown>)[key], enumerable: descriptor.enumerable, writable: true, configurable: true });
-    }
-    for (const name of FACTORY_NAMES) wrapMethod(out, name, factories[name]);
-    return out;
+/** The factories' table of one API, with the tables of everything they hand out. */
+function factoriesOf(style: ApiStyle): PrototypeTable {
+  const { fail, bind } = style;
+  const connection: PrototypeTable = {
+    query: sink('query', style.failQuery, bind),
+    execute: sink('execute', fail, bind),
+    prepare: sink('prepare', fail, bind),
+    batch: sink('batch', fail, bind),
+    queryStream: sink('queryStream', failStream, false),
   };
-  const replacement = copy(exports);
-  const defaults = replacement.default;
-  if (defaults !== null && typeof defaults === 'object') replacement.default = copy(defaults);
-  return replacement;
+  const getConnection = style.handsOutConnection(connection);
+  const pool: PrototypeTable = {
+    query: sink('pool.query', fail, bind),
+    execute: sink('pool.execute', fail, bind),
+    batch: sink('pool.batch', fail, bind),
+    getConnection,
+  };
+  const cluster: PrototypeTable = { getConnection, of: discovered.returning({ getConnection }) };
+  return {
+    createConnection: style.createsConnection(connection),
+    createPool: discovered.returning(pool),
+    createPoolCluster: discovered.returning(cluster),
+  };
 }
 
-function apiHook(module: string, factories: Factories): ModuleHook {
-  return {
+const PROMISE_API = factoriesOf({
+  fail: rejectPromise,
+  failQuery: rejectPromise,
+  bind: false,
+  createsConnection: (table) => discovered.resolving(table),
+  handsOutConnection: (table) => discovered.resolving(table),
+});
+
+const CALLBACK_API = factoriesOf({
+  fail: failCallback,
+  failQuery: failCommand,
+  bind: true,
+  createsConnection: (table) => discovered.returning(table),
+  handsOutConnection: (table) => discovered.callingBack(table, bindToCaller),
+});
+
+/** The exports and, in the ESM build's interop, their `default` object. */
+const defaultOf = (loaded: unknown): object | undefined => {
+  const value = (loaded as { default?: unknown } | null)?.default;
+  return value !== null && typeof value === 'object' ? value : undefined;
+};
+
+function apiHook(module: string, factories: PrototypeTable) {
+  return declareHook({
     module,
     versions: '3.x',
-    patch(exports) {
-      if (exports === null || typeof exports !== 'object' || typeof (exports as { createConnection?: unknown }).createConnection !== 'function') return undefined;
-      active = true;
-      const descriptor = Object.getOwnPropertyDescriptor(exports, 'createConnection');
-      if (descriptor !== undefined && (descriptor.configurable === true || descriptor.writable === true)) {
-        // A plain exports object (the ESM build's default export): patch it in place.
-        for (const name of FACTORY_NAMES) wrapMethod(exports, name, factories[name]);
-        return undefined;
-      }
-      return replaceExports(exports, factories);
-    },
-    unpatch(exports) {
-      // Replacement factories stay with the app; with `active` off they patch nothing.
-      active = false;
-      if (exports !== null && typeof exports === 'object') for (const name of FACTORY_NAMES) unwrapMethod(exports, name);
-      for (const { proto, names } of patched.splice(0)) {
-        for (const name of names) unwrapMethod(proto, name);
-        patchedProtos.delete(proto);
-      }
-    },
-  };
+    frozenExports: 'copy',
+    targets: [
+      { at: exportsOf, wrap: factories },
+      { at: defaultOf, wrap: factories },
+    ],
+    also: discovered.lifecycle,
+  });
 }
 
-export const mariadbHook = apiHook('mariadb', {
-  createConnection: observeAsync(PROMISE_CONNECTION),
-  createPool: observeSync(PROMISE_POOL),
-  createPoolCluster: observeSync(PROMISE_CLUSTER),
-});
-
-export const mariadbCallbackHook = apiHook('mariadb/callback', {
-  createConnection: observeSync(CALLBACK_CONNECTION),
-  createPool: observeSync(CALLBACK_POOL),
-  createPoolCluster: observeSync(CALLBACK_CLUSTER),
-});
+export const mariadbHook = apiHook('mariadb', PROMISE_API);
+export const mariadbCallbackHook = apiHook('mariadb/callback', CALLBACK_API);

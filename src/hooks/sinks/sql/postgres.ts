@@ -8,13 +8,14 @@
 // (parameters shown as $n). Tagged queries without fragments cost one scan of their values.
 // The package ships two builds with a Query class each: CommonJS (cjs/src/query.js, what
 // require loads, hooked by path) and ES modules (src/query.js, what `import` loads).
+// The tagged template needs no extension of the hook shape: whatever the template, the
+// call ends in one method of one class (Query#handle), which the table names.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { currentContext } from '../../../context/store';
 import { checksOn } from '../../../guard';
 import { sqlSinkDetector } from '../../../checks/sql';
-import type { ModuleHook } from '../../types';
-import { unwrapMethod, wrapMethod } from '../../wrap';
+import { declareHook } from '../../methods-hook';
 import { checkSql } from './common';
 
 const detector = sqlSinkDetector('postgres', 'postgresql');
@@ -98,59 +99,60 @@ interface QueryModule {
   Query?: QueryClass;
 }
 
-function patchQueryModule(exports: unknown): void {
-  const Query = (exports as QueryModule | null)?.Query;
-  if (typeof Query === 'function') wrapMethod(Query.prototype, 'handle', wrapHandle(Query));
-}
+const queryPrototype = (loaded: unknown): object | undefined => {
+  const Query = (loaded as QueryModule | null)?.Query;
+  return typeof Query === 'function' ? Query.prototype : undefined;
+};
 
-function unpatchQueryModule(exports: unknown): void {
-  const Query = (exports as QueryModule | null)?.Query;
-  if (typeof Query === 'function') unwrapMethod(Query.prototype, 'handle');
-}
-
-export const postgresHook: ModuleHook = {
+/** The CommonJS build's query module, hooked by path; the ESM hook applies it to its own copy. */
+export const postgresHook = declareHook({
   module: 'postgres/cjs/src/query',
   versions: '3.x',
-  patch: patchQueryModule,
-  unpatch: unpatchQueryModule,
-};
+  targets: [{ at: queryPrototype, wrap: { handle: (original, loaded) => wrapHandle((loaded as { Query: QueryClass }).Query)(original) } }],
+});
 
 // The ES module build. import-in-the-middle wraps only the modules it is told to, by the
 // specifier the app imports ('postgres'), not the package's own relative imports such as
 // './query.js'; so the hook sits on the entry, which has loaded src/query.js by the time
-// it runs, and takes that module instance (require of an ES module hands back the one the
-// loader already evaluated). Where require cannot load ES modules (Node before 20.19,
-// or --no-experimental-require-module) the same instance comes from import(), a few
-// microtasks later: before any request, though not before the app's own top-level code.
+// it runs, and applies the query module's declaration above to that module instance
+// (require of an ES module hands back the one the loader already evaluated). Where
+// require cannot load ES modules (Node before 20.19, or --no-experimental-require-module)
+// the same instance comes from import(), a few microtasks later: before any request,
+// though not before the app's own top-level code. The entry has no method of its own to
+// wrap: its declaration is only this `also`, which the shape derives unpatch from too.
 /** The ESM query module patched for each `postgres` default export, for unpatch. */
 const esmQueryModules = new WeakMap<object, unknown>();
 
-export const postgresEsmHook: ModuleHook = {
+function patchEsmQueryModule(entry: unknown, basedir: string | undefined): void {
+  if (basedir === undefined || (typeof entry !== 'function' && typeof entry !== 'object') || entry === null) return;
+  const file = join(basedir, 'src', 'query.js');
+  const use = (mod: unknown): void => {
+    postgresHook.patch(mod);
+    esmQueryModules.set(entry, mod);
+  };
+  let mod: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(file);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_REQUIRE_ESM') return;
+    // Unless rampart was stopped in the meantime.
+    import(pathToFileURL(file).href).then((late: unknown) => checksOn('sql_injection') && use(late), () => undefined);
+    return;
+  }
+  use(mod);
+}
+
+function unpatchEsmQueryModule(entry: unknown): void {
+  if ((typeof entry !== 'function' && typeof entry !== 'object') || entry === null) return;
+  postgresHook.unpatch(esmQueryModules.get(entry));
+  esmQueryModules.delete(entry);
+}
+
+export const postgresEsmHook = declareHook({
   module: 'postgres',
   esmOnly: true,
   versions: '3.x',
-  patch(exports, basedir) {
-    if (basedir === undefined || (typeof exports !== 'function' && typeof exports !== 'object') || exports === null) return;
-    const file = join(basedir, 'src', 'query.js');
-    const use = (mod: unknown): void => {
-      patchQueryModule(mod);
-      esmQueryModules.set(exports, mod);
-    };
-    let mod: unknown;
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      mod = require(file);
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'ERR_REQUIRE_ESM') return;
-      // Unless rampart was stopped in the meantime.
-      import(pathToFileURL(file).href).then((late: unknown) => checksOn('sql_injection') && use(late), () => undefined);
-      return;
-    }
-    use(mod);
-  },
-  unpatch(exports) {
-    if ((typeof exports !== 'function' && typeof exports !== 'object') || exports === null) return;
-    unpatchQueryModule(esmQueryModules.get(exports));
-    esmQueryModules.delete(exports);
-  },
-};
+  targets: [],
+  also: { patch: patchEsmQueryModule, unpatch: unpatchEsmQueryModule },
+});
