@@ -4,14 +4,17 @@
 // classes lazily. Pools get their getConnection callback bound to the caller's request
 // context, so the check made inside the pool's callback sees the right inputs.
 //
-// `?` placeholders are formatted client side; the template is checked before formatting.
+// `?` placeholders are formatted client side; the template is checked before formatting,
+// and a record value (which mysql expands into `key = value` pairs) by the slot it lands in.
 import { EventEmitter } from 'node:events';
 import { sqlSinkDetector } from '../../../checks/sql';
 import type { ModuleHook } from '../../types';
 import { declareHook, prototypeOf } from '../../methods-hook';
-import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
+import { sqlValuesDetector } from '../../../checks/sql-values';
+import { bindToCaller, checkFormattedSql, valuesOf, poolGetConnectionHook } from './common';
 
 const detector = sqlSinkDetector('mysql', 'mysql');
+const valuesDetector = sqlValuesDetector('mysql');
 const SINK = 'mysql.query';
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
@@ -31,6 +34,7 @@ function sqlOf(sql: unknown): unknown {
   return typeof sql === 'object' && sql !== null ? (sql as { sql?: unknown }).sql : sql;
 }
 
+
 function swallow(): void {
   // The block is already reported; a query without an error handler must not crash the app.
 }
@@ -40,7 +44,7 @@ function wrapQuery(klass: ConnectionClass) {
     function query(this: unknown, sql: unknown, values: unknown, cb: unknown) {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      const blocked = sql === null || sql === undefined ? undefined : checkSql(detector, SINK, sqlOf(sql));
+      const blocked = sql === null || sql === undefined ? undefined : checkFormattedSql(detector, valuesDetector, SINK, this, sqlOf(sql), valuesOf(sql, values));
       if (blocked === undefined) {
         if (sql instanceof EventEmitter) {
           const q = sql as Sequence;

@@ -5,14 +5,17 @@
 // because mysql2/promise never loads the package's main file.
 //
 // query() formats `?` placeholders client side; the template is checked before formatting:
-// the values are escaped by the driver and cannot change the statement.
+// the values are escaped by the driver. A record value is judged by the slot it lands in when
+// this mysql2 release expands records there (those formatting with sqlstring do).
 import { EventEmitter } from 'node:events';
 import { sqlSinkDetector } from '../../../checks/sql';
 import type { ModuleHook } from '../../types';
 import { declareHook, prototypeOf } from '../../methods-hook';
-import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
+import { sqlValuesDetector } from '../../../checks/sql-values';
+import { bindToCaller, checkFormattedSql, valuesOf, checkSql, poolGetConnectionHook } from './common';
 
 const detector = sqlSinkDetector('mysql', 'mysql');
+const valuesDetector = sqlValuesDetector('mysql');
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -29,6 +32,7 @@ interface ConnectionClass {
 function sqlOf(sql: unknown): unknown {
   return typeof sql === 'object' && sql !== null ? (sql as { sql?: unknown }).sql : sql;
 }
+
 
 /** Binds the callback of a (sql, [values], [cb]) call, or the onResult of a ready command. */
 function bindArgs(args: unknown[]): void {
@@ -63,7 +67,7 @@ function wrapQuery(klass: ConnectionClass) {
     function query(this: unknown, sql: unknown, values: unknown, cb: unknown) {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      const blocked = sql === null || sql === undefined ? undefined : checkSql(detector, 'mysql2.query', sqlOf(sql));
+      const blocked = sql === null || sql === undefined ? undefined : checkFormattedSql(detector, valuesDetector, 'mysql2.query', this, sqlOf(sql), valuesOf(sql, values));
       if (blocked === undefined) {
         bindArgs(args);
         return original.apply(this, args);
