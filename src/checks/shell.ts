@@ -7,13 +7,16 @@ import { detectPathTraversal } from '../detect/path';
 import {
   DEFAULT_DANGEROUS_OPTIONS,
   detectArgumentInjection,
+  detectOptionsThroughShell,
   detectShellInjection,
+  lastScriptHeldInput,
   programName,
   redactCommandLine,
   shellScriptOf,
   type ArgumentInjectionPolicy,
 } from '../detect/shell';
 import type { SinkDetector } from '../guard';
+import type { Detection, UserInput } from '../detect/types';
 import { AppTextMemory } from '../detect/app-text';
 
 /** Scripts the app ran without input in them: their text is the app's own (detect/app-text.ts). */
@@ -51,10 +54,21 @@ function defaultShell(): string {
   return process.platform === 'android' ? '/system/bin/sh' : '/bin/sh';
 }
 
+/**
+ * A script a shell runs: the shell rules first; then, when an input is in it, the options
+ * each of its commands receives (an input that stays one word may still be `--output=x`).
+ * A script the app ran before without input is its own text either way.
+ */
+function judgeScript(script: string, inputs: readonly UserInput[], config: Config, partial: boolean | undefined): Detection | undefined {
+  const found = detectShellInjection(script, inputs, shellAppTexts, !partial);
+  if (found !== undefined || !lastScriptHeldInput() || shellAppTexts.knows(script)) return found;
+  return detectOptionsThroughShell(script, inputs, argumentPolicy(config));
+}
+
 export const shellDetector: SinkDetector<ShellCommand> = {
   kind: 'command_injection',
   family: 'shell',
-  detect: (call, inputs, _config, partial) => detectShellInjection(scriptOf(call), inputs, shellAppTexts, !partial),
+  detect: (call, inputs, config, partial) => judgeScript(scriptOf(call), inputs, config, partial),
   describe: (call) => ({
     'process.command_line': redactCommandLine(scriptOf(call)),
     'process.executable.name': basename(call.shell ?? defaultShell()),
@@ -69,7 +83,7 @@ export const argvDetector: SinkDetector<ArgvCommand> = {
     const args = call.args as readonly string[];
     // `execFile('sh', ['-c', script])` starts a shell after all: judge the script as one.
     const script = shellScriptOf(call.file, args);
-    const inScript = script === undefined ? undefined : detectShellInjection(script, inputs, shellAppTexts, !partial);
+    const inScript = script === undefined ? undefined : judgeScript(script, inputs, config, partial);
     return inScript ?? detectArgumentInjection(call.file, args, inputs, argumentPolicy(config));
   },
   describe: (call) => ({

@@ -9,7 +9,8 @@
 //   where input choosing an option is the attack; rule id cmdi.argument-injection.
 // - tokenizeShell: the lexer both rely on; redactCommandLine: for telemetry.
 
-export { detectShellInjection } from './detector';
+export { detectShellInjection, lastScriptHeldInput } from './detector';
+export { detectOptionsThroughShell } from './shell-options';
 export type { ShellFinding, ShellRule } from './detector';
 export { tokenizeShell } from './tokenizer';
 export type { ShellToken, ShellTokenKind, WordPart, WordPartKind } from './tokenizer';
