@@ -7,7 +7,12 @@ import { detectPathTraversal } from '../detect/path';
 import {
   DEFAULT_DANGEROUS_OPTIONS,
   detectArgumentInjection,
+  detectArgumentPaths,
   detectOptionsThroughShell,
+  lexedScript,
+  mayLeaveDirectory,
+  scriptCommands,
+  type ProgramCall,
   detectShellInjection,
   lastScriptHeldInput,
   programName,
@@ -90,6 +95,41 @@ export const argvDetector: SinkDetector<ArgvCommand> = {
     'process.command_line': redactCommandLine([call.file, ...call.args].join(' ')),
     'process.executable.name': basename(call.file),
   }),
+};
+
+/** The programs a call runs with their argument arrays: its own, and those of a shell script. */
+function programCalls(call: ShellCommand | ArgvCommand, inputs: readonly UserInput[]): readonly ProgramCall[] {
+  if ('file' in call) {
+    const script = shellScriptOf(call.file, call.args as readonly string[]);
+    return script === undefined ? [call] : [call, ...scriptCalls(script, inputs)];
+  }
+  return scriptCalls(scriptOf(call), inputs);
+}
+
+/** A script's commands, lexed only when an input that could name an outside path is in it. */
+function scriptCalls(script: string, inputs: readonly UserInput[]): readonly ProgramCall[] {
+  let held = false;
+  for (let i = 0; i < inputs.length && !held; i++) {
+    const value = inputs[i]!.value;
+    held = mayLeaveDirectory(value) && script.indexOf(value) !== -1;
+  }
+  if (!held) return [];
+  const lexed = lexedScript(script);
+  return lexed.unterminated ? [] : scriptCommands(script, lexed.tokens);
+}
+
+/**
+ * An input that is a whole argument of the program run, naming a path outside the working
+ * directory (`cat ../../etc/passwd`): a path traversal, checked after the command itself.
+ */
+export const argumentPathDetector: SinkDetector<ShellCommand | ArgvCommand> = {
+  kind: 'path_traversal',
+  family: 'shell',
+  detect: (call, inputs, config) => detectArgumentPaths(programCalls(call, inputs), inputs, { allowedRoots: config.path.allowedRoots }),
+  describe: (call) =>
+    'file' in call
+      ? { 'process.command_line': redactCommandLine([call.file, ...call.args].join(' ')), 'process.executable.name': basename(call.file) }
+      : { 'process.command_line': redactCommandLine(scriptOf(call)), 'process.executable.name': basename(call.shell ?? defaultShell()) },
 };
 
 export const forkDetector: SinkDetector<ForkCall> = {

@@ -11,6 +11,10 @@
 
 export { detectShellInjection, lastScriptHeldInput } from './detector';
 export { detectOptionsThroughShell } from './shell-options';
+export { detectArgumentPaths, mayLeaveDirectory } from './argument-paths';
+export type { ProgramCall } from './argument-paths';
+export { scriptCommands } from './script-commands';
+export { lexedScript } from './detector';
 export type { ShellFinding, ShellRule } from './detector';
 export { tokenizeShell } from './tokenizer';
 export type { ShellToken, ShellTokenKind, WordPart, WordPartKind } from './tokenizer';
