@@ -12,8 +12,9 @@ import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { refusedPromise } from '../../../refuse';
-import { inputsPresent, steerOrRefusal, steerStore, unwrapRefusal } from './steer';
+import { inputsPresent, steerOrRefusal, steerStore, unwrapRefusal, type Steer } from './steer';
 import { subscribeUndici, unsubscribeUndici } from './undici-channels';
+import { learnRedirect } from './redirect-inputs';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -42,16 +43,23 @@ export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunct
       const args = arguments as unknown as unknown[];
       if (!checksOn('ssrf')) return original.apply(this, args);
       let result: unknown;
+      let steer: Steer | undefined;
       if (!inputsPresent()) {
         result = original.apply(this, args);
       } else {
         const found = steerOrRefusal(sink, fetchDestination(input));
         if (found.refusal !== undefined) return refusedPromise(found.refusal);
-        const steer = found.steer;
+        steer = found.steer;
         result = steer === undefined ? original.apply(this, args) : steerStore.run(steer, () => original.apply(this, args));
       }
+      if (!(result instanceof Promise)) return result;
       // A refusal at connect time (rebinding, redirect, metadata) reaches fetch as the cause of its TypeError.
-      return result instanceof Promise ? result.then(undefined, unwrapRefusal) : result;
+      if (steer === undefined) return result.then(undefined, unwrapRefusal);
+      const by = steer;
+      return result.then((response: unknown) => {
+        learnRedirect(by, response); // a redirect the app may follow by hand (redirect-inputs.ts)
+        return response;
+      }, unwrapRefusal);
     };
 }
 
