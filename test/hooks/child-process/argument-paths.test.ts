@@ -67,5 +67,7 @@ t.test('not a whole operand: options, the program name and glued values are left
   events.reset();
   t.equal(run((n) => cp.execFileSync('echo', [`x${n}`], opts), '/y').out, 'x/y\n', 'glued to the app’s text');
   t.equal(run((n) => cp.execFileSync('grep', [`--regexp=${n}`, 'a.txt'], opts), '/never/').error instanceof RampartBlockedError, false, 'an option value');
+  t.equal(run((n) => cp.execFileSync('grep', ['-c', '-v', n, 'a.txt'], opts), '/never/').out, '1\n', 'grep’s pattern operand is not a file');
+  t.equal(run((n) => cp.execFileSync('echo', [n], opts), '/etc/passwd').out, '/etc/passwd\n', 'echo’s operands are text');
   t.equal(events.attacks().filter((e) => String(e.attributes['security_rule.name']).startsWith('path.')).length, 0, 'no path finding');
 });
