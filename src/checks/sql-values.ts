@@ -7,6 +7,7 @@ import type { Detection, UserInput } from '../detect/types';
 import { isExpandableRecord, misplacedExpansion } from '../detect/sql/object-expansion';
 import { REASONS, RULES } from '../detect/sql/rules';
 import { sqlSinkDetector } from './sql';
+import type { SqlDialect } from '../detect/sql';
 
 /** A query template and the values the driver formats into it. */
 export interface FormattedCall {
@@ -30,8 +31,8 @@ function expandedInput(values: readonly unknown[], index: number): UserInput {
   return { source: 'custom', path: `sql.values.${index}`, value: `{${keys.length > KEYS_SHOWN ? keys.slice(0, KEYS_SHOWN) : keys}}` };
 }
 
-export function sqlValuesDetector(system: 'mysql' | 'mariadb'): SinkDetector<FormattedCall> {
-  const text = sqlSinkDetector('mysql', system);
+export function sqlValuesDetector(system: 'mysql' | 'mariadb', dialect: SqlDialect = 'mysql'): SinkDetector<FormattedCall> {
+  const text = sqlSinkDetector(dialect, system);
   return {
     kind: 'sql_injection',
     family: 'sql',
