@@ -5,8 +5,9 @@ import { basename } from 'node:path';
 import type { Config } from '../config/types';
 import type * as PathDetector from '../detect/path';
 import type * as ShellDetector from '../detect/shell';
-import type { ArgumentInjectionPolicy } from '../detect/shell';
+import type { ArgumentInjectionPolicy, ProgramCall } from '../detect/shell';
 import type { SinkDetector } from '../guard';
+import type { Detection, UserInput } from '../detect/types';
 import { AppTextMemory } from '../detect/app-text';
 import { lazily } from '../lazy';
 
@@ -51,10 +52,21 @@ function defaultShell(): string {
   return process.platform === 'android' ? '/system/bin/sh' : '/bin/sh';
 }
 
+/**
+ * A script a shell runs: the shell rules first; then, when an input is in it, the options
+ * each of its commands receives (an input that stays one word may still be `--output=x`).
+ * A script the app ran before without input is its own text either way.
+ */
+function judgeScript(script: string, inputs: readonly UserInput[], config: Config, partial: boolean | undefined): Detection | undefined {
+  const found = shell().detectShellInjection(script, inputs, shellAppTexts, !partial);
+  if (found !== undefined || !shell().lastScriptHeldInput() || shellAppTexts.knows(script)) return found;
+  return shell().detectOptionsThroughShell(script, inputs, argumentPolicy(config));
+}
+
 export const shellDetector: SinkDetector<ShellCommand> = {
   kind: 'command_injection',
   family: 'shell',
-  detect: (call, inputs, _config, partial) => shell().detectShellInjection(scriptOf(call), inputs, shellAppTexts, !partial),
+  detect: (call, inputs, config, partial) => judgeScript(scriptOf(call), inputs, config, partial),
   describe: (call) => ({
     'process.command_line': shell().redactCommandLine(scriptOf(call)),
     'process.executable.name': basename(call.shell ?? defaultShell()),
@@ -69,13 +81,48 @@ export const argvDetector: SinkDetector<ArgvCommand> = {
     const args = call.args as readonly string[];
     // `execFile('sh', ['-c', script])` starts a shell after all: judge the script as one.
     const script = shell().shellScriptOf(call.file, args);
-    const inScript = script === undefined ? undefined : shell().detectShellInjection(script, inputs, shellAppTexts, !partial);
+    const inScript = script === undefined ? undefined : judgeScript(script, inputs, config, partial);
     return inScript ?? shell().detectArgumentInjection(call.file, args, inputs, argumentPolicy(config));
   },
   describe: (call) => ({
     'process.command_line': shell().redactCommandLine([call.file, ...call.args].join(' ')),
     'process.executable.name': basename(call.file),
   }),
+};
+
+/** The programs a call runs with their argument arrays: its own, and those of a shell script. */
+function programCalls(call: ShellCommand | ArgvCommand, inputs: readonly UserInput[]): readonly ProgramCall[] {
+  if ('file' in call) {
+    const script = shell().shellScriptOf(call.file, call.args as readonly string[]);
+    return script === undefined ? [call] : [call, ...scriptCalls(script, inputs)];
+  }
+  return scriptCalls(scriptOf(call), inputs);
+}
+
+/** A script's commands, lexed only when an input that could name an outside path is in it. */
+function scriptCalls(script: string, inputs: readonly UserInput[]): readonly ProgramCall[] {
+  let held = false;
+  for (let i = 0; i < inputs.length && !held; i++) {
+    const value = inputs[i]!.value;
+    held = shell().mayLeaveDirectory(value) && script.indexOf(value) !== -1;
+  }
+  if (!held) return [];
+  const lexed = shell().lexedScript(script);
+  return lexed.unterminated ? [] : shell().scriptCommands(script, lexed.tokens);
+}
+
+/**
+ * An input that is a whole argument of the program run, naming a path outside the working
+ * directory (`cat ../../etc/passwd`): a path traversal, checked after the command itself.
+ */
+export const argumentPathDetector: SinkDetector<ShellCommand | ArgvCommand> = {
+  kind: 'path_traversal',
+  family: 'shell',
+  detect: (call, inputs, config) => shell().detectArgumentPaths(programCalls(call, inputs), inputs, { allowedRoots: config.path.allowedRoots }),
+  describe: (call) =>
+    'file' in call
+      ? { 'process.command_line': shell().redactCommandLine([call.file, ...call.args].join(' ')), 'process.executable.name': basename(call.file) }
+      : { 'process.command_line': shell().redactCommandLine(scriptOf(call)), 'process.executable.name': basename(call.shell ?? defaultShell()) },
 };
 
 export const forkDetector: SinkDetector<ForkCall> = {

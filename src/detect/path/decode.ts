@@ -120,7 +120,8 @@ export function backslashesToSlashes(s: string): string {
  * (`file:///etc/passwd`, `file://localhost/etc/passwd`, `file:/etc/passwd`), or
  * undefined when `s` is not a `file:` URL with a local host.
  */
-export function fileUrlPath(s: string): string | undefined {
+export function fileUrlPath(raw: string): string | undefined {
+  const s = urlParserText(raw);
   if (s.length < 6 || s.slice(0, 5).toLowerCase() !== 'file:') return undefined;
   let i = 5;
   if (s.charCodeAt(5) === SLASH && s.charCodeAt(6) === SLASH) {
@@ -142,6 +143,26 @@ export function fileUrlPath(s: string): string | undefined {
   const path = s.slice(i, stop);
   if (path.charCodeAt(0) !== SLASH) return undefined;
   return lenientPercentDecode(path);
+}
+
+/**
+ * The text the WHATWG URL parser reads: leading and trailing C0 controls and spaces cut,
+ * tabs and newlines anywhere removed (` \tfi\nle:///etc/passwd` is `file:///etc/passwd`).
+ */
+export function urlParserText(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s.charCodeAt(start) <= 0x20) start++;
+  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
+  let out = start === 0 && end === s.length ? s : s.slice(start, end);
+  for (let i = 0; i < out.length; i++) {
+    const c = out.charCodeAt(i);
+    if (c === 0x09 || c === 0x0a || c === 0x0d) {
+      out = out.replace(/[\t\n\r]/g, '');
+      break;
+    }
+  }
+  return out;
 }
 
 /** Most decode passes applied to one input (`%25252e` needs three). */

@@ -43,12 +43,14 @@ function scanForm(v: string): number {
   let flags = 0;
   let segStart = 0;
   let dots = 0;
+  let control = false; // a control character or blank: may hide a `file:` URL from this scan
   for (let i = 0; i < len; i++) {
     const c = v.charCodeAt(i);
     if (c > SLASH) {
       if (c === BACKSLASH) flags |= ENCODED;
       continue;
     }
+    if (c <= 0x20) control = true;
     if (c === DOT) {
       dots++;
     } else if (c === SLASH) {
@@ -65,6 +67,8 @@ function scanForm(v: string): number {
   if (dots === 2 && len - segStart === 2) flags |= DOTDOT_SEGMENT;
   // `file:` URLs name a path once converted (the hook converts the sink's URL, not inputs)
   if (len > 5 && v.charCodeAt(4) === 0x3a && (v.charCodeAt(0) | 0x20) === 0x66) flags |= ENCODED;
+  // ` file:…`, `fi\tle:…`: the URL parser drops those characters (decode.ts, urlParserText).
+  if (control && v.indexOf(':') !== -1) flags |= ENCODED;
   return flags;
 }
 

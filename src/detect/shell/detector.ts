@@ -129,6 +129,23 @@ export function detectShellInjection(script: string, inputs: readonly UserInput[
 /** Whether the last findShellInjection call found any input in its script. */
 let occurred = false;
 
+/** Whether the script of the last detectShellInjection call held an input (in any form). */
+export function lastScriptHeldInput(): boolean {
+  return occurred;
+}
+
+/** The last script lexed, kept: the option check (shell-options.ts) reads the same tokens. */
+const lastLex = { script: '', lexed: undefined as LexResult | undefined };
+
+/** The tokens of `script`, lexed once per script text in a row (stops early if unterminated). */
+export function lexedScript(script: string): LexResult {
+  if (lastLex.lexed === undefined || lastLex.script !== script) {
+    lastLex.lexed = lexShell(script, true);
+    lastLex.script = script;
+  }
+  return lastLex.lexed;
+}
+
 function findShellInjection(script: string, inputs: readonly UserInput[]): Detection | undefined {
   occurred = false;
   let scriptUpper = -1; // whether the script has upper-case ASCII letters, once asked
@@ -160,7 +177,7 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     // scanning; no shell accepts one this long as its `-c` argument anyway (Linux caps one
     // argument at 128 KiB), so holding an input is enough to fail closed.
     if (script.length > MAX_SCRIPT_LENGTH) return detection(input, TOO_COMPLEX);
-    if (lexed === undefined) lexed = lexShell(script, true); // stops early if unterminated
+    if (lexed === undefined) lexed = lexedScript(script);
     if (lexed.unterminated) return detection(input, UNTERMINATED);
     const safe = allSafe(value);
     budget = BUDGET;

@@ -9,7 +9,12 @@
 //   where input choosing an option is the attack; rule id cmdi.argument-injection.
 // - tokenizeShell: the lexer both rely on; redactCommandLine: for telemetry.
 
-export { detectShellInjection } from './detector';
+export { detectShellInjection, lastScriptHeldInput } from './detector';
+export { detectOptionsThroughShell } from './shell-options';
+export { detectArgumentPaths, mayLeaveDirectory } from './argument-paths';
+export type { ProgramCall } from './argument-paths';
+export { scriptCommands } from './script-commands';
+export { lexedScript } from './detector';
 export type { ShellFinding, ShellRule } from './detector';
 export { tokenizeShell } from './tokenizer';
 export type { ShellToken, ShellTokenKind, WordPart, WordPartKind } from './tokenizer';

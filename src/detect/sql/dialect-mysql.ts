@@ -1,5 +1,6 @@
-// MySQL / MariaDB lexer with default SQL modes: backslash escapes in strings (no
-// NO_BACKSLASH_ESCAPES) and "..." as a string (no ANSI_QUOTES). Executable comments
+// MySQL / MariaDB lexer. By default as the default SQL modes read a query: backslash
+// escapes in strings (no NO_BACKSLASH_ESCAPES) and "..." as a string (no ANSI_QUOTES);
+// lexers for the session modes an app may set are made by mysqlLexer(). Executable comments
 // `/*! ... */`, `/*!50000 ... */` and MariaDB's `/*M! ... */` run their content, so their
 // content is lexed as code between two EXEC_COMMENT marker tokens.
 
@@ -82,7 +83,27 @@ function variableEnd(q: string, i: number): number {
   return j;
 }
 
+/** How a session's sql_mode changes where literals end. */
+export interface MysqlModes {
+  /** NO_BACKSLASH_ESCAPES: a backslash is an ordinary character in strings. */
+  readonly noBackslashEscapes: boolean;
+  /** ANSI_QUOTES (also in ANSI): "..." is an identifier, not a string. */
+  readonly ansiQuotes: boolean;
+}
+
+const DEFAULT_MODES: MysqlModes = { noBackslashEscapes: false, ansiQuotes: false };
+
 export function lexMysql(q: string, buf: TokenBuffer): void {
+  lexMysqlIn(q, buf, DEFAULT_MODES);
+}
+
+/** A lexer that reads queries the way a session with `modes` does. */
+export function mysqlLexer(modes: MysqlModes): (q: string, buf: TokenBuffer) => void {
+  return (q, buf) => lexMysqlIn(q, buf, modes);
+}
+
+function lexMysqlIn(q: string, buf: TokenBuffer, modes: MysqlModes): void {
+  const backslash = !modes.noBackslashEscapes;
   const n = q.length;
   let execOpener = -1; // token index of the open executable comment, if any
   let i = 0;
@@ -137,8 +158,12 @@ export function lexMysql(q: string, buf: TokenBuffer): void {
         }
         continue;
       case SQUOTE:
+        i = pushQuoted(buf, STRING, q, start, quotedEnd(q, i + 1, c, true, backslash));
+        continue;
       case DQUOTE:
-        i = pushQuoted(buf, STRING, q, start, quotedEnd(q, i + 1, c, true, true));
+        i = modes.ansiQuotes
+          ? pushQuoted(buf, QUOTED_IDENT, q, start, quotedEnd(q, i + 1, DQUOTE, true, false))
+          : pushQuoted(buf, STRING, q, start, quotedEnd(q, i + 1, c, true, backslash));
         continue;
       case BACKTICK:
         i = pushQuoted(buf, QUOTED_IDENT, q, start, quotedEnd(q, i + 1, BACKTICK, true, false));
@@ -159,7 +184,7 @@ export function lexMysql(q: string, buf: TokenBuffer): void {
     if (isDigit(c)) {
       i = digitLedEnd(q, i, buf);
     } else if (isWordStart(c) || c === 0x24 /* $ may start a MySQL identifier */) {
-      i = wordLedEnd(q, i, buf);
+      i = wordLedEnd(q, i, buf, backslash);
     } else {
       i = operatorEnd(q, i);
       buf.push(OPERATOR, start, i);
@@ -191,7 +216,7 @@ function exponentAt(q: string, j: number): boolean {
 }
 
 /** Words, and the string forms that begin with letters: X'', B'', N'', _charset''. */
-function wordLedEnd(q: string, i: number, buf: TokenBuffer): number {
+function wordLedEnd(q: string, i: number, buf: TokenBuffer, backslash: boolean): number {
   const c = codeAt(q, i);
   const next = codeAt(q, i + 1);
   const lower = c | 0x20;
@@ -199,13 +224,13 @@ function wordLedEnd(q: string, i: number, buf: TokenBuffer): number {
     return pushQuoted(buf, STRING, q, i, quotedEnd(q, i + 2, SQUOTE, false, false));
   }
   if (next === SQUOTE && lower === 0x6e) {
-    return pushQuoted(buf, STRING, q, i, quotedEnd(q, i + 2, SQUOTE, true, true));
+    return pushQuoted(buf, STRING, q, i, quotedEnd(q, i + 2, SQUOTE, true, backslash));
   }
   const end = wordEnd(q, i);
   const after = codeAt(q, end);
   if (c === 0x5f && end > i + 1 && (after === SQUOTE || after === DQUOTE)) {
     // _utf8mb4'..': a character set introducer glued to its string is one literal.
-    return pushQuoted(buf, STRING, q, i, quotedEnd(q, end + 1, after, true, true));
+    return pushQuoted(buf, STRING, q, i, quotedEnd(q, end + 1, after, true, backslash));
   }
   buf.push(WORD, i, end);
   return end;

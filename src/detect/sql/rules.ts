@@ -10,6 +10,7 @@ export const RULES = {
   systemValue: 'sqli.system-value',
   unterminated: 'sqli.unterminated',
   fullQuery: 'sqli.full-query',
+  objectExpansion: 'sqli.object-expansion',
 } as const;
 
 export type SqlRule = (typeof RULES)[keyof typeof RULES];
@@ -27,4 +28,6 @@ export const REASONS: Readonly<Record<SqlRule, string>> = {
   'sqli.unterminated':
     'The query contains user input and has an unterminated string, identifier or comment (or a NUL character that cuts it short).',
   'sqli.full-query': 'User input is the entire SQL query.',
+  'sqli.object-expansion':
+    'An object from the request was passed for a `?` that expects one value; the driver expands it into `key = value` pairs, a comparison the input chose.',
 };

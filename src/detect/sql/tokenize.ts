@@ -14,11 +14,14 @@ import {
 } from './token-buffer';
 import { Lexer } from './tokenizer-core';
 import { lexPostgres } from './dialect-postgres';
-import { lexMysql } from './dialect-mysql';
+import { lexMysql, mysqlLexer } from './dialect-mysql';
 import { lexSqlite } from './dialect-sqlite';
 
-/** `mysql` covers MariaDB too. */
-export type SqlDialect = 'sqlite' | 'postgres' | 'mysql';
+/**
+ * `mysql` covers MariaDB too, with the default SQL modes; the `mysql-…` dialects are
+ * sessions that set NO_BACKSLASH_ESCAPES, ANSI_QUOTES, or both (hooks/sinks/sql/session-modes.ts).
+ */
+export type SqlDialect = 'sqlite' | 'postgres' | 'mysql' | 'mysql-no-backslash' | 'mysql-ansi-quotes' | 'mysql-ansi-no-backslash';
 
 export type SqlTokenKind =
   | 'string' // every literal string form: '', E'', $$ $$, X'', B'', N'', _charset''
@@ -44,6 +47,9 @@ export interface SqlToken {
 const LEXERS: Readonly<Record<SqlDialect, Lexer>> = {
   postgres: lexPostgres,
   mysql: lexMysql,
+  'mysql-no-backslash': mysqlLexer({ noBackslashEscapes: true, ansiQuotes: false }),
+  'mysql-ansi-quotes': mysqlLexer({ noBackslashEscapes: false, ansiQuotes: true }),
+  'mysql-ansi-no-backslash': mysqlLexer({ noBackslashEscapes: true, ansiQuotes: true }),
   sqlite: lexSqlite,
 };
 

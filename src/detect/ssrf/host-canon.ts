@@ -37,7 +37,38 @@ export function canonicalHost(host: string): string | undefined {
   while (end > 0 && mapped.charCodeAt(end - 1) === 0x2e) end--;
   if (end === 0) return undefined;
   if (end !== mapped.length) mapped = mapped.slice(0, end);
+  if (!isAscii(mapped)) {
+    // An internationalized name: the URL parser connects to its punycode form
+    // (`exämple.com` -> `xn--exmple-cua.com`), so that is its spelling here too.
+    const ascii = asciiHost(mapped);
+    if (ascii === undefined) return undefined;
+    mapped = ascii;
+  }
   if (!endsInNumber(mapped)) return mapped;
   const n = parseIPv4(mapped);
   return n < 0 ? undefined : formatIPv4(n);
+}
+
+function isAscii(h: string): boolean {
+  for (let i = 0; i < h.length; i++) if (h.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * The ASCII (punycode) form of a domain as the WHATWG URL parser computes it (UTS #46),
+ * or undefined when the parser rejects it. Only asked for non-ASCII names.
+ */
+export function asciiHost(domain: string): string | undefined {
+  if (domain.length === 0 || domain.length > 1024) return undefined;
+  for (let i = 0; i < domain.length; i++) {
+    const c = domain.charCodeAt(i);
+    // Characters that would end the host inside the probe URL: not one name then.
+    if (c === 0x2f || c === 0x5c || c === 0x3f || c === 0x23 || c === 0x40 || c === 0x3a || c <= 0x20) return undefined;
+  }
+  try {
+    const hostname = new URL(`http://${domain}/`).hostname;
+    return hostname.length > 0 ? hostname : undefined;
+  } catch {
+    return undefined;
+  }
 }

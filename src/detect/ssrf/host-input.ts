@@ -5,7 +5,7 @@
 import type { UserInput } from '../types';
 import { InputMemo, MemoRow } from '../input-memo';
 import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
-import { canonicalHost } from './host-canon';
+import { asciiHost, canonicalHost } from './host-canon';
 import { parseIpLiteral } from './ip-parse';
 import { bareAuthorityHost, urlHost } from './url-host';
 
@@ -106,6 +106,11 @@ function couldName(raw: string, canonical: string, destIsIp: boolean): boolean {
   return end === canonical.length;
 }
 
+function hasNonAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) >= 0x80) return true;
+  return false;
+}
+
 // What `HostFacts.shape` records about an input value.
 const ENCODED = 1; // `%`, non-ASCII, tab or newline: may spell a host in other characters
 const IP_CHARS = 2; // a digit, `[` or `:`: may spell an IP literal
@@ -133,10 +138,20 @@ class HostFacts {
   private urlHost: string | undefined | null = null;
   private authorityHost: string | undefined | null = null;
   private ipHost: string | undefined | null = null;
+  private ascii: string | undefined | null = null;
 
   constructor(readonly value: string) {
     this.lowered = value.toLowerCase();
     this.shape = shapeOf(value);
+  }
+
+  /**
+   * The input's punycode form when it is non-ASCII name text (`tenänt`, `exämple.com`):
+   * the URL parser connects to that spelling, so labels are compared in it.
+   */
+  asciiLabels(): string | undefined {
+    if (this.ascii === null) this.ascii = (this.shape & ENCODED) !== 0 && hasNonAscii(this.lowered) ? asciiHost(this.lowered) : undefined;
+    return this.ascii;
   }
 
   /** Does the input, used as a URL, as an authority, or as an IP, name the host? */
@@ -225,6 +240,7 @@ export function findHostControllingInput(
     const textAt = indexOfLinear(facts.lowered, text, 0);
     if (holdsHostAsHost(facts.lowered, text, textAt)) return input;
     if (!isIp && isWholeLabels(facts.lowered, text)) return input;
+    if (!isIp && facts.asciiLabels() !== undefined && isWholeLabels(facts.asciiLabels()!, text)) return input;
     if (mayName(facts, canonical, isIp, textAt, text) && facts.namesHost(canonical, isIp)) return input;
   }
   return undefined;

@@ -10,7 +10,7 @@ t.test('exports', async (t) => {
   t.same(
     Object.values(sql.SQL_RULES).sort(),
     [
-      'sqli.comment', 'sqli.executable-comment', 'sqli.full-query', 'sqli.operator', 'sqli.stacked-query',
+      'sqli.comment', 'sqli.executable-comment', 'sqli.full-query', 'sqli.object-expansion', 'sqli.operator', 'sqli.stacked-query',
       'sqli.system-value', 'sqli.token-boundary', 'sqli.unterminated', 'sqli.value-identifier',
     ],
     'stable rule ids',

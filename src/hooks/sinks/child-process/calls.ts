@@ -2,8 +2,8 @@
 // guard about the command before the original runs. A check returns the guard's verdict;
 // the hook delivers a refusal through refuse/.
 import { fileURLToPath } from 'node:url';
-import { ALLOW, guardSink, type Verdict } from '../../../guard';
-import { argvDetector, forkDetector, shellDetector } from '../../../checks/shell';
+import { ALLOW, guardSink, type SinkDetector, type Verdict } from '../../../guard';
+import { argumentPathDetector, argvDetector, forkDetector, shellDetector, type ArgvCommand, type ShellCommand } from '../../../checks/shell';
 
 export type Check = (sink: string, args: ArrayLike<unknown>) => Verdict;
 
@@ -15,8 +15,13 @@ export const checkExec: Check = (sink, a) => {
   if (typeof command !== 'string') return ALLOW; // Node throws its own TypeError
   const options = a[1];
   const shell = options !== null && typeof options === 'object' ? (options as { shell?: unknown }).shell : undefined;
-  return guardSink(shellDetector, sink, { command, args: undefined, shell: typeof shell === 'string' && shell !== '' ? shell : undefined });
+  return checkCommand(shellDetector, sink, { command, args: undefined, shell: typeof shell === 'string' && shell !== '' ? shell : undefined });
 };
+
+/** The command first; when it is clean, its whole arguments as paths (a separate attack kind and mode). */
+function checkCommand<P extends ShellCommand | ArgvCommand>(detector: SinkDetector<P>, sink: string, payload: P): Verdict {
+  return guardSink(detector, sink, payload) ?? guardSink(argumentPathDetector, sink, payload);
+}
 
 /**
  * execFile/execFileSync/spawn/spawnSync(file, args?, options?, ...): args may be left
@@ -35,9 +40,9 @@ export const checkFile: Check = (sink, a) => {
   }
   const shell = options !== null && typeof options === 'object' ? (options as { shell?: unknown }).shell : undefined;
   if (shell === true || (typeof shell === 'string' && shell !== '')) {
-    return guardSink(shellDetector, sink, { command: file, args: args as readonly unknown[], shell: shell === true ? undefined : shell });
+    return checkCommand(shellDetector, sink, { command: file, args: args as readonly unknown[], shell: shell === true ? undefined : shell });
   }
-  return guardSink(argvDetector, sink, { file, args: args as readonly unknown[] });
+  return checkCommand(argvDetector, sink, { file, args: args as readonly unknown[] });
 };
 
 /** fork(modulePath, args?, options?): the module path is checked like a file path. */

@@ -12,8 +12,9 @@ import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { refusedPromise } from '../../../refuse';
-import { steeredCall, unwrapRefusal } from './steer';
+import { steeredCall, unwrapRefusal, type Steer } from './steer';
 import { subscribeUndici, unsubscribeUndici } from './undici-channels';
+import { learnRedirect } from './redirect-inputs';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -36,6 +37,15 @@ export function fetchDestination(input: unknown): Destination {
 
 const fetchArgsDestination = (args: ArrayLike<unknown>): Destination => fetchDestination(args[0]);
 
+/** A steered fetch's answer: a redirect the app may follow by hand (redirect-inputs.ts). */
+function learnRedirectOf(steer: Steer, result: unknown): unknown {
+  if (!(result instanceof Promise)) return result;
+  return result.then((response: unknown) => {
+    learnRedirect(steer, response);
+    return response;
+  });
+}
+
 /** Wraps a fetch-like function (global fetch, undici.fetch) under `sink`. */
 export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunction {
   return (original) =>
@@ -43,7 +53,7 @@ export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunct
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
       if (!checksOn('ssrf')) return original.apply(this, args);
-      const result = steeredCall(sink, fetchArgsDestination, original, this, args, refusedPromise);
+      const result = steeredCall(sink, fetchArgsDestination, original, this, args, refusedPromise, learnRedirectOf);
       // A refusal at connect time (rebinding, redirect, metadata) reaches fetch as the cause of its TypeError.
       return result instanceof Promise ? result.then(undefined, unwrapRefusal) : result;
     };

@@ -13,6 +13,8 @@ import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { deliverableError } from '../../../refuse';
 import { refusedConnection } from '../../../refuse/outbound';
+import { guardSink } from '../../../guard';
+import { socketPathDetector } from '../../../checks/ssrf-socket';
 import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOrRefusal, steersMade, steerStore, type Steer } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
@@ -86,12 +88,24 @@ class OptionsDestination implements Destination {
   }
 }
 
+/** The Unix socket of `http.request(options)` / `(url, options)`, if one is named. */
+function socketPathOf(a0: unknown, a1: unknown): string | undefined {
+  const options = a0 !== null && typeof a0 === 'object' && !(a0 instanceof URL) ? a0 : a1;
+  const socketPath = options !== null && typeof options === 'object' ? (options as HttpOptions).socketPath : undefined;
+  return typeof socketPath === 'string' && socketPath !== '' ? socketPath : undefined;
+}
+
 function wrapRequest(sink: string, protocol: string): (original: AnyFunction) => AnyFunction {
   return (original) =>
     function request(this: unknown, a0: unknown, a1: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
       if (!inputsPresent()) return original.apply(this, args);
+      const socketPath = socketPathOf(a0, a1);
+      if (socketPath !== undefined) {
+        const chosen = guardSink(socketPathDetector, sink, socketPath);
+        return chosen === undefined ? original.apply(this, args) : refusedConnection(original, this, args, chosen);
+      }
       const { steer, refusal } = steerOrRefusal(sink, httpDestination(protocol, a0, a1));
       if (refusal !== undefined) return refusedConnection(original, this, args, refusal);
       if (steer === undefined) return original.apply(this, args);

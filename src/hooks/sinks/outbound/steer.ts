@@ -126,7 +126,8 @@ type AnyFunction = (...args: any[]) => any;
  * The call-time step every URL client wrapper shares (fetch, undici, http2.connect): with
  * no input to steer it, the call runs as is; otherwise the guard judges `destination`,
  * a refusal is handed to `refuse` (the API's own way to fail), and the call runs in its
- * steer when user input controls the host.
+ * steer when user input controls the host; `steered`, if given, then sees that call's
+ * result (fetch learns a redirect the app may follow by hand).
  */
 export function steeredCall(
   sink: string,
@@ -135,11 +136,14 @@ export function steeredCall(
   self: unknown,
   args: ArrayLike<unknown>,
   refuse: (refusal: RampartBlockedError) => unknown,
+  steered?: (steer: Steer, result: unknown) => unknown,
 ): unknown {
   if (!inputsPresent()) return original.apply(self, args as unknown[]);
   const { steer, refusal } = steerOrRefusal(sink, destination(args));
   if (refusal !== undefined) return refuse(refusal);
-  return steer === undefined ? original.apply(self, args as unknown[]) : steerStore.run(steer, () => original.apply(self, args as unknown[]));
+  if (steer === undefined) return original.apply(self, args as unknown[]);
+  const result = steerStore.run(steer, () => original.apply(self, args as unknown[]));
+  return steered === undefined ? result : steered(steer, result);
 }
 
 /**

@@ -8,6 +8,7 @@ import { guardSink, type SinkDetector, type Verdict } from '../../../guard';
 import { refuseSync } from '../../../refuse';
 import type { ModuleHook } from '../../types';
 import { declareHook, prototypeOf } from '../../methods-hook';
+import { recordValues, type FormattedCall } from '../../../checks/sql-values';
 
 /** Asks the guard about one SQL text; returns the refusal, or undefined to go ahead. */
 export function checkSql(detector: SinkDetector<string>, sink: string, sql: unknown): Verdict {
@@ -62,4 +63,59 @@ function wrapGetConnection(original: (...args: unknown[]) => unknown): (...args:
     if (last >= 0 && typeof args[last] === 'function') args[last] = bindToCaller(args[last]);
     return original.apply(this, args);
   };
+}
+
+/** The values mysql and mysql2 format: the argument, else those of an options object or a ready Query. */
+export function valuesOf(sql: unknown, values: unknown): unknown {
+  if (values !== undefined && typeof values !== 'function') return values;
+  return typeof sql === 'object' && sql !== null ? (sql as { values?: unknown }).values : undefined;
+}
+
+/** A mysql or mysql2 connection (or pool): its config and its own `?` formatter. */
+interface Formatter {
+  config?: { queryFormat?: unknown; stringifyObjects?: unknown };
+  format?(sql: string, values: unknown[]): unknown;
+}
+
+const PROBE_KEY = 'rampart_expansion_probe';
+const expandsByConfig = new WeakMap<object, boolean>();
+
+/**
+ * Whether this connection's formatter turns an object in a value slot into `key = value`
+ * pairs. Asked of the driver itself, once per connection config: mysql always does, mysql2
+ * did until it moved to sql-escaper (pairs only in SET lists), `stringifyObjects` turns it
+ * off, and a custom `queryFormat` is the app's own formatting (not judged).
+ */
+function expandsObjects(connection: unknown): boolean {
+  const c = connection as Formatter;
+  const config = c?.config;
+  if (typeof config !== 'object' || config === null || typeof c.format !== 'function') return false;
+  if (typeof config.queryFormat === 'function' || config.stringifyObjects) return false;
+  let expands = expandsByConfig.get(config);
+  if (expands === undefined) {
+    try {
+      const formatted = c.format('SELECT ?', [{ [PROBE_KEY]: 1 }]);
+      expands = typeof formatted === 'string' && formatted.includes(`\`${PROBE_KEY}\``);
+    } catch {
+      expands = false; // a formatter that refuses objects does not expand them
+    }
+    expandsByConfig.set(config, expands);
+  }
+  return expands;
+}
+
+/**
+ * Checks a `?`-formatted call: the template as text and, when a value is a record the
+ * connection would expand, the slot each record expands into (checks/sql-values.ts).
+ */
+export function checkFormattedSql(text: SinkDetector<string>, withValues: SinkDetector<FormattedCall>, sink: string, connection: unknown, sql: unknown, values: unknown): Verdict {
+  if (typeof sql !== 'string') return undefined;
+  let records: readonly unknown[] | undefined;
+  try {
+    records = recordValues(values);
+    if (records !== undefined && !expandsObjects(connection)) records = undefined;
+  } catch {
+    records = undefined; // a hostile value (a throwing proxy): the text check still runs
+  }
+  return records === undefined ? guardSink(text, sink, sql) : guardSink(withValues, sink, { sql, values: records });
 }

@@ -4,14 +4,15 @@
 // classes lazily. Pools get their getConnection callback bound to the caller's request
 // context, so the check made inside the pool's callback sees the right inputs.
 //
-// `?` placeholders are formatted client side; the template is checked before formatting.
+// `?` placeholders are formatted client side; the template is checked before formatting,
+// and a record value (which mysql expands into `key = value` pairs) by the slot it lands in.
 import { EventEmitter } from 'node:events';
-import { sqlSinkDetector } from '../../../checks/sql';
 import type { ModuleHook } from '../../types';
 import { declareHook, prototypeOf } from '../../methods-hook';
-import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
+import { learnSessionMode, sessionDetectors } from './session-modes';
+import { bindToCaller, checkFormattedSql, valuesOf, poolGetConnectionHook } from './common';
 
-const detector = sqlSinkDetector('mysql', 'mysql');
+const detectorsFor = sessionDetectors('mysql');
 const SINK = 'mysql.query';
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
@@ -31,8 +32,18 @@ function sqlOf(sql: unknown): unknown {
   return typeof sql === 'object' && sql !== null ? (sql as { sql?: unknown }).sql : sql;
 }
 
+
 function swallow(): void {
   // The block is already reported; a query without an error handler must not crash the app.
+}
+
+/** Checks a query as this connection's session reads it, and learns a mode the app sets. */
+function checkSession(connection: unknown, sink: string, sql: unknown, values: unknown): ReturnType<typeof checkFormattedSql> {
+  const text = sqlOf(sql);
+  const { text: textDetector, values: valuesDetector } = detectorsFor(connection);
+  const blocked = checkFormattedSql(textDetector, valuesDetector, sink, connection, text, valuesOf(sql, values));
+  if (blocked === undefined) learnSessionMode(connection, text);
+  return blocked;
 }
 
 function wrapQuery(klass: ConnectionClass) {
@@ -40,7 +51,7 @@ function wrapQuery(klass: ConnectionClass) {
     function query(this: unknown, sql: unknown, values: unknown, cb: unknown) {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      const blocked = sql === null || sql === undefined ? undefined : checkSql(detector, SINK, sqlOf(sql));
+      const blocked = sql === null || sql === undefined ? undefined : checkSession(this, SINK, sql, values);
       if (blocked === undefined) {
         if (sql instanceof EventEmitter) {
           const q = sql as Sequence;

@@ -5,14 +5,15 @@
 // because mysql2/promise never loads the package's main file.
 //
 // query() formats `?` placeholders client side; the template is checked before formatting:
-// the values are escaped by the driver and cannot change the statement.
+// the values are escaped by the driver. A record value is judged by the slot it lands in when
+// this mysql2 release expands records there (those formatting with sqlstring do).
 import { EventEmitter } from 'node:events';
-import { sqlSinkDetector } from '../../../checks/sql';
 import type { ModuleHook } from '../../types';
 import { declareHook, prototypeOf } from '../../methods-hook';
-import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
+import { learnSessionMode, sessionDetectors } from './session-modes';
+import { bindToCaller, checkFormattedSql, valuesOf, checkSql, poolGetConnectionHook } from './common';
 
-const detector = sqlSinkDetector('mysql', 'mysql');
+const detectorsFor = sessionDetectors('mysql');
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -29,6 +30,7 @@ interface ConnectionClass {
 function sqlOf(sql: unknown): unknown {
   return typeof sql === 'object' && sql !== null ? (sql as { sql?: unknown }).sql : sql;
 }
+
 
 /** Binds the callback of a (sql, [values], [cb]) call, or the onResult of a ready command. */
 function bindArgs(args: unknown[]): void {
@@ -58,12 +60,21 @@ function standInCommand(sql: unknown, cb: unknown): Command {
   return cmd;
 }
 
+/** Checks a query as this connection's session reads it, and learns a mode the app sets. */
+function checkSession(connection: unknown, sink: string, sql: unknown, values: unknown): ReturnType<typeof checkFormattedSql> {
+  const text = sqlOf(sql);
+  const { text: textDetector, values: valuesDetector } = detectorsFor(connection);
+  const blocked = checkFormattedSql(textDetector, valuesDetector, sink, connection, text, valuesOf(sql, values));
+  if (blocked === undefined) learnSessionMode(connection, text);
+  return blocked;
+}
+
 function wrapQuery(klass: ConnectionClass) {
   return (original: AnyFn): AnyFn =>
     function query(this: unknown, sql: unknown, values: unknown, cb: unknown) {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      const blocked = sql === null || sql === undefined ? undefined : checkSql(detector, 'mysql2.query', sqlOf(sql));
+      const blocked = sql === null || sql === undefined ? undefined : checkSession(this, 'mysql2.query', sql, values);
       if (blocked === undefined) {
         bindArgs(args);
         return original.apply(this, args);
@@ -82,7 +93,7 @@ function wrapExecute(original: AnyFn): AnyFn {
   return function execute(this: unknown, sql: unknown, values: unknown, cb: unknown) {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
-    const blocked = sql === null || sql === undefined ? undefined : checkSql(detector, 'mysql2.execute', sqlOf(sql));
+    const blocked = sql === null || sql === undefined ? undefined : checkSql(detectorsFor(this).text, 'mysql2.execute', sqlOf(sql));
     if (blocked === undefined) {
       bindArgs(args);
       return original.apply(this, args);
@@ -93,7 +104,7 @@ function wrapExecute(original: AnyFn): AnyFn {
 
 function wrapPrepare(original: AnyFn): AnyFn {
   return function prepare(this: unknown, options: unknown, cb: unknown) {
-    const blocked = options === null || options === undefined ? undefined : checkSql(detector, 'mysql2.prepare', sqlOf(options));
+    const blocked = options === null || options === undefined ? undefined : checkSql(detectorsFor(this).text, 'mysql2.prepare', sqlOf(options));
     if (blocked === undefined) return original.call(this, options, bindToCaller(cb));
     return failCommand(standInCommand(options, cb), blocked);
   };
