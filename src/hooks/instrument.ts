@@ -88,8 +88,8 @@ export class Instrumentation {
     }
     const unavailable = lazyBuiltins(modules).filter((name) => !Module.isBuiltin(name));
     logger.debug({ modules: names.filter((name) => !unavailable.includes(name)), builtins: builtins.map((b) => b.module), unavailable }, 'rampart hooks installed');
-    // A builtin this Node line does not have (node:sqlite before 22.13) is no gap: the app cannot load it either.
-    if (unavailable.length > 0) logger.info({ event: 'rampart.hooks_unavailable', modules: unavailable, node: process.versions.node }, `rampart: ${unavailable.join(', ')} not in Node ${process.versions.node}; their hooks are not installed`);
+    // A builtin this Node line does not have (node:sqlite before 22.13) is no gap: the app cannot load it either. Debug level: every app on such a line would otherwise get the line.
+    if (unavailable.length > 0) logger.debug({ event: 'rampart.hooks_unavailable', modules: unavailable, node: process.versions.node }, `rampart: ${unavailable.join(', ')} not in Node ${process.versions.node}; their hooks are not installed`);
   }
 
   /** Package names a module hook has patched so far (read by the bundled-package check). */

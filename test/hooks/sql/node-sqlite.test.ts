@@ -69,7 +69,7 @@ async function attackAndBenign(t: Test, app: ChildApp): Promise<void> {
 
 if (!AVAILABLE) {
   t.test(`Node ${process.versions.node} has no node:sqlite: rampart says so and the app runs as without it`, async (t) => {
-    const app = await startApp(t, ['--require', 'rampart/register', `${FIXTURE}/require.js`]);
+    const app = await startApp(t, ['--require', 'rampart/register', `${FIXTURE}/require.js`], { RAMPART_LOG_LEVEL: 'debug' });
     const report = await logLine(app, 'rampart.hooks_unavailable');
     t.same(report?.modules, ['node:sqlite'], 'rampart reports the node:sqlite hook unavailable');
     t.equal(report?.node, process.versions.node, 'naming the Node version');
