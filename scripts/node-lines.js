@@ -23,6 +23,9 @@ const { copyProject, rebuildAddons } = require('./node-lines/project-copy');
 
 const ROOT = join(__dirname, '..');
 const CACHE = process.env.RAMPART_NODE_CACHE || join(homedir(), '.cache', 'rampart-node');
+// tap's per-file timeout and parallel files for the line runs (.taprc's values when unset).
+const TIMEOUT_S = Number(process.env.RAMPART_NODE_LINES_TIMEOUT || 0);
+const JOBS = Number(process.env.RAMPART_NODE_LINES_JOBS || 0);
 
 /** The supported lines and what each runs; `engines` in package.json follows this table. */
 const LINES = [
@@ -95,7 +98,8 @@ async function runLine({ major, suite }) {
   }
   const files = selectTests(copyRoot, suite);
   log(`Node ${version}: running the ${suite} suite${files.length > 0 ? ` (${files.length} files)` : ''}`);
-  const status = await run(nodeDir, copyRoot, [join('node_modules', 'tap', 'dist', 'esm', 'run.mjs'), '--reporter=tap', ...files], logFile);
+  const tapArgs = ['--reporter=tap', ...(TIMEOUT_S > 0 ? [`--timeout=${TIMEOUT_S}`] : []), ...(JOBS > 0 ? [`--jobs=${JOBS}`] : [])];
+  const status = await run(nodeDir, copyRoot, [join('node_modules', 'tap', 'dist', 'esm', 'run.mjs'), ...tapArgs, ...files], logFile);
   const output = readFileSync(logFile, 'utf8');
   const summary = output.match(/^# \{ total: \d+.*$/gm)?.pop() ?? '';
   const count = (key) => Number(summary.match(new RegExp(`${key}: (\\d+)`))?.[1] ?? 0);

@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FrameworkAdapter } from '../../context/request-context';
 import { currentContext } from '../../context/store';
+import { isRampartBlocked } from '../../errors';
 import type { ModuleHook } from '../types';
 import { unwrapMethod, wrapMethod } from '../wrap';
 
@@ -35,6 +36,20 @@ export const KOA_ADAPTER: FrameworkAdapter<KoaContextLike> = {
   route: (c) => (typeof c._matchedRoute === 'string' ? c._matchedRoute : undefined),
 };
 
+/**
+ * Koa's default error listener (`app.onerror`, installed when the app has no 'error'
+ * listener of its own) prints the stack of every error a request ends with. For a refusal
+ * rampart already answered 403 and reported the finding; the app's own errors still print.
+ * An app with its own 'error' listener gets every error, refusals included, as before.
+ */
+function quietOnerror(original: (...args: unknown[]) => unknown) {
+  return function onerror(this: unknown, err: unknown) {
+    if (isRampartBlocked(err)) return undefined;
+    // eslint-disable-next-line prefer-rest-params
+    return original.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
 function prototypeOf(loaded: unknown): object | undefined {
   const proto = (loaded as { prototype?: unknown } | undefined)?.prototype;
   return typeof proto === 'object' && proto !== null && typeof (proto as { createContext?: unknown }).createContext === 'function' ? proto : undefined;
@@ -55,9 +70,12 @@ export const koaHook: ModuleHook = {
         return koaCtx;
       },
     );
+    if (typeof (proto as { onerror?: unknown }).onerror === 'function') wrapMethod(proto, 'onerror', quietOnerror);
   },
   unpatch(loaded) {
     const proto = prototypeOf(loaded);
-    if (proto !== undefined) unwrapMethod(proto, 'createContext');
+    if (proto === undefined) return;
+    unwrapMethod(proto, 'createContext');
+    unwrapMethod(proto, 'onerror');
   },
 };
