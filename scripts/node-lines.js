@@ -13,7 +13,10 @@
 // per-ABI addon builds and the per-line project copies; reused between runs.
 // RAMPART_NODE_LINES_BUDGET_MIN (CI sets it) bounds the step's time: lines run newest LTS
 // first, and a line that would likely end past the budget (judged by the longest line so
-// far) is not started and is reported as not run, so CI cannot overrun its own limit.
+// far) is not started and is reported as not run, so CI cannot overrun its own limit; a
+// line not run fails the step like a failing line (CI gates on every line).
+// RAMPART_NODE_LINES_TIMEOUT (seconds) and RAMPART_NODE_LINES_JOBS override tap's per-file
+// timeout and parallel files (.taprc: 60 s, 2) for the line runs.
 const { spawn } = require('node:child_process');
 const { createWriteStream, existsSync, readdirSync, readFileSync } = require('node:fs');
 const { homedir } = require('node:os');
@@ -138,7 +141,7 @@ async function main() {
   for (const r of results) {
     console.log(`node ${r.version} (${r.suite} suite): ${r.pass} passed, ${r.fail} failed, exit ${r.status}, ${formatDuration(r.ms)}${r.rebuilt.length > 0 ? `; rebuilt ${r.rebuilt.join(', ')}` : ''}`);
   }
-  process.exitCode = results.every((r) => r.status === 0 && r.fail === 0 && r.pass > 0) ? 0 : 1;
+  process.exitCode = notRun.length === 0 && results.every((r) => r.status === 0 && r.fail === 0 && r.pass > 0) ? 0 : 1;
 }
 
 main().catch((error) => {
