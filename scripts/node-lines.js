@@ -68,13 +68,21 @@ function formatDuration(ms) {
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
+/**
+ * This script's environment without its own RAMPART_NODE_* settings: rampart refuses to start
+ * with an unknown RAMPART_* variable in its environment, so every child app would fail.
+ */
+function testEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('RAMPART_NODE_')));
+}
+
 /** Runs a command in the copy with the line's Node first on PATH, its output into `logFile`. */
 function run(nodeDir, cwd, args, logFile) {
   return new Promise((resolve) => {
     const out = createWriteStream(logFile, { flags: 'a' });
     const child = spawn(join(nodeDir, 'bin', 'node'), args, {
       cwd,
-      env: { ...process.env, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` },
+      env: { ...testEnv(), PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(out, { end: false });

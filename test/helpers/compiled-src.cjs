@@ -4,7 +4,7 @@
 // current src/ (every src/*.ts older than its dist/*.js, as `npm test` leaves it after its
 // build step), src/X.ts resolves to dist/X.js instead: the same code, as shipped, compiled
 // once. When any source is newer than its build (an edit without `npm run build`), or with
-// RAMPART_TEST_SRC=1 (coverage of src/), nothing is redirected and ts-node compiles src/.
+// TEST_FROM_SRC=1 (coverage of src/), nothing is redirected and ts-node compiles src/.
 // All or nothing, so a module is never loaded twice (once per tree) in one process.
 'use strict';
 const Module = require('node:module');
@@ -36,7 +36,7 @@ function distIsCurrent() {
   }
 }
 
-if (process.env.RAMPART_TEST_SRC !== '1' && distIsCurrent()) {
+if (process.env.TEST_FROM_SRC !== '1' && distIsCurrent()) {
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (request, ...rest) {
     const found = resolve.call(this, request, ...rest);
