@@ -8,6 +8,8 @@
 //   node scripts/node-lines.js              all lines
 //   node scripts/node-lines.js 22 26        only these lines
 //   node scripts/node-lines.js --skip-running   all but the line of the Node running it
+//   node scripts/node-lines.js 22 -- test/module-loading test/register.test.ts
+//                                           only these test files or folders (a quick look)
 //
 // Env: RAMPART_NODE_CACHE (default ~/.cache/rampart-node) holds the Node binaries, the
 // per-ABI addon builds and the per-line project copies; reused between runs.
@@ -55,10 +57,12 @@ function usesLegacyFixture(file) {
   return /from '\.\/legacy'/.test(readFileSync(file, 'utf8'));
 }
 
-function selectTests(copyRoot, suite) {
-  if (suite === 'full') return [];
+function selectTests(copyRoot, suite, only) {
+  if (suite === 'full' && only.length === 0) return [];
+  const under = only.map((p) => join(copyRoot, p));
   return testFiles(join(copyRoot, 'test'))
-    .filter((file) => !usesLegacyFixture(file))
+    .filter((file) => under.length === 0 || under.some((p) => file === p || file.startsWith(`${p}/`)))
+    .filter((file) => suite === 'full' || !usesLegacyFixture(file))
     .map((file) => relative(copyRoot, file))
     .sort();
 }
@@ -92,7 +96,7 @@ function run(nodeDir, cwd, args, logFile) {
   });
 }
 
-async function runLine({ major, suite }) {
+async function runLine({ major, suite }, only) {
   const started = Date.now();
   const version = newestVersion(major, CACHE);
   const nodeDir = ensureNode(version, CACHE);
@@ -107,8 +111,9 @@ async function runLine({ major, suite }) {
     log(`Node ${version}: build failed, see ${logFile}`);
     return { major, version, suite, pass: 0, fail: 0, status: copied, ms: Date.now() - started, rebuilt };
   }
-  const files = selectTests(copyRoot, suite);
-  log(`Node ${version}: running the ${suite} suite${files.length > 0 ? ` (${files.length} files)` : ''}`);
+  const files = selectTests(copyRoot, suite, only);
+  if (only.length > 0 && files.length === 0) throw new Error(`no test file under ${only.join(' ')}`);
+  log(`Node ${version}: running the ${suite} suite${only.length > 0 ? `, only ${only.join(' ')}` : ''}${files.length > 0 ? ` (${files.length} files)` : ''}`);
   const tapArgs = ['--reporter=tap', ...(TIMEOUT_S > 0 ? [`--timeout=${TIMEOUT_S}`] : []), ...(JOBS > 0 ? [`--jobs=${JOBS}`] : [])];
   const status = await run(nodeDir, copyRoot, [join('node_modules', 'tap', 'dist', 'esm', 'run.mjs'), ...tapArgs, ...files], logFile);
   const output = readFileSync(logFile, 'utf8');
@@ -119,7 +124,10 @@ async function runLine({ major, suite }) {
 }
 
 async function main() {
-  const args = process.argv.slice(2);
+  const all = process.argv.slice(2);
+  const dashes = all.indexOf('--');
+  const args = dashes < 0 ? all : all.slice(0, dashes);
+  const only = dashes < 0 ? [] : all.slice(dashes + 1).map((p) => p.replace(/\/+$/, ''));
   const wanted = args.filter((a) => /^\d+$/.test(a)).map(Number);
   const unknown = args.filter((a) => !/^\d+$/.test(a) && a !== '--skip-running');
   if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(' ')}; usage: node scripts/node-lines.js [--skip-running] [line...]`);
@@ -142,12 +150,12 @@ async function main() {
       notRun.push(line);
       continue;
     }
-    results.push(await runLine(line));
+    results.push(await runLine(line, only));
   }
   console.log('');
   for (const l of notRun) console.log(`node ${l.major} (${l.suite} suite): not run, the ${budgetMs / 60_000} min budget of this step would be exceeded`);
   for (const r of results) {
-    console.log(`node ${r.version} (${r.suite} suite): ${r.pass} passed, ${r.fail} failed, exit ${r.status}, ${formatDuration(r.ms)}${r.rebuilt.length > 0 ? `; rebuilt ${r.rebuilt.join(', ')}` : ''}`);
+    console.log(`node ${r.version} (${r.suite} suite${only.length > 0 ? `, only ${only.join(' ')}` : ''}): ${r.pass} passed, ${r.fail} failed, exit ${r.status}, ${formatDuration(r.ms)}${r.rebuilt.length > 0 ? `; rebuilt ${r.rebuilt.join(', ')}` : ''}`);
   }
   process.exitCode = notRun.length === 0 && results.every((r) => r.status === 0 && r.fail === 0 && r.pass > 0) ? 0 : 1;
 }
