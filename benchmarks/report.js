@@ -99,10 +99,13 @@ async function withoutSdk() {
 
 /** Registers the real SDK for all three signals; exporters only count what they get. */
 function registerSdk() {
-  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
-  const { BatchLogRecordProcessor, LoggerProvider } = require('@opentelemetry/sdk-logs');
-  const { MeterProvider, MetricReader } = require('@opentelemetry/sdk-metrics');
-  const { TracerProvider } = require('@opentelemetry/sdk-trace');
+  // The SDK 3.x lives in the otel-sdk3 test fixture (it needs Node >= 22.15; see
+  // test/helpers/otel-sdk-packages.cjs), installed by scripts/install-test-fixtures.js.
+  const sdkRequire = require('node:module').createRequire(join(__dirname, '..', 'test', 'fixtures', 'otel-sdk3', 'package.json'));
+  const { AsyncLocalStorageContextManager } = sdkRequire('@opentelemetry/context-async-hooks');
+  const { BatchLogRecordProcessor, LoggerProvider } = sdkRequire('@opentelemetry/sdk-logs');
+  const { MeterProvider, MetricReader } = sdkRequire('@opentelemetry/sdk-metrics');
+  const { TracerProvider } = sdkRequire('@opentelemetry/sdk-trace');
   const exported = { attacks: 0, summaries: 0 };
   const logExporter = {
     export(records, done) {

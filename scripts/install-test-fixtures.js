@@ -20,7 +20,9 @@ const FIXTURES = [
   join(ROOT, 'test', 'fixtures', 'legacy-frameworks'),
   join(ROOT, 'test', 'fixtures', 'coexistence'),
   join(ROOT, 'test', 'fixtures', 'coexistence-node20'),
-  // The two OpenTelemetry lines rampart is tested against (test/report/sdk-line-*.test.ts).
+  // The two OpenTelemetry lines rampart is tested against (test/report/sdk-line-*.test.ts);
+  // otel-sdk3 also holds the SDK packages every other test uses (they need Node >= 22.15, so
+  // they are not root devDependencies: test/helpers/otel-sdk-packages.cjs).
   join(ROOT, 'test', 'fixtures', 'otel-sdk2'),
   join(ROOT, 'test', 'fixtures', 'otel-sdk3'),
   // esbuild and webpack for the bundled-server tests (test/bundlers/). esbuild's binary comes

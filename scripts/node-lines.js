@@ -8,12 +8,17 @@
 //   node scripts/node-lines.js              all lines
 //   node scripts/node-lines.js 22 26        only these lines
 //   node scripts/node-lines.js --skip-running   all but the line of the Node running it
+//   node scripts/node-lines.js 22 -- test/module-loading test/register.test.ts
+//                                           only these test files or folders (a quick look)
 //
 // Env: RAMPART_NODE_CACHE (default ~/.cache/rampart-node) holds the Node binaries, the
 // per-ABI addon builds and the per-line project copies; reused between runs.
 // RAMPART_NODE_LINES_BUDGET_MIN (CI sets it) bounds the step's time: lines run newest LTS
 // first, and a line that would likely end past the budget (judged by the longest line so
-// far) is not started and is reported as not run, so CI cannot overrun its own limit.
+// far) is not started and is reported as not run, so CI cannot overrun its own limit; a
+// line not run fails the step like a failing line (CI gates on every line).
+// RAMPART_NODE_LINES_TIMEOUT (seconds) and RAMPART_NODE_LINES_JOBS override tap's per-file
+// timeout and parallel files (.taprc: 60 s, 2) for the line runs.
 const { spawn } = require('node:child_process');
 const { createWriteStream, existsSync, readdirSync, readFileSync } = require('node:fs');
 const { homedir } = require('node:os');
@@ -23,6 +28,9 @@ const { copyProject, rebuildAddons } = require('./node-lines/project-copy');
 
 const ROOT = join(__dirname, '..');
 const CACHE = process.env.RAMPART_NODE_CACHE || join(homedir(), '.cache', 'rampart-node');
+// tap's per-file timeout and parallel files for the line runs (.taprc's values when unset).
+const TIMEOUT_S = Number(process.env.RAMPART_NODE_LINES_TIMEOUT || 0);
+const JOBS = Number(process.env.RAMPART_NODE_LINES_JOBS || 0);
 
 /** The supported lines and what each runs; `engines` in package.json follows this table. */
 const LINES = [
@@ -49,10 +57,12 @@ function usesLegacyFixture(file) {
   return /from '\.\/legacy'/.test(readFileSync(file, 'utf8'));
 }
 
-function selectTests(copyRoot, suite) {
-  if (suite === 'full') return [];
+function selectTests(copyRoot, suite, only) {
+  if (suite === 'full' && only.length === 0) return [];
+  const under = only.map((p) => join(copyRoot, p));
   return testFiles(join(copyRoot, 'test'))
-    .filter((file) => !usesLegacyFixture(file))
+    .filter((file) => under.length === 0 || under.some((p) => file === p || file.startsWith(`${p}/`)))
+    .filter((file) => suite === 'full' || !usesLegacyFixture(file))
     .map((file) => relative(copyRoot, file))
     .sort();
 }
@@ -62,13 +72,21 @@ function formatDuration(ms) {
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
+/**
+ * This script's environment without its own RAMPART_NODE_* settings: rampart refuses to start
+ * with an unknown RAMPART_* variable in its environment, so every child app would fail.
+ */
+function testEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('RAMPART_NODE_')));
+}
+
 /** Runs a command in the copy with the line's Node first on PATH, its output into `logFile`. */
 function run(nodeDir, cwd, args, logFile) {
   return new Promise((resolve) => {
     const out = createWriteStream(logFile, { flags: 'a' });
     const child = spawn(join(nodeDir, 'bin', 'node'), args, {
       cwd,
-      env: { ...process.env, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` },
+      env: { ...testEnv(), PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(out, { end: false });
@@ -78,7 +96,7 @@ function run(nodeDir, cwd, args, logFile) {
   });
 }
 
-async function runLine({ major, suite }) {
+async function runLine({ major, suite }, only) {
   const started = Date.now();
   const version = newestVersion(major, CACHE);
   const nodeDir = ensureNode(version, CACHE);
@@ -93,9 +111,11 @@ async function runLine({ major, suite }) {
     log(`Node ${version}: build failed, see ${logFile}`);
     return { major, version, suite, pass: 0, fail: 0, status: copied, ms: Date.now() - started, rebuilt };
   }
-  const files = selectTests(copyRoot, suite);
-  log(`Node ${version}: running the ${suite} suite${files.length > 0 ? ` (${files.length} files)` : ''}`);
-  const status = await run(nodeDir, copyRoot, [join('node_modules', 'tap', 'dist', 'esm', 'run.mjs'), '--reporter=tap', ...files], logFile);
+  const files = selectTests(copyRoot, suite, only);
+  if (only.length > 0 && files.length === 0) throw new Error(`no test file under ${only.join(' ')}`);
+  log(`Node ${version}: running the ${suite} suite${only.length > 0 ? `, only ${only.join(' ')}` : ''}${files.length > 0 ? ` (${files.length} files)` : ''}`);
+  const tapArgs = ['--reporter=tap', ...(TIMEOUT_S > 0 ? [`--timeout=${TIMEOUT_S}`] : []), ...(JOBS > 0 ? [`--jobs=${JOBS}`] : [])];
+  const status = await run(nodeDir, copyRoot, [join('node_modules', 'tap', 'dist', 'esm', 'run.mjs'), ...tapArgs, ...files], logFile);
   const output = readFileSync(logFile, 'utf8');
   const summary = output.match(/^# \{ total: \d+.*$/gm)?.pop() ?? '';
   const count = (key) => Number(summary.match(new RegExp(`${key}: (\\d+)`))?.[1] ?? 0);
@@ -104,7 +124,10 @@ async function runLine({ major, suite }) {
 }
 
 async function main() {
-  const args = process.argv.slice(2);
+  const all = process.argv.slice(2);
+  const dashes = all.indexOf('--');
+  const args = dashes < 0 ? all : all.slice(0, dashes);
+  const only = dashes < 0 ? [] : all.slice(dashes + 1).map((p) => p.replace(/\/+$/, ''));
   const wanted = args.filter((a) => /^\d+$/.test(a)).map(Number);
   const unknown = args.filter((a) => !/^\d+$/.test(a) && a !== '--skip-running');
   if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(' ')}; usage: node scripts/node-lines.js [--skip-running] [line...]`);
@@ -127,14 +150,14 @@ async function main() {
       notRun.push(line);
       continue;
     }
-    results.push(await runLine(line));
+    results.push(await runLine(line, only));
   }
   console.log('');
   for (const l of notRun) console.log(`node ${l.major} (${l.suite} suite): not run, the ${budgetMs / 60_000} min budget of this step would be exceeded`);
   for (const r of results) {
-    console.log(`node ${r.version} (${r.suite} suite): ${r.pass} passed, ${r.fail} failed, exit ${r.status}, ${formatDuration(r.ms)}${r.rebuilt.length > 0 ? `; rebuilt ${r.rebuilt.join(', ')}` : ''}`);
+    console.log(`node ${r.version} (${r.suite} suite${only.length > 0 ? `, only ${only.join(' ')}` : ''}): ${r.pass} passed, ${r.fail} failed, exit ${r.status}, ${formatDuration(r.ms)}${r.rebuilt.length > 0 ? `; rebuilt ${r.rebuilt.join(', ')}` : ''}`);
   }
-  process.exitCode = results.every((r) => r.status === 0 && r.fail === 0 && r.pass > 0) ? 0 : 1;
+  process.exitCode = notRun.length === 0 && results.every((r) => r.status === 0 && r.fail === 0 && r.pass > 0) ? 0 : 1;
 }
 
 main().catch((error) => {

@@ -16,4 +16,12 @@ export class RampartBlockedError extends Error {
   }
 }
 
+/**
+ * Whether `err` is a refusal by rampart. Recognised by its code, so a blocked error from
+ * another copy of rampart (a second install in the same process) counts too.
+ */
+export function isRampartBlocked(err: unknown): err is { code: 'RAMPART_BLOCKED'; requestId?: unknown } {
+  return err !== null && typeof err === 'object' && (err as { code?: unknown }).code === 'RAMPART_BLOCKED';
+}
+
 export { RampartConfigError } from './config/errors';

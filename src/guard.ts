@@ -130,6 +130,13 @@ function blockRequest(ctx: RequestContext | undefined, state: AgentState, kind: 
       state.reporter.internalError('block-response', error);
     }
   }
+  if (firstBlock) {
+    try {
+      ctx.frameworkBlocked();
+    } catch (error) {
+      state.reporter.internalError('block-response', error);
+    }
+  }
   return new RampartBlockedError(kind, sink, requestId);
 }
 

@@ -4,20 +4,17 @@
 // error goes on to the next handler untouched, so the app's own failures are still seen.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_CONFIG } from '../config/defaults';
+import { isRampartBlocked } from '../errors';
 import { agentState } from '../state';
 import { sendBlockedResponse } from './blocked-response';
 
 export type ErrorMiddleware = (err: unknown, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
-/** Recognised by its code too, so a blocked error from another copy of rampart counts. */
-function isBlocked(err: unknown): err is { requestId?: unknown } {
-  return err !== null && typeof err === 'object' && (err as { code?: unknown }).code === 'RAMPART_BLOCKED';
-}
 
 export function errorHandler(): ErrorMiddleware {
   // Four parameters: Express tells error middleware by its arity.
   return function rampartErrorHandler(err, req, res, next) {
-    if (!isBlocked(err)) return next(err);
+    if (!isRampartBlocked(err)) return next(err);
     // Normally a no-op (the block response went out at the sink); it still answers 403 when
     // the refusal happened where no response was known, rather than leaving the client hanging.
     const requestId = typeof err.requestId === 'string' ? err.requestId : '';

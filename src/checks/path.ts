@@ -62,6 +62,8 @@ function optionsFor(config: Config): PathDetectOptions {
 // The fs wrappers and the switch frame wrap.ts puts in front of every wrapper: skipped to
 // find the caller (since the hooks moved out of checks/, __dirname alone no longer covers them).
 const HOOKS_DIR = resolve(__dirname, '..', 'hooks') + sep;
+// Node's runner of module.registerHooks() hooks (Node 22.15+, 23.5+).
+const MODULE_HOOK_CHAIN = 'node:internal/modules/customization_hooks';
 // rampart's own code (src/ or dist/): its fs use inside a request is never the app's.
 const OWN_ROOT = resolve(__dirname, '..') + sep;
 
@@ -69,8 +71,13 @@ const OWN_ROOT = resolve(__dirname, '..') + sep;
  * Was the fs function called by Node itself or by rampart rather than by the app?
  * Node calls public fs functions for work already checked at the public entry point
  * (streams open their file, cp/rm/watch walk a tree, exists calls access, realpath
- * calls lstat) and to load modules (require, import). Only computed for a detection,
- * so its cost never reaches the clean path.
+ * calls lstat) and to load modules (require, import). Module loading also runs the load
+ * and resolve hooks an app or its tools installed with `module.registerHooks()` (a
+ * TypeScript loader, a coverage tool, an APM agent) in the app's own thread: they read the
+ * module's file through public fs functions, called from Node's hook chain
+ * (node:internal/modules/customization_hooks), which is on the stack only while hooks run,
+ * never while a module's own code is evaluated. Only computed for a detection, so its cost
+ * never reaches the clean path.
  */
 function calledByNodeOrRampart(): boolean {
   const prepare = Error.prepareStackTrace;
@@ -78,7 +85,7 @@ function calledByNodeOrRampart(): boolean {
   let frames: unknown;
   try {
     Error.prepareStackTrace = (_error, callSites) => callSites;
-    Error.stackTraceLimit = 16;
+    Error.stackTraceLimit = 32;
     const holder: { stack?: unknown } = {};
     // Frames from the fs wrapper down: guardSink and the detector are left out.
     Error.captureStackTrace(holder, guardSink);
@@ -88,15 +95,16 @@ function calledByNodeOrRampart(): boolean {
     Error.stackTraceLimit = limit;
   }
   if (!Array.isArray(frames)) return false;
+  let caller: string | undefined;
   for (const frame of frames as NodeJS.CallSite[]) {
     const file = frame.getFileName() ?? '';
-    if (file.startsWith(HOOKS_DIR)) continue; // our wrappers
-    return (
-      file === 'node:fs' ||
-      file.startsWith('node:internal/fs/') ||
-      file.startsWith('node:internal/modules/') ||
-      file.startsWith(OWN_ROOT)
-    );
+    if (caller === undefined) {
+      if (file.startsWith(HOOKS_DIR)) continue; // our wrappers
+      caller = file;
+      if (file === 'node:fs' || file.startsWith('node:internal/fs/') || file.startsWith('node:internal/modules/') || file.startsWith(OWN_ROOT)) return true;
+    } else if (file === MODULE_HOOK_CHAIN) {
+      return true; // the caller is a module loader hook, run by Node for a require or import
+    }
   }
   return false;
 }

@@ -29,6 +29,11 @@ export interface FrameworkAdapter<T = any> {
   readonly sources: readonly FrameworkSource<T>[];
   /** Route template (`/users/:id`), read only when a finding is reported. */
   readonly route?: (target: T) => string | undefined;
+  /**
+   * Called once when a sink refuses a call of this request (after the block response went
+   * out): lets the framework treat the RampartBlockedError it is about to see as handled.
+   */
+  readonly onBlocked?: (target: T) => void;
 }
 
 export const walkCollector: Collector = (value, source, path, budget, out, skip) => walkInputs(value, source, path, budget, out, skip);

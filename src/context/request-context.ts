@@ -177,6 +177,12 @@ export class RequestContext {
     }
   }
 
+  /** Tells the attached framework that the request was blocked (FrameworkAdapter.onBlocked). */
+  frameworkBlocked(): void {
+    const adapter = this.adapter;
+    if (adapter?.onBlocked !== undefined) adapter.onBlocked(this.target);
+  }
+
   /** Registers a source read at each check; it is walked again only when its value changes. */
   addLateSource(source: InputSource, read: () => unknown): void {
     this.slots().push(new LateSlot(source, '', undefined, read, undefined, undefined, walkCollector, false));

@@ -1,10 +1,12 @@
 // code.stacktrace: V8's frame lines from the app's call site on; frames above it (agents'
 // wrappers, drivers) and rampart's own anywhere are dropped.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import t from 'tap';
 import { appFirst, captureAppStack } from '../../src/report/stack';
 
-const OWN = join(__dirname, '..', '..', 'src', 'guard.ts');
+// A frame of rampart's own code, in the tree the tests loaded it from (src/, or dist/: see
+// test/helpers/compiled-src.cjs).
+const OWN = join(dirname(dirname(require.resolve('../../src/report/stack'))), 'guard.ts');
 
 t.test('starts at the first app frame, keeps the rest in order, V8 format', async (t) => {
   const stack = [

@@ -9,11 +9,13 @@
 import type * as DiagnosticsChannel from 'node:diagnostics_channel';
 import type { FrameworkAdapter, RequestContext } from '../../context/request-context';
 import { contextStore, currentContext } from '../../context/store';
+import { quietBlockedErrors } from '../../block/quiet-logger';
 import { declareBuiltinHook } from '../methods-hook';
 
 const CHANNEL = 'fastify.initialization';
 
 interface FastifyRequestLike {
+  log?: unknown;
   raw?: { headers?: Record<string, unknown> };
   body?: unknown;
   params?: unknown;
@@ -72,6 +74,10 @@ export const FASTIFY_ADAPTER: FrameworkAdapter<FastifyRequestLike> = {
     const url = r.routeOptions?.url;
     return typeof url === 'string' ? url : undefined;
   },
+  // Fastify logs the refusal a route rejects with (after rampart's 403 went out) as an
+  // error with its stack, and a synchronous route's throw as "reply was already sent":
+  // `reply.log` is the request's logger.
+  onBlocked: (r) => quietBlockedErrors(r.log, ['FST_ERR_REP_ALREADY_SENT']),
 };
 
 let active = false;

@@ -3,6 +3,7 @@
 // context for each request, inside rampart's request context: the wrapper hands it over.
 import type { FrameworkAdapter } from '../../context/request-context';
 import { currentContext } from '../../context/store';
+import { isRampartBlocked } from '../../errors';
 import { declareHook } from '../methods-hook';
 
 interface KoaContextLike {
@@ -33,6 +34,20 @@ export const KOA_ADAPTER: FrameworkAdapter<KoaContextLike> = {
   route: (c) => (typeof c._matchedRoute === 'string' ? c._matchedRoute : undefined),
 };
 
+/**
+ * Koa's default error listener (`app.onerror`, installed when the app has no 'error'
+ * listener of its own) prints the stack of every error a request ends with. For a refusal
+ * rampart already answered 403 and reported the finding; the app's own errors still print.
+ * An app with its own 'error' listener gets every error, refusals included, as before.
+ */
+function quietOnerror(original: (...args: unknown[]) => unknown) {
+  return function onerror(this: unknown, err: unknown) {
+    if (isRampartBlocked(err)) return undefined;
+    // eslint-disable-next-line prefer-rest-params
+    return original.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
 /** Application.prototype, when the module is Koa's Application class. */
 function applicationPrototype(loaded: unknown): object | undefined {
   const proto = (loaded as { prototype?: unknown } | undefined)?.prototype;
@@ -54,5 +69,5 @@ function wrapCreateContext(original: AnyFunction): AnyFunction {
 export const koaHook = declareHook({
   module: 'koa',
   versions: '2.x || 3.x',
-  targets: [{ at: applicationPrototype, wrap: { createContext: wrapCreateContext } }],
+  targets: [{ at: applicationPrototype, wrap: { createContext: wrapCreateContext, onerror: quietOnerror } }],
 });

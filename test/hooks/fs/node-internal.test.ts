@@ -45,3 +45,19 @@ t.test('import() through the in-thread ESM loader (fs.promises.readFile) loads t
   t.equal(attacks.length, 1, 'only the app read is reported');
   t.equal(attacks[0]?.['rampart.sink'], 'fs.readFileSync');
 });
+
+t.test("an app's own module loader hook reading the module's file is module loading, not the app's read", async (t) => {
+  const { code, stdout, stderr } = await runChild(['test/fixtures/fs-traversal-loader-hook.js'], { FS_FIXTURE_DIR: dir });
+  t.equal(code, 0, stderr);
+  const lines = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const { result } = lines.find((l) => l.result !== undefined) as { result: Record<string, unknown> };
+  t.same(result.required, 42, 'require() through the hook loads the module');
+  t.same(result.imported, 42, 'import() through the hook loads the module');
+  t.equal(result.appRead, 'RAMPART_BLOCKED', 'the app reading the same path is refused');
+  // In-thread hooks (module.registerHooks) read once for require and once for import; the
+  // off-thread hook of module.register() reads in its own thread, which rampart never sees.
+  t.equal(result.inThreadHookReads, result.inThread ? 2 : 0);
+  const attacks = lines.filter((l) => l.event === 'rampart.attack');
+  t.equal(attacks.length, 1, 'only the app read is reported');
+  t.equal(attacks[0]?.['rampart.sink'], 'fs.readFileSync');
+});
