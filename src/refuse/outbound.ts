@@ -16,6 +16,12 @@ type AnyFunction = (...args: any[]) => any;
 function neverConnects(error: RampartBlockedError, owner: { current?: unknown }): Socket {
   const socket = new Socket();
   (socket as { connecting: boolean }).connecting = true;
+  // What the client writes meanwhile (the request head) is dropped, never queued: Node 24+
+  // fails a write still waiting for the connection with ERR_SOCKET_CLOSED_BEFORE_CONNECTION
+  // when the socket is destroyed, and that error would reach the app before the refusal.
+  const dropped = socket as unknown as { _write: (chunk: unknown, encoding: unknown, done: () => void) => void; _writev: (chunks: unknown, done: () => void) => void };
+  dropped._write = (_chunk, _encoding, done) => done();
+  dropped._writev = (_chunks, done) => done();
   setImmediate(() => {
     deliverableError(owner.current);
     deliverableError(socket);
