@@ -21,33 +21,23 @@ const INSTALLED = join(APP_DIR, 'node_modules', 'rampart');
 const INSTALLED_STAMP = join(INSTALLED, '.rampart-dist-stamp');
 const LOCK = join(APP_DIR, '.rampart-build-lock');
 
-function sourceHash(): string {
+/** A hash of the files under `paths` (each a file or a folder, below `base`), names and contents. */
+function treeHash(base: string, paths: readonly string[]): string {
   const hash = createHash('sha256');
   const add = (path: string): void => {
     if (statSync(path).isDirectory()) {
       for (const name of readdirSync(path).sort()) add(join(path, name));
     } else {
-      hash.update(path.slice(APP_DIR.length)).update('\0').update(readFileSync(path)).update('\0');
+      hash.update(path.slice(base.length)).update('\0').update(readFileSync(path)).update('\0');
     }
   };
-  for (const source of SOURCES) add(join(APP_DIR, source));
+  for (const path of paths) add(join(base, path));
   return hash.digest('hex');
 }
 
+const sourceHash = (): string => treeHash(APP_DIR, SOURCES);
 /** A hash of the repository's package.json and dist/ (what an install of rampart holds). */
-function distHash(): string {
-  const hash = createHash('sha256');
-  const add = (path: string): void => {
-    if (statSync(path).isDirectory()) {
-      for (const name of readdirSync(path).sort()) add(join(path, name));
-    } else {
-      hash.update(path.slice(ROOT.length)).update('\0').update(readFileSync(path)).update('\0');
-    }
-  };
-  add(join(ROOT, 'package.json'));
-  add(join(ROOT, 'dist'));
-  return hash.digest('hex');
-}
+const distHash = (): string => treeHash(ROOT, ['package.json', 'dist']);
 
 const installedHash = (): string | undefined => (existsSync(INSTALLED_STAMP) ? readFileSync(INSTALLED_STAMP, 'utf8') : undefined);
 

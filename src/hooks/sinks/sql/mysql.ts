@@ -9,10 +9,10 @@
 import { EventEmitter } from 'node:events';
 import type { ModuleHook } from '../../types';
 import { declareHook, prototypeOf } from '../../methods-hook';
-import { learnSessionMode, sessionDetectors } from './session-modes';
-import { bindToCaller, checkFormattedSql, valuesOf, poolGetConnectionHook } from './common';
+import { sessionChecker } from './session-modes';
+import { bindToCaller, poolGetConnectionHook } from './common';
 
-const detectorsFor = sessionDetectors('mysql');
+const { check: checkSession } = sessionChecker('mysql', (sql) => sqlOf(sql));
 const SINK = 'mysql.query';
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
@@ -35,15 +35,6 @@ function sqlOf(sql: unknown): unknown {
 
 function swallow(): void {
   // The block is already reported; a query without an error handler must not crash the app.
-}
-
-/** Checks a query as this connection's session reads it, and learns a mode the app sets. */
-function checkSession(connection: unknown, sink: string, sql: unknown, values: unknown): ReturnType<typeof checkFormattedSql> {
-  const text = sqlOf(sql);
-  const { text: textDetector, values: valuesDetector } = detectorsFor(connection);
-  const blocked = checkFormattedSql(textDetector, valuesDetector, sink, connection, text, valuesOf(sql, values));
-  if (blocked === undefined) learnSessionMode(connection, text);
-  return blocked;
 }
 
 function wrapQuery(klass: ConnectionClass) {

@@ -10,10 +10,10 @@
 import { EventEmitter } from 'node:events';
 import type { ModuleHook } from '../../types';
 import { declareHook, prototypeOf } from '../../methods-hook';
-import { learnSessionMode, sessionDetectors } from './session-modes';
-import { bindToCaller, checkFormattedSql, valuesOf, checkSql, poolGetConnectionHook } from './common';
+import { sessionChecker } from './session-modes';
+import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
 
-const detectorsFor = sessionDetectors('mysql');
+const { check: checkSession, detectorsFor } = sessionChecker('mysql', (sql) => sqlOf(sql));
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -58,15 +58,6 @@ function standInCommand(sql: unknown, cb: unknown): Command {
   cmd.sql = sqlOf(sql);
   if (typeof cb === 'function') cmd.onResult = cb;
   return cmd;
-}
-
-/** Checks a query as this connection's session reads it, and learns a mode the app sets. */
-function checkSession(connection: unknown, sink: string, sql: unknown, values: unknown): ReturnType<typeof checkFormattedSql> {
-  const text = sqlOf(sql);
-  const { text: textDetector, values: valuesDetector } = detectorsFor(connection);
-  const blocked = checkFormattedSql(textDetector, valuesDetector, sink, connection, text, valuesOf(sql, values));
-  if (blocked === undefined) learnSessionMode(connection, text);
-  return blocked;
 }
 
 function wrapQuery(klass: ConnectionClass) {

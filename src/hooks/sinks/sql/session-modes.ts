@@ -9,6 +9,8 @@ import type { SinkDetector } from '../../../guard';
 import { sqlSinkDetector, type DbSystem } from '../../../checks/sql';
 import { sqlValuesDetector, type FormattedCall } from '../../../checks/sql-values';
 import type { SqlDialect } from '../../../detect/sql';
+import type { Verdict } from '../../../guard';
+import { checkFormattedSql, valuesOf } from './common';
 
 const modes = new WeakMap<object, SqlDialect>();
 
@@ -54,4 +56,23 @@ export function sessionDetectors(system: 'mysql' | 'mariadb'): (connection: unkn
     }
     return pair;
   };
+}
+
+type SessionCheck = (connection: unknown, sink: string, sql: unknown, values: unknown) => Verdict;
+
+/**
+ * The check of a (sql, values) call for one driver: the query as its connection's session
+ * reads it, its values as the driver formats them; a mode the app sets is learnt from the
+ * queries that were allowed. `textOf` takes the text from a query object or string.
+ */
+export function sessionChecker(system: 'mysql' | 'mariadb', textOf: (sql: unknown) => unknown): { check: SessionCheck; detectorsFor: ReturnType<typeof sessionDetectors> } {
+  const detectorsFor = sessionDetectors(system);
+  const check: SessionCheck = (connection, sink, sql, values) => {
+    const text = textOf(sql);
+    const { text: textDetector, values: valuesDetector } = detectorsFor(connection);
+    const blocked = checkFormattedSql(textDetector, valuesDetector, sink, connection, text, valuesOf(sql, values));
+    if (blocked === undefined) learnSessionMode(connection, text);
+    return blocked;
+  };
+  return { check, detectorsFor };
 }
