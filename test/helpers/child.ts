@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import readline from 'node:readline';
 
 export const ROOT = join(__dirname, '..', '..');
+const START_DEADLINE_MS = 40_000;
 
 export interface ChildApp {
   readonly base: string;
@@ -21,6 +22,7 @@ export async function startChildApp(args: string[], env: Record<string, string> 
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const rl = readline.createInterface({ input: child.stdout! });
+  let deadline: NodeJS.Timeout | undefined;
   const port = await new Promise<number>((resolve, reject) => {
     rl.on('line', (line) => {
       try {
@@ -32,7 +34,13 @@ export async function startChildApp(args: string[], env: Record<string, string> 
       }
     });
     child.once('exit', (code) => reject(new Error(`app exited with ${code}: ${stderr}`)));
-  });
+    // An app that never prints its port fails here with what it said, not as a bare
+    // file timeout: the deadline sits well inside tap's per-file limit.
+    deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`app did not listen within ${START_DEADLINE_MS} ms: ${stderr}`));
+    }, START_DEADLINE_MS);
+  }).finally(() => clearTimeout(deadline));
   return {
     base: `http://127.0.0.1:${port}`,
     child,

@@ -1,8 +1,7 @@
 // Crash suite, monitor mode: the same attacks are only reported; each call runs as it
 // would without rampart (the effect happens), and the app sees no refusal at all.
 import t from 'tap';
-import { request } from '../../helpers/http';
-import { startCrashApp, type Effects, type SinkCase } from './suite';
+import { send, startCrashApp, type Effects, type SinkCase } from './suite';
 
 const RAN: Record<string, { data: (c: SinkCase) => string; effect: (effects: Effects) => boolean }> = {
   'command/exec': { data: () => 'hello', effect: (e) => e.canary },
@@ -18,7 +17,7 @@ void t.test('attacks run as without rampart, and are reported', async (t) => {
   t.equal(cases.length, Object.keys(RAN).length);
   for (const c of cases) {
     const expect = RAN[`${c.family}/${c.sink}`]!;
-    const res = await request(crash.url('plain', c, c.attack));
+    const res = await send(crash.url('plain', c, c.attack));
     t.equal(res.status, 200, `${c.sink}: not blocked`);
     t.same(res.json(), { data: expect.data(c) }, `${c.sink}: the call ran as without rampart`);
     t.ok(expect.effect(await crash.json<Effects>('/__effects')), `${c.sink}: its effect happened`);
