@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { ROOT, startChildApp, type ChildApp } from './child';
+import { ROOT, startChildApp, waitForLine, type ChildApp } from './child';
 import { request } from './http';
 
 export const FIXTURE = join(ROOT, 'test', 'fixtures', 'bundlers');
@@ -84,17 +84,8 @@ export async function startBundle(tap: Test, bundle: string, data: AppData, flag
   return app;
 }
 
-/** Waits (bounded) for a line the app or rampart printed. */
-export async function waitForLine(app: ChildApp, match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {
-  for (let i = 0; i < 600; i++) {
-    const line = app.lines.find(match);
-    if (line !== undefined || app.child.exitCode !== null) return line;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return undefined;
-}
-
 export const byEvent = (event: string) => (line: Record<string, unknown>): boolean => line.event === event;
+export { waitForLine };
 
 const q = encodeURIComponent;
 

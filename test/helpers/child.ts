@@ -55,6 +55,19 @@ export async function startChildApp(args: string[], env: Record<string, string> 
   };
 }
 
+/**
+ * Waits (bounded, 30 s) for a line the app or rampart printed. A line can arrive after the
+ * HTTP answer that caused it: the two travel on different pipes.
+ */
+export async function waitForLine(app: ChildApp, match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {
+  for (let i = 0; i < 600; i++) {
+    const line = app.lines.find(match);
+    if (line !== undefined || app.child.exitCode !== null) return line;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
+}
+
 /** Runs a command to completion. */
 export async function runChild(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,7 +4,7 @@
 // child processes (built dist/).
 import t, { type Test } from 'tap';
 import { request } from '../../helpers/http';
-import { startChildApp, type ChildApp } from '../../helpers/child';
+import { startChildApp, waitForLine, type ChildApp } from '../../helpers/child';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pg = require('pg') as typeof import('pg');
@@ -80,6 +80,9 @@ t.test('monitor mode: the injected query runs and is reported once', async (t) =
   const res = await request(q(`${app.base}/`, TAUTOLOGY));
   t.equal(res.status, 200);
   t.same(res.json(), [{ id: 1, name: 'alice' }, { id: 2, name: 'bob' }], 'the tautology returned every row');
+  await waitForLine(app, (l) => l.event === 'rampart.attack');
+  // A benign request after the attack: a second report of it would have arrived by now.
+  t.same((await request(q(`${app.base}/`, 'alice'))).json(), ALICE);
   t.equal(attackLines(app).length, 1, 'reported once');
   t.match(attackLines(app)[0], { 'rampart.sink': 'postgres.unsafe', 'rampart.action': 'monitored' });
 });
