@@ -216,14 +216,34 @@ function pathChecksOf(inputs: readonly UserInput[]): PathChecks {
     const input = inputs[i]!;
     const forms = checksOf(row, i, input, input.value);
     if (forms.length === 0) continue;
+    const siblings = lessDecodedSiblings(inputs, i);
     checks.inputs.push(input);
-    checks.forms.push(forms);
+    checks.forms.push(siblings.length === 0 ? forms : forms.map((f) => ({ form: f.form, flags: f.flags, from: [...siblings, ...f.from] })));
     checks.texts.push(forms.map((f) => f.form));
     checks.edgeDot.push(forms.some((f) => (f.flags & EDGE_DOT) !== 0));
   }
   row.summary = checks;
   row.summaryOf = inputs.slice();
   return checks;
+}
+
+/** How many inputs before one are looked at for the value it was decoded from. */
+const MAX_SIBLINGS = 4;
+
+/**
+ * The request context adds an input's percent-decoded forms as inputs of their own, right
+ * after it, with the same source and name (context/decode.ts): those earlier values are the
+ * texts this one was decoded from, and a path holding one of them verbatim was not decoded.
+ */
+function lessDecodedSiblings(inputs: readonly UserInput[], i: number): string[] {
+  const input = inputs[i]!;
+  const found: string[] = [];
+  for (let j = i - 1; j >= 0 && j >= i - MAX_SIBLINGS; j--) {
+    const before = inputs[j]!;
+    if (before.source !== input.source || before.path !== input.path) break;
+    if (before.value.indexOf('%') !== -1) found.push(before.value);
+  }
+  return found;
 }
 
 function checkForm(path: string, checked: CheckedForm, input: UserInput, options: PathDetectOptions | undefined): Detection | undefined {
