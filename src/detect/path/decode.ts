@@ -168,28 +168,43 @@ export function urlParserText(s: string): string {
 /** Most decode passes applied to one input (`%25252e` needs three). */
 const MAX_DECODE_ROUNDS = 3;
 
+/** A decoded form of an input and the less decoded texts it came from (the input first). */
+export interface DecodedForm {
+  readonly form: string;
+  readonly from: readonly string[];
+}
+
 /**
  * The decoded forms of `value` worth looking for in a path, without `value` itself
  * and without duplicates: repeated percent-decoding, backslashes as separators, and
- * the path of a `file:` URL.
+ * the path of a `file:` URL. Each carries the texts it was decoded from: a path that holds
+ * one of those verbatim shows the app did not decode there (detector.ts).
  */
-export function decodedVariants(value: string): string[] {
-  const variants: string[] = [];
-  const add = (v: string): void => {
-    if (v !== value && v.length > 0 && variants.indexOf(v) === -1) variants.push(v);
+export function decodedForms(value: string): DecodedForm[] {
+  const forms: DecodedForm[] = [];
+  const add = (v: string, from: readonly string[]): void => {
+    if (v === value || v.length === 0) return;
+    for (let i = 0; i < forms.length; i++) if (forms[i]!.form === v) return;
+    forms.push({ form: v, from });
   };
+  const chain: string[] = [value];
   let current = value;
   for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
     const next = lenientPercentDecode(current);
     if (next === current) break;
-    add(next);
+    add(next, chain.slice());
+    chain.push(next);
     current = next;
   }
-  const decoded = variants.slice();
-  for (const v of [value, ...decoded]) add(backslashesToSlashes(v));
-  for (const v of [value, ...decoded]) {
-    const file = fileUrlPath(v);
-    if (file !== undefined) add(file);
+  for (let i = 0; i < chain.length; i++) add(backslashesToSlashes(chain[i]!), chain.slice(0, i + 1));
+  for (let i = 0; i < chain.length; i++) {
+    const file = fileUrlPath(chain[i]!);
+    if (file !== undefined) add(file, chain.slice(0, i + 1));
   }
-  return variants;
+  return forms;
+}
+
+/** The decoded forms of `value` (decodedForms) as plain strings. */
+export function decodedVariants(value: string): string[] {
+  return decodedForms(value).map((f) => f.form);
 }

@@ -3,7 +3,9 @@
 
 import type { Detection, UserInput } from '../types';
 import { budgetExceeded, spend } from '../budget';
-import { decodedVariants } from './decode';
+import { decodedForms } from './decode';
+import { assembledEscape, hasEdgeDot } from './assembled';
+import { truncatedPrefixClimbs } from './truncated';
 import { isWithinDir, normalizePosixPath } from './normalize';
 import { InputMemo, MemoRow } from '../input-memo';
 import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
@@ -32,6 +34,7 @@ const DOTDOT_SEGMENT = 1; // has a `..` segment between slashes or the ends
 const ABSOLUTE = 2; // starts with `/`
 const NUL = 4; // holds a NUL byte
 const ENCODED = 8; // has `%`, `\` or is a `file:` URL: decoded forms may reach the path
+const EDGE_DOT = 16; // is `.`, starts `./` or ends `/.`: may give one dot of a `..` made with other text
 
 /**
  * One pass over the input, no allocation: which checks can this form trigger? Every
@@ -69,6 +72,7 @@ function scanForm(v: string): number {
   if (len > 5 && v.charCodeAt(4) === 0x3a && (v.charCodeAt(0) | 0x20) === 0x66) flags |= ENCODED;
   // ` file:…`, `fi\tle:…`: the URL parser drops those characters (decode.ts, urlParserText).
   if (control && v.indexOf(':') !== -1) flags |= ENCODED;
+  if ((v.charCodeAt(0) === DOT || v.charCodeAt(len - 1) === DOT) && hasEdgeDot(v)) flags |= EDGE_DOT;
   return flags;
 }
 
@@ -76,7 +80,15 @@ function scanForm(v: string): number {
 interface CheckedForm {
   readonly form: string;
   readonly flags: number;
+  /**
+   * The less decoded or unfolded texts this form was made from (empty for the input as
+   * sent). A path holding one of them verbatim shows the app did not decode or fold there:
+   * `base/%2e%2e/secret` is a name under base, and its tail is not the decoded input's.
+   */
+  readonly from: readonly string[];
 }
+
+const AS_SENT: readonly string[] = Object.freeze([]);
 
 const NOTHING: readonly CheckedForm[] = Object.freeze([]);
 
@@ -95,18 +107,39 @@ function checksOf(row: MemoRow<readonly CheckedForm[]>, i: number, input: UserIn
   const flags = scanForm(value);
   if (flags !== 0) {
     const found: CheckedForm[] = [];
-    if ((flags & ~ENCODED) !== 0) found.push({ form: value, flags });
+    if ((flags & ~ENCODED) !== 0) found.push({ form: value, flags, from: AS_SENT });
     if ((flags & ENCODED) !== 0) {
-      const variants = decodedVariants(value);
+      const variants = decodedForms(value);
       for (let k = 0; k < variants.length; k++) {
-        const form = variants[k]!;
+        const { form, from } = variants[k]!;
         const formFlags = scanForm(form) & ~ENCODED;
-        if (formFlags !== 0) found.push({ form, flags: formFlags });
+        if (formFlags !== 0) found.push({ form, flags: formFlags, from });
       }
     }
+    addCaseFolded(found);
     if (found.length > 0) forms = found;
   }
   return row.set(i, input, value, forms);
+}
+
+/**
+ * Apps lower- or upper-case names before the file call (`name.toLowerCase()`): the forms
+ * `toLowerCase()`/`toUpperCase()` give are looked for too, after every unfolded form
+ * failed (they come last), and only for inputs that can do something to a path and have
+ * cased letters (otherwise folding changes nothing). The filesystem stays case-sensitive:
+ * these forms only find the input in the path, the rules judge the path as it is.
+ */
+function addCaseFolded(found: CheckedForm[]): void {
+  const unfolded = found.length;
+  for (let k = 0; k < unfolded; k++) {
+    const { form, flags, from } = found[k]!;
+    const folds = [form.toLowerCase(), form.toUpperCase()];
+    for (let f = 0; f < folds.length; f++) {
+      const folded = folds[f]!;
+      if (folded === form || found.some((c) => c.form === folded)) continue;
+      found.push({ form: folded, flags, from: [...from, form] });
+    }
+  }
 }
 
 // The normalized sink path, computed at most once per check and only when needed.
@@ -141,12 +174,20 @@ export function detectPathTraversal(
     if (spend(path.length)) return budgetExceeded('path_traversal', input);
     const forms = checks.forms[i]!;
     for (let k = 0; k < forms.length; k++) {
-      const found = checkForm(path, forms[k]!.form, forms[k]!.flags, input, options);
+      const found = checkForm(path, forms[k]!, input, options);
       if (found !== undefined) return found;
     }
   }
+  if (checks.edgeDot.some(Boolean)) {
+    const giver = assembledEscape(path, checks.texts, checks.edgeDot);
+    if (giver !== -1) return detection(checks.inputs[giver]!, PATH_RULES.traversal, ASSEMBLED);
+  }
   return undefined;
 }
+
+const ASSEMBLED = "inputs together make a '..' segment that leaves the directory they were put under";
+const TRUNCATED = "a prefix of the input (the app cut it) climbs above the directory it is joined to";
+const TRUNCATED_ABSOLUTE = 'a prefix of the input (the app cut it) chooses an absolute file path';
 
 /** Whether any of `inputs` can do anything to a path: when none can, no path is checked. */
 export function mayAffectPaths(inputs: readonly UserInput[]): boolean {
@@ -157,6 +198,9 @@ export function mayAffectPaths(inputs: readonly UserInput[]): boolean {
 interface PathChecks {
   readonly inputs: UserInput[];
   readonly forms: (readonly CheckedForm[])[];
+  /** The texts of each input's forms, and whether one can give a dot to a `..` (assembled.ts). */
+  readonly texts: (readonly string[])[];
+  readonly edgeDot: boolean[];
 }
 
 /**
@@ -167,26 +211,43 @@ interface PathChecks {
 function pathChecksOf(inputs: readonly UserInput[]): PathChecks {
   const row = checksMemo.rowFor(inputs);
   if (row.summaryFits(inputs)) return row.summary as PathChecks;
-  const checks: PathChecks = { inputs: [], forms: [] };
+  const checks: PathChecks = { inputs: [], forms: [], texts: [], edgeDot: [] };
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
     const forms = checksOf(row, i, input, input.value);
     if (forms.length === 0) continue;
+    const siblings = lessDecodedSiblings(inputs, i);
     checks.inputs.push(input);
-    checks.forms.push(forms);
+    checks.forms.push(siblings.length === 0 ? forms : forms.map((f) => ({ form: f.form, flags: f.flags, from: [...siblings, ...f.from] })));
+    checks.texts.push(forms.map((f) => f.form));
+    checks.edgeDot.push(forms.some((f) => (f.flags & EDGE_DOT) !== 0));
   }
   row.summary = checks;
   row.summaryOf = inputs.slice();
   return checks;
 }
 
-function checkForm(
-  path: string,
-  form: string,
-  flags: number,
-  input: UserInput,
-  options: PathDetectOptions | undefined,
-): Detection | undefined {
+/** How many inputs before one are looked at for the value it was decoded from. */
+const MAX_SIBLINGS = 4;
+
+/**
+ * The request context adds an input's percent-decoded forms as inputs of their own, right
+ * after it, with the same source and name (context/decode.ts): those earlier values are the
+ * texts this one was decoded from, and a path holding one of them verbatim was not decoded.
+ */
+function lessDecodedSiblings(inputs: readonly UserInput[], i: number): string[] {
+  const input = inputs[i]!;
+  const found: string[] = [];
+  for (let j = i - 1; j >= 0 && j >= i - MAX_SIBLINGS; j--) {
+    const before = inputs[j]!;
+    if (before.source !== input.source || before.path !== input.path) break;
+    if (before.value.indexOf('%') !== -1) found.push(before.value);
+  }
+  return found;
+}
+
+function checkForm(path: string, checked: CheckedForm, input: UserInput, options: PathDetectOptions | undefined): Detection | undefined {
+  const { form, flags, from } = checked;
   if ((flags & NUL) !== 0 && nulReachesPath(path, form)) {
     return detection(input, PATH_RULES.nulByte, 'input puts a NUL byte into the file path');
   }
@@ -197,12 +258,27 @@ function checkForm(
     return detection(input, PATH_RULES.absolute, 'input chooses an absolute file path');
   }
   if ((flags & DOTDOT_SEGMENT) !== 0) {
-    const escaped = escapeReason(path, form);
+    const escaped = escapeReason(path, form, from);
     if (escaped !== undefined) {
       return detection(input, PATH_RULES.traversal, escaped);
     }
   }
+  // The app may have cut the input (`name.slice(0, 20)`): only when it is not in the path
+  // whole, and not when a text it was decoded from is (the app did not decode it).
+  if ((flags & (ABSOLUTE | DOTDOT_SEGMENT)) !== 0 && indexOfLinear(path, form, 0) === -1 && !anyIn(path, from)) {
+    const absolute = (flags & ABSOLUTE) !== 0;
+    if (truncatedPrefixClimbs(normalizedPath(path), form, absolute)) {
+      if (!absolute) return detection(input, PATH_RULES.traversal, TRUNCATED);
+      if (!underAllowedRoot(path, options)) return detection(input, PATH_RULES.absolute, TRUNCATED_ABSOLUTE);
+    }
+  }
   return undefined;
+}
+
+/** Does `path` hold any of `texts` verbatim? */
+function anyIn(path: string, texts: readonly string[]): boolean {
+  for (let i = 0; i < texts.length; i++) if (indexOfLinear(path, texts[i]!, 0) !== -1) return true;
+  return false;
 }
 
 /**
@@ -304,7 +380,7 @@ const CLIMBS_OUT = "input climbs above the directory it is joined to with '..' s
 const TOO_OFTEN = "input with '..' segments occurs too often in the path to inspect it (failing closed)";
 const MAX_OCCURRENCES = 64;
 
-function escapeReason(path: string, form: string): string | undefined {
+function escapeReason(path: string, form: string, from: readonly string[]): string | undefined {
   const len = form.length;
   let at = indexOfLinear(path, form, 0);
   let sawDotDot = false;
@@ -330,6 +406,9 @@ function escapeReason(path: string, form: string): string | undefined {
     at = nextOccurrence(path, form, at, period);
   }
   if (sawDotDot) return undefined; // the exact check above had its say
+  // A text this form was decoded or folded from is in the path: the app used that text
+  // (`base/%2e%2e/secret`), and the tail matching below would be the tail of it.
+  if (from.length > 0 && anyIn(path, from)) return undefined;
   let start = 0;
   while (form.charCodeAt(start) === SLASH) start++; // join(base, '/../x') treats it as relative
   const nf = normalizePosixPath(start === 0 ? form : form.slice(start));
