@@ -4,6 +4,7 @@
 import type { Config } from '../config/types';
 import type * as SsrfDetector from '../detect/ssrf';
 import type { HostAllowlist } from '../detect/ssrf';
+import { currentContext } from '../context/store';
 import { lazily } from '../lazy';
 import type { Detection, UserInput } from '../detect/types';
 import type { InputFreeDetector, SinkDetector } from '../guard';
@@ -48,8 +49,12 @@ function allowlistOf(config: Config): HostAllowlist {
   return allowlist;
 }
 
+/** Inputs made from the request path's plain words (path-words.ts): as lasting as the path. */
+const pathWordInputs = new WeakSet<UserInput>();
+
 /** Same input, possibly re-collected (a body walked again yields new objects). */
 function stillPresent(input: UserInput, inputs: readonly UserInput[]): boolean {
+  if (pathWordInputs.has(input)) return true;
   for (const i of inputs) {
     if (i === input || (i.value === input.value && i.path === input.path && i.source === input.source)) return true;
   }
@@ -75,8 +80,50 @@ function hostControllingInput(d: Destination, inputs: readonly UserInput[]): Use
   // The URL is looked at only when there is no hostname (and may be spelled out lazily).
   const target = d.hostname.length > 0 ? { hostname: d.hostname } : { hostname: '', href: d.url };
   const input = ssrf().findHostControllingInput(target, inputs);
-  if (input === undefined || !isSelfReference(input)) return input;
-  return ssrf().findHostControllingInput(target, inputs.filter((i) => !isSelfReference(i)));
+  if (input === undefined) return pathWordsNamingHost(d);
+  if (!isSelfReference(input)) return input;
+  return ssrf().findHostControllingInput(target, inputs.filter((i) => !isSelfReference(i))) ?? pathWordsNamingHost(d);
+}
+
+/** The port the call names: given as an option or a URL object's, or written in its URL. */
+function explicitPort(d: Destination): string {
+  const port = d.port;
+  if (typeof port === 'number') return String(port);
+  if (typeof port === 'string' && port !== '') return port;
+  return d.url === undefined ? '' : ssrf().urlPort(d.url);
+}
+
+/** Plain words of the request path that spell the host and then its port (`/proxy/internal/8080/x`). */
+function pathWordsNamingHost(d: Destination): UserInput | undefined {
+  const urlPath = currentContext()?.urlPath;
+  if (urlPath === undefined) return undefined;
+  const port = explicitPort(d);
+  if (port === '') return undefined;
+  const hostname = d.hostname.length > 0 ? d.hostname : d.url === undefined ? '' : (ssrf().urlHost(d.url) ?? '');
+  const input = ssrf().pathWordsNamingHost(urlPath, plainHost(hostname), port);
+  if (input !== undefined) pathWordInputs.add(input);
+  return input;
+}
+
+/**
+ * Could the request path's words name `hostname` with some port? A call found clean for a
+ * host is not looked at again in the request (steer.ts), unless this says another port
+ * may still make it a proxy route's target.
+ */
+export function pathMayNameHost(hostname: string): boolean {
+  const urlPath = currentContext()?.urlPath;
+  if (urlPath === undefined || urlPath.length < 2) return false;
+  const host = plainHost(hostname);
+  const dot = host.indexOf('.');
+  return urlPath.toLowerCase().indexOf(dot === -1 ? host : host.slice(0, dot)) !== -1;
+}
+
+/** Lowercase, without brackets and trailing dots. */
+function plainHost(hostname: string): string {
+  let host = hostname.toLowerCase();
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  while (host.endsWith('.')) host = host.slice(0, -1);
+  return host;
 }
 
 export const destinationDetector: SinkDetector<Destination> = {

@@ -6,6 +6,7 @@ import type { UserInput } from '../types';
 import { InputMemo, MemoRow } from '../input-memo';
 import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import { asciiHost, canonicalHost } from './host-canon';
+import { assembledBy, MAX_CANDIDATES, mayTakePart, pieceFormsOf, type PieceForms } from './assembled-host';
 import { parseIpLiteral } from './ip-parse';
 import { bareAuthorityHost, urlHost } from './url-host';
 
@@ -139,6 +140,7 @@ class HostFacts {
   private authorityHost: string | undefined | null = null;
   private ipHost: string | undefined | null = null;
   private ascii: string | undefined | null = null;
+  private pieceForms: PieceForms | undefined;
 
   constructor(readonly value: string) {
     this.lowered = value.toLowerCase();
@@ -152,6 +154,11 @@ class HostFacts {
   asciiLabels(): string | undefined {
     if (this.ascii === null) this.ascii = (this.shape & ENCODED) !== 0 && hasNonAscii(this.lowered) ? asciiHost(this.lowered) : undefined;
     return this.ascii;
+  }
+
+  /** What the input may contribute to a host assembled from several inputs (assembled-host.ts). */
+  pieces(): PieceForms {
+    return (this.pieceForms ??= pieceFormsOf(this.lowered));
   }
 
   /** Does the input, used as a URL, as an authority, or as an IP, name the host? */
@@ -198,6 +205,13 @@ function mayName(facts: HostFacts, canonical: string, isIp: boolean, textAt: num
   return canonical === text ? textAt !== -1 : indexOfLinear(facts.lowered, canonical, 0) !== -1;
 }
 
+/** The same text from two inputs (a query value echoed in a header) is one piece, not two. */
+function samePieces(pieces: readonly PieceForms[] | undefined, forms: PieceForms): boolean {
+  if (pieces === undefined) return false;
+  for (const p of pieces) if (p.core === forms.core && p.lead === forms.lead && p.trail === forms.trail) return true;
+  return false;
+}
+
 /** The last destination looked at: apps call the same few hosts again and again. */
 const dest = { hostname: '', text: '', canonical: '', isIp: false };
 
@@ -218,8 +232,8 @@ function setDestination(hostname: string): void {
  * as `http://allowed.com@evil`, `http://evil\@allowed`, `http://evil#@allowed` included),
  * when it is one or more whole labels of a DNS host, or when, read as a URL, an
  * authority or an IP literal in any notation (`2130706433`, `http://0x7f.1`,
- * `http://%6c%6fcalhost`), it names the same host. `href` is used only when `hostname`
- * is empty.
+ * `http://%6c%6fcalhost`), it names the same host; or when inputs none of which names it
+ * alone spell it together (assembled-host.ts). `href` is used only when `hostname` is empty.
  */
 export function findHostControllingInput(
   url: { readonly hostname: string; readonly href?: string },
@@ -232,6 +246,8 @@ export function findHostControllingInput(
   const { text, canonical, isIp } = dest;
   if (text.length === 0) return undefined;
   const row = factsMemo.rowFor(inputs);
+  let pieces: PieceForms[] | undefined; // inputs that may spell part of the host, with others
+  let owners: UserInput[] | undefined;
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
     const value = input.value;
@@ -242,6 +258,12 @@ export function findHostControllingInput(
     if (!isIp && isWholeLabels(facts.lowered, text)) return input;
     if (!isIp && facts.asciiLabels() !== undefined && isWholeLabels(facts.asciiLabels()!, text)) return input;
     if (mayName(facts, canonical, isIp, textAt, text) && facts.namesHost(canonical, isIp)) return input;
+    if ((pieces === undefined || pieces.length < MAX_CANDIDATES) && mayTakePart(facts.pieces(), text) && !samePieces(pieces, facts.pieces())) {
+      (pieces ??= []).push(facts.pieces());
+      (owners ??= []).push(input);
+    }
   }
-  return undefined;
+  if (pieces === undefined || pieces.length < 2) return undefined;
+  const blamed = assembledBy(text, isIp, pieces);
+  return blamed === -1 ? undefined : owners![blamed];
 }

@@ -8,3 +8,4 @@ export { parseHostAllowlist, type HostAllowlist } from './allowlist';
 export { findHostControllingInput } from './host-input';
 export { canonicalHost } from './host-canon';
 export { urlHost } from './url-host';
+export { pathWordsNamingHost, urlPort } from './path-words';

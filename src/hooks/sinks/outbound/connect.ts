@@ -10,12 +10,13 @@ import * as dns from 'node:dns';
 import { isIP, type Socket } from 'node:net';
 import { currentContext } from '../../../context/store';
 import type { RequestContext } from '../../../context/request-context';
-import { checksOn, metadataRuleOn } from '../../../guard';
+import { checksOn, guardSink, metadataRuleOn } from '../../../guard';
+import { findSocketPathInput, socketPathDetector } from '../../../checks/ssrf-socket';
 import { deliverableError } from '../../../refuse';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook } from '../../methods-hook';
 import { inTelemetryExport, openedBy, type Opener } from './opener';
-import { inputsPresent, judgeAddresses, judgedSockets, steerOrRefusal, steerStore, type Steer } from './steer';
+import { inputsPresent, judgeAddresses, judgedSockets, requestInputs, steerOrRefusal, steerStore, type Steer } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -53,6 +54,7 @@ function connectCall(args: IArguments): ConnectCall | undefined {
   if (typeof a0 === 'number' || (typeof a0 === 'string' && Number(a0) >= 0)) {
     return { options: { port: a0, host: typeof args[1] === 'string' ? args[1] : undefined }, cb };
   }
+  if (typeof a0 === 'string') return { options: { path: a0 }, cb }; // net.connect('/run/x.sock')
   return undefined;
 }
 
@@ -129,6 +131,9 @@ function failingSocket(socket: Socket): void {
 
 function refusingOptions(socket: Socket, options: ConnectOptions, refusal: Error): object {
   return overlay(options, {
+    // A Unix socket refused goes the TCP way, to the failing lookup (which needs a port).
+    path: undefined,
+    port: options.port ?? 80,
     host: REFUSED_HOST,
     lookup: function refuse(_host: string, _options: unknown, callback: (err: Error) => void): void {
       // A macrotask later, like a real DNS answer: every listener is attached by then.
@@ -153,12 +158,29 @@ function isOwnConnection(opener: Opener, steered: boolean): boolean {
   return !steered && opener.via === 'node';
 }
 
+/**
+ * The Unix socket an input names (`net.connect(JSON.parse(opts))` with `path`, undici's
+ * `connect: { socketPath }`), judged as `http.request({ socketPath })` is: the refusal,
+ * or undefined. Sockets Node's own clients open were judged at their call (http.ts), and a
+ * dependency's own (a driver's socket from its config) is the app's.
+ */
+function unixSocketRefusal(path: unknown, sink: string): Error | undefined {
+  if (typeof path !== 'string' || path === '' || currentContext() === undefined) return undefined;
+  const inputs = requestInputs();
+  if (inputs === undefined || findSocketPathInput(path, inputs) === undefined) return undefined;
+  if (isOwnConnection(openedBy(), false)) return undefined;
+  return guardSink(socketPathDetector, sink, path);
+}
+
 function wrapConnect(original: AnyFunction): AnyFunction {
   return function connect(this: Socket): unknown {
     if (!checksOn('ssrf')) return original.apply(this, arguments as unknown as unknown[]);
     const call = connectCall(arguments);
-    if (call === undefined || (call.options.path !== undefined && call.options.path !== null)) {
-      return original.apply(this, arguments as unknown as unknown[]); // a pipe, or arguments Node will reject
+    if (call === undefined) return original.apply(this, arguments as unknown as unknown[]); // arguments Node will reject
+    if (call.options.path !== undefined && call.options.path !== null) {
+      const refusal = unixSocketRefusal(call.options.path, 'net.connect');
+      if (refusal !== undefined) return callWith(original, this, refusingOptions(this, call.options, refusal), call.cb);
+      return original.apply(this, arguments as unknown as unknown[]); // a pipe
     }
     const options = call.options;
     const given = typeof options.host === 'string' && options.host.length > 0 ? options.host : '';

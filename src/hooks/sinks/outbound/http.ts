@@ -15,6 +15,7 @@ import { deliverableError } from '../../../refuse';
 import { refusedConnection } from '../../../refuse/outbound';
 import { guardSink } from '../../../guard';
 import { socketPathDetector } from '../../../checks/ssrf-socket';
+import { learnIncomingRedirect } from './redirect-inputs';
 import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOrRefusal, steersMade, steerStore, type Steer } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
@@ -111,8 +112,25 @@ function wrapRequest(sink: string, protocol: string): (original: AnyFunction) =>
       if (steer === undefined) return original.apply(this, args);
       const req = steerStore.run(steer, () => original.apply(this, args)) as object;
       steeredRequests.set(req, steer);
+      learnRedirectOf(req, steer);
       return req;
     };
+}
+
+/**
+ * A redirect answered to a steered request (the app may follow its Location by hand:
+ * redirect-inputs.ts). Seen as the request emits 'response', before the app's listeners,
+ * without adding one (a request nobody listens to still has its response dumped).
+ */
+function learnRedirectOf(req: object, steer: Steer): void {
+  const emitter = req as { emit?: AnyFunction };
+  const emit = emitter.emit;
+  if (typeof emit !== 'function') return;
+  emitter.emit = function (this: unknown, event: unknown, response: unknown): unknown {
+    if (event === 'response') learnIncomingRedirect(steer, response);
+    // eslint-disable-next-line prefer-rest-params
+    return emit.apply(this, arguments as unknown as unknown[]);
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import { parseIpLiteral } from '../../../detect/ssrf/ip-parse';
 import type { UserInput } from '../../../detect/types';
 import type { RampartBlockedError } from '../../../errors';
 import { guardSink, guardWithoutInput, inputsToCheck } from '../../../guard';
-import { destinationDetector, metadataDetector, type Destination } from '../../../checks/ssrf';
+import { destinationDetector, metadataDetector, pathMayNameHost, type Destination } from '../../../checks/ssrf';
 import { inTelemetryExport, openedBy } from './opener';
 
 export interface Steer {
@@ -108,7 +108,7 @@ export function steerOrRefusal(sink: string, d: Destination): CallVerdict {
   const own = ownCall.own;
   const input = d.controller;
   if (input === undefined) {
-    if (inputs !== undefined && d.hostname !== '' && !own) {
+    if (inputs !== undefined && d.hostname !== '' && !own && !pathMayNameHost(d.hostname)) {
       clean.inputs = inputs;
       clean.sink = sink;
       clean.host = d.hostname;

@@ -11,7 +11,8 @@ import type { ModuleHook } from '../../types';
 import { declareHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { wrapFetchLike } from './fetch';
-import { steeredCall } from './steer';
+import { learnIncomingRedirect } from './redirect-inputs';
+import { steeredCall, type Steer } from './steer';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -41,6 +42,18 @@ function undiciDestination(target: unknown): Destination {
   return { hostname, port: undefined, url, addresses: undefined, steeredBy: undefined, deferred: true };
 }
 
+/**
+ * A steered `undici.request`'s answer, `{ statusCode, headers }`: a redirect the app may
+ * follow by hand (redirect-inputs.ts). The callback form is left as it is.
+ */
+function learnRedirectOfRequest(steer: Steer, result: unknown): unknown {
+  if (!(result instanceof Promise)) return result;
+  return result.then((response: unknown) => {
+    learnIncomingRedirect(steer, response);
+    return response;
+  });
+}
+
 const undiciArgsDestination = (args: ArrayLike<unknown>): Destination => undiciDestination(args[0]);
 
 function wrapApi(sink: string): (original: AnyFunction) => AnyFunction {
@@ -50,7 +63,7 @@ function wrapApi(sink: string): (original: AnyFunction) => AnyFunction {
       const args = arguments as unknown as unknown[];
       // A deferred destination is never refused at call time: refusals come at connect,
       // through undici's own error path, so the call always goes on.
-      return steeredCall(sink, undiciArgsDestination, original, this, args, () => original.apply(this, args));
+      return steeredCall(sink, undiciArgsDestination, original, this, args, () => original.apply(this, args), sink === 'undici.request' ? learnRedirectOfRequest : undefined);
     };
 }
 
