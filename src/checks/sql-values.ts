@@ -31,8 +31,8 @@ function expandedInput(values: readonly unknown[], index: number): UserInput {
   return { source: 'custom', path: `sql.values.${index}`, value: `{${keys.length > KEYS_SHOWN ? keys.slice(0, KEYS_SHOWN) : keys}}` };
 }
 
-export function sqlValuesDetector(system: 'mysql' | 'mariadb', dialect: SqlDialect = 'mysql'): SinkDetector<FormattedCall> {
-  const text = sqlSinkDetector(dialect, system);
+export function sqlValuesDetector(system: 'mysql' | 'mariadb', dialect: SqlDialect = 'mysql', alsoAs?: readonly SqlDialect[]): SinkDetector<FormattedCall> {
+  const text = sqlSinkDetector(dialect, system, alsoAs);
   return {
     kind: 'sql_injection',
     family: 'sql',

@@ -4,7 +4,9 @@
 // like `\' OR 1=1 -- ` would look like text inside a string to rampart and end the string
 // on the server. The mode is learnt from the app's own `SET [SESSION] sql_mode = …`
 // statements as they pass through the hook, per connection object (pooled connections keep
-// their session). A mode set as the server's global default is not seen (docs/sql.md).
+// their session). The server's default (my.cnf, SET GLOBAL) is not in any statement: its
+// NO_BACKSLASH_ESCAPES is read from the status flags the server sends when the driver keeps
+// them, and what stays unknown (ANSI_QUOTES always) is judged under both readings (docs/sql.md).
 import type { SinkDetector } from '../../../guard';
 import { sqlSinkDetector, type DbSystem } from '../../../checks/sql';
 import { sqlValuesDetector, type FormattedCall } from '../../../checks/sql-values';
@@ -12,7 +14,14 @@ import type { SqlDialect } from '../../../detect/sql';
 import type { Verdict } from '../../../guard';
 import { checkFormattedSql, valuesOf } from './common';
 
-const modes = new WeakMap<object, SqlDialect>();
+/** A flag learnt from the app's SET: on, off, set to something rampart cannot read, or never set. */
+type Learnt = boolean | 'unknown' | undefined;
+interface SessionModes {
+  noBackslash: Learnt;
+  ansi: Learnt;
+}
+
+const modes = new WeakMap<object, SessionModes>();
 
 const MENTIONS_MODE = /sql_mode/i;
 // `SET [SESSION|LOCAL] sql_mode = v`, `SET @@[session.]sql_mode := v`, also as a later item of
@@ -21,38 +30,103 @@ const SET_MODE = /(?:\bSET\s+|,\s*)(?:(GLOBAL|PERSIST|PERSIST_ONLY)\s+|SESSION\s
 const KEEPS_OLD = /@@(?:session\.|local\.)?sql_mode/i;
 const NO_BACKSLASH = /NO_BACKSLASH_ESCAPES/i;
 const ANSI_QUOTES = /ANSI_QUOTES|(?:^|[^A-Z_])ANSI(?:[^A-Z_]|$)/i;
+/** REPLACE(@@sql_mode, …) may take a mode away: what is left is not read here. */
+const REMOVES = /\bREPLACE\s*\(/i;
+/** `= DEFAULT`: the session goes back to the server's global default. */
+const TO_DEFAULT = /^DEFAULT\b/i;
+/** SERVER_STATUS_NO_BACKSLASH_ESCAPES, in the status flags of the handshake and OK packets. */
+const STATUS_NO_BACKSLASH_ESCAPES = 0x200;
 
-/** The dialect a connection's session reads queries in (default modes unless the app set others). */
+/** The dialect of a session whose modes are known. */
+function dialectOf(noBackslash: boolean, ansi: boolean): SqlDialect {
+  return noBackslash ? (ansi ? 'mysql-ansi-no-backslash' : 'mysql-no-backslash') : ansi ? 'mysql-ansi-quotes' : 'mysql';
+}
+
+/** The dialect a connection's session reads queries in, as far as its SET statements tell (default modes otherwise). */
 export function sessionDialect(connection: unknown): SqlDialect {
-  return (typeof connection === 'object' && connection !== null && modes.get(connection)) || 'mysql';
+  const m = typeof connection === 'object' && connection !== null ? modes.get(connection) : undefined;
+  return m === undefined ? 'mysql' : dialectOf(m.noBackslash === true, m.ansi === true);
 }
 
 /** Learns the session mode from an app query that sets it (called for queries that were allowed). */
 export function learnSessionMode(connection: unknown, sql: unknown): void {
   if (typeof sql !== 'string' || typeof connection !== 'object' || connection === null || !MENTIONS_MODE.test(sql)) return;
-  let dialect = sessionDialect(connection);
+  const old = modes.get(connection);
+  const now: SessionModes = { noBackslash: old?.noBackslash, ansi: old?.ansi };
+  let changed = false;
   SET_MODE.lastIndex = 0;
   for (let m = SET_MODE.exec(sql); m !== null; m = SET_MODE.exec(sql)) {
     if (m[1] !== undefined || m[2] !== undefined) continue; // the global default: new sessions only
-    const value = m[3]!;
-    const keep = KEEPS_OLD.test(value); // CONCAT(@@sql_mode, ',ANSI_QUOTES') adds to the old mode
-    const old = keep ? dialect : 'mysql';
-    const noBackslash = NO_BACKSLASH.test(value) || (keep && (old === 'mysql-no-backslash' || old === 'mysql-ansi-no-backslash'));
-    const ansi = ANSI_QUOTES.test(value) || (keep && (old === 'mysql-ansi-quotes' || old === 'mysql-ansi-no-backslash'));
-    dialect = noBackslash ? (ansi ? 'mysql-ansi-no-backslash' : 'mysql-no-backslash') : ansi ? 'mysql-ansi-quotes' : 'mysql';
+    changed = true;
+    const value = m[3]!.trim();
+    if (KEEPS_OLD.test(value) && !REMOVES.test(value)) {
+      // CONCAT(@@sql_mode, ',ANSI_QUOTES') adds to the old mode.
+      if (NO_BACKSLASH.test(value)) now.noBackslash = true;
+      if (ANSI_QUOTES.test(value)) now.ansi = true;
+    } else if (TO_DEFAULT.test(value)) {
+      now.noBackslash = undefined; // back to the server's default: as if never set
+      now.ansi = undefined;
+    } else if (!KEEPS_OLD.test(value) && (value.startsWith("'") || value.startsWith('"'))) {
+      now.noBackslash = NO_BACKSLASH.test(value);
+      now.ansi = ANSI_QUOTES.test(value);
+    } else {
+      // A variable, a function, a subquery: the mode is whatever the server computes.
+      now.noBackslash = 'unknown';
+      now.ansi = 'unknown';
+    }
   }
-  modes.set(connection, dialect);
+  if (changed) modes.set(connection, now);
 }
 
-/** The text and value detectors of one driver, one pair per session dialect, made once. */
-export function sessionDetectors(system: 'mysql' | 'mariadb'): (connection: unknown) => { text: SinkDetector<string>; values: SinkDetector<FormattedCall> } {
-  const made = new Map<SqlDialect, { text: SinkDetector<string>; values: SinkDetector<FormattedCall> }>();
+/** What the server itself reports of a connection's NO_BACKSLASH_ESCAPES (its status flags), when the driver keeps them. */
+export type ServerStatusOf = (connection: unknown) => number | undefined;
+
+/** The possible values of one flag: the learnt one, else the server's report, else both. */
+function candidates(learnt: Learnt, reported: boolean | undefined): readonly boolean[] {
+  if (learnt === true || learnt === false) return learnt ? TRUE : FALSE;
+  if (learnt === undefined && reported !== undefined) return reported ? TRUE : FALSE;
+  return BOTH;
+}
+const TRUE = [true] as const;
+const FALSE = [false] as const;
+const BOTH = [false, true] as const;
+
+/**
+ * How the server may read a connection's queries: the first dialect is the likeliest, the
+ * others are judged too when the query holds a character they read differently. ANSI_QUOTES
+ * is known only when the app set the mode (no packet reports it); NO_BACKSLASH_ESCAPES when
+ * the app set it or the driver keeps the server's status flags.
+ */
+export function sessionReadings(connection: unknown, statusOf?: ServerStatusOf): readonly SqlDialect[] {
+  const m = typeof connection === 'object' && connection !== null ? modes.get(connection) : undefined;
+  let status: number | undefined;
+  try {
+    status = statusOf?.(connection);
+  } catch {
+    status = undefined;
+  }
+  const reported = typeof status === 'number' ? (status & STATUS_NO_BACKSLASH_ESCAPES) !== 0 : undefined;
+  const out: SqlDialect[] = [];
+  for (const nb of candidates(m?.noBackslash, reported)) for (const ansi of candidates(m?.ansi, undefined)) out.push(dialectOf(nb, ansi));
+  return out;
+}
+
+interface DetectorPair {
+  text: SinkDetector<string>;
+  values: SinkDetector<FormattedCall>;
+}
+
+/** The text and value detectors of one driver, one pair per set of session readings, made once. */
+export function sessionDetectors(system: 'mysql' | 'mariadb', statusOf?: ServerStatusOf): (connection: unknown) => DetectorPair {
+  const made = new Map<string, DetectorPair>();
   return (connection) => {
-    const dialect = sessionDialect(connection);
-    let pair = made.get(dialect);
+    const readings = sessionReadings(connection, statusOf);
+    const key = readings.join(' ');
+    let pair = made.get(key);
     if (pair === undefined) {
-      pair = { text: sqlSinkDetector(dialect, system as DbSystem), values: sqlValuesDetector(system, dialect) };
-      made.set(dialect, pair);
+      const [dialect, ...also] = readings;
+      pair = { text: sqlSinkDetector(dialect!, system as DbSystem, also), values: sqlValuesDetector(system, dialect, also) };
+      made.set(key, pair);
     }
     return pair;
   };
@@ -65,8 +139,8 @@ type SessionCheck = (connection: unknown, sink: string, sql: unknown, values: un
  * reads it, its values as the driver formats them; a mode the app sets is learnt from the
  * queries that were allowed. `textOf` takes the text from a query object or string.
  */
-export function sessionChecker(system: 'mysql' | 'mariadb', textOf: (sql: unknown) => unknown): { check: SessionCheck; detectorsFor: ReturnType<typeof sessionDetectors> } {
-  const detectorsFor = sessionDetectors(system);
+export function sessionChecker(system: 'mysql' | 'mariadb', textOf: (sql: unknown) => unknown, statusOf?: ServerStatusOf): { check: SessionCheck; detectorsFor: ReturnType<typeof sessionDetectors> } {
+  const detectorsFor = sessionDetectors(system, statusOf);
   const check: SessionCheck = (connection, sink, sql, values) => {
     const text = textOf(sql);
     const { text: textDetector, values: valuesDetector } = detectorsFor(connection);
