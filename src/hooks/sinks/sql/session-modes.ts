@@ -81,6 +81,38 @@ export function learnSessionMode(connection: unknown, sql: unknown): void {
 /** What the server itself reports of a connection's NO_BACKSLASH_ESCAPES (its status flags), when the driver keeps them. */
 export type ServerStatusOf = (connection: unknown) => number | undefined;
 
+/**
+ * The status a server (host and port) last reported in a handshake. A connection not yet
+ * connected (mysql connects on its first query, pools open connections on demand) starts
+ * from the same global default, so it is judged by what the server said to the previous one.
+ */
+const lastStatusOf = new Map<string, number>();
+const MAX_SERVERS = 64;
+
+function serverOf(connection: unknown): string | undefined {
+  const config = (connection as { config?: { host?: unknown; port?: unknown; socketPath?: unknown } } | null)?.config;
+  if (typeof config !== 'object' || config === null) return undefined;
+  return `${String(config.socketPath ?? '')}|${String(config.host ?? '')}|${String(config.port ?? '')}`;
+}
+
+function statusOfSession(connection: unknown, statusOf: ServerStatusOf | undefined): number | undefined {
+  if (statusOf === undefined) return undefined;
+  let status: number | undefined;
+  try {
+    status = statusOf(connection);
+  } catch {
+    status = undefined;
+  }
+  const server = serverOf(connection);
+  if (server === undefined) return typeof status === 'number' ? status : undefined;
+  if (typeof status !== 'number') return lastStatusOf.get(server);
+  if (lastStatusOf.get(server) !== status) {
+    if (lastStatusOf.size >= MAX_SERVERS) lastStatusOf.clear();
+    lastStatusOf.set(server, status);
+  }
+  return status;
+}
+
 /** The possible values of one flag: the learnt one, else the server's report, else both. */
 function candidates(learnt: Learnt, reported: boolean | undefined): readonly boolean[] {
   if (learnt === true || learnt === false) return learnt ? TRUE : FALSE;
@@ -99,12 +131,7 @@ const BOTH = [false, true] as const;
  */
 export function sessionReadings(connection: unknown, statusOf?: ServerStatusOf): readonly SqlDialect[] {
   const m = typeof connection === 'object' && connection !== null ? modes.get(connection) : undefined;
-  let status: number | undefined;
-  try {
-    status = statusOf?.(connection);
-  } catch {
-    status = undefined;
-  }
+  const status = statusOfSession(connection, statusOf);
   const reported = typeof status === 'number' ? (status & STATUS_NO_BACKSLASH_ESCAPES) !== 0 : undefined;
   const out: SqlDialect[] = [];
   for (const nb of candidates(m?.noBackslash, reported)) for (const ansi of candidates(m?.ansi, undefined)) out.push(dialectOf(nb, ansi));
