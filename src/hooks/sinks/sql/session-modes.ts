@@ -171,7 +171,7 @@ export function sessionChecker(system: 'mysql' | 'mariadb', textOf: (sql: unknow
   const check: SessionCheck = (connection, sink, sql, values) => {
     const text = textOf(sql);
     const { text: textDetector, values: valuesDetector } = detectorsFor(connection);
-    const blocked = checkFormattedSql(textDetector, valuesDetector, sink, connection, text, valuesOf(sql, values));
+    const blocked = checkFormattedSql(textDetector, valuesDetector, sink, connection, text, valuesOf(sql, values), sql);
     if (blocked === undefined) learnSessionMode(connection, text);
     return blocked;
   };
