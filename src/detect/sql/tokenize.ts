@@ -72,6 +72,7 @@ KIND_NAMES[VARIABLE] = 'variable';
  */
 export function lexInto(query: string, dialect: SqlDialect, buf: TokenBuffer): void {
   buf.reset();
+  buf.userIsFunction = dialect === 'postgres' || dialect === 'postgres-backslash';
   (LEXERS[dialect] ?? lexSqlite)(query, buf);
 }
 
