@@ -119,3 +119,23 @@ t.test('standard sessions: no refusal for the same input, nor for a trailing bac
   t.equal(events.attacks().length, 0);
   t.same((await admin.query(`SELECT count(*)::int AS n FROM ${T}`)).rows, [{ n: 2 }], 'the table is intact');
 });
+
+t.test('postgres.js: the setting cannot be read there, so both readings are judged', async (t) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const postgres = require('postgres') as typeof import('postgres');
+  const sql = postgres({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'rampart_test', connection: { standard_conforming_strings: 'off' }, onnotice: () => {} });
+  try {
+    t.same((await sql.unsafe(lookup(ATTACK))).map((r) => r.secret), ['hunter2', 'b0b'], 'the attack is real on this connection');
+    events.reset();
+    const r = await withInput(asInput(ATTACK), () => attempt(async () => ({ rows: (await sql.unsafe(lookup(ATTACK))) as unknown as Row[] })));
+    t.type(r.err, RampartBlockedError, 'refused');
+    t.equal(r.rows, undefined, 'no secret returned');
+    const benign = await withInput(asInput("O'Brien \\ bob"), () => sql.unsafe(lookup("O'Brien \\ bob")));
+    t.same([...benign], [], 'a benign input with a quote and a backslash is served');
+    const bob = await withInput(asInput('bob'), () => sql.unsafe(lookup('bob')));
+    t.same([...bob], [{ name: 'bob', secret: 'b0b' }], 'benign twin');
+    t.equal(events.attacks().length, 1);
+  } finally {
+    await sql.end();
+  }
+});
