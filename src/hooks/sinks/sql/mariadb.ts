@@ -28,7 +28,7 @@ const liveStatus = (connection: unknown): number | undefined => {
   const status = (connection as { info?: { status?: unknown } | null } | null)?.info?.status;
   return typeof status === 'number' ? status : undefined;
 };
-const detectorsFor = sessionDetectors('mariadb', liveStatus);
+const detectorsFor = sessionDetectors('mariadb', { of: liveStatus, handshake: false });
 
 /** Shared by both APIs, as one connector: unpatching either undoes every prototype found. */
 const discovered = new DiscoveredPrototypes();

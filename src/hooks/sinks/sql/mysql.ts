@@ -16,7 +16,7 @@ import { bindToCaller, poolGetConnectionHook } from './common';
 const handshakeStatus = (connection: unknown): number | undefined =>
   (connection as { _protocol?: { _handshakeInitializationPacket?: { serverStatus?: number } | null } } | null)?._protocol?._handshakeInitializationPacket?.serverStatus;
 
-const { check: checkSession } = sessionChecker('mysql', (sql) => sqlOf(sql), handshakeStatus);
+const { check: checkSession } = sessionChecker('mysql', (sql) => sqlOf(sql), { of: handshakeStatus, handshake: true });
 const SINK = 'mysql.query';
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;

@@ -17,7 +17,7 @@ import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
 const handshakeStatus = (connection: unknown): number | undefined =>
   (connection as { _handshakePacket?: { statusFlags?: number } | null } | null)?._handshakePacket?.statusFlags;
 
-const { check: checkSession, detectorsFor } = sessionChecker('mysql', (sql) => sqlOf(sql), handshakeStatus);
+const { check: checkSession, detectorsFor } = sessionChecker('mysql', (sql) => sqlOf(sql), { of: handshakeStatus, handshake: true });
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 

@@ -78,8 +78,16 @@ export function learnSessionMode(connection: unknown, sql: unknown): void {
   if (changed) modes.set(connection, now);
 }
 
-/** What the server itself reports of a connection's NO_BACKSLASH_ESCAPES (its status flags), when the driver keeps them. */
-export type ServerStatusOf = (connection: unknown) => number | undefined;
+/**
+ * What the server itself reports of a connection's NO_BACKSLASH_ESCAPES (its status flags),
+ * when the driver keeps them. `handshake`: the flags come from the connection's handshake and
+ * so carry the server's global default (mysql, mysql2); otherwise they are the session's own,
+ * kept live by the driver (mariadb).
+ */
+export interface ServerStatus {
+  readonly of: (connection: unknown) => number | undefined;
+  readonly handshake: boolean;
+}
 
 /**
  * The status a server (host and port) last reported in a handshake. A connection not yet
@@ -88,6 +96,8 @@ export type ServerStatusOf = (connection: unknown) => number | undefined;
  */
 const lastStatusOf = new Map<string, number>();
 const MAX_SERVERS = 64;
+/** Connections whose handshake status was already recorded for their server. */
+const recorded = new WeakSet<object>();
 
 function serverOf(connection: unknown): string | undefined {
   const config = (connection as { config?: { host?: unknown; port?: unknown; socketPath?: unknown } } | null)?.config;
@@ -95,33 +105,55 @@ function serverOf(connection: unknown): string | undefined {
   return `${String(config.socketPath ?? '')}|${String(config.host ?? '')}|${String(config.port ?? '')}`;
 }
 
-function statusOfSession(connection: unknown, statusOf: ServerStatusOf | undefined): number | undefined {
-  if (statusOf === undefined) return undefined;
+function statusOfSession(connection: unknown, server: ServerStatus | undefined): number | undefined {
+  if (server === undefined || typeof connection !== 'object' || connection === null) return undefined;
   let status: number | undefined;
   try {
-    status = statusOf(connection);
+    status = server.of(connection);
   } catch {
     status = undefined;
   }
-  const server = serverOf(connection);
-  if (server === undefined) return typeof status === 'number' ? status : undefined;
-  if (typeof status !== 'number') return lastStatusOf.get(server);
-  if (lastStatusOf.get(server) !== status) {
-    if (lastStatusOf.size >= MAX_SERVERS) lastStatusOf.clear();
-    lastStatusOf.set(server, status);
+  if (typeof status === 'number') {
+    if (server.handshake && !recorded.has(connection)) {
+      recorded.add(connection); // once per connection: the hot path builds no key
+      const key = serverOf(connection);
+      if (key !== undefined) {
+        if (lastStatusOf.size >= MAX_SERVERS) lastStatusOf.clear();
+        lastStatusOf.set(key, status);
+      }
+    }
+    return status;
   }
-  return status;
+  if (!server.handshake || lastStatusOf.size === 0) return undefined;
+  const key = serverOf(connection);
+  return key === undefined ? undefined : lastStatusOf.get(key);
 }
 
+// The possible values of a flag, as bits: OFF and ON.
+const OFF = 1;
+const ON = 2;
+
 /** The possible values of one flag: the learnt one, else the server's report, else both. */
-function candidates(learnt: Learnt, reported: boolean | undefined): readonly boolean[] {
-  if (learnt === true || learnt === false) return learnt ? TRUE : FALSE;
-  if (learnt === undefined && reported !== undefined) return reported ? TRUE : FALSE;
-  return BOTH;
+function candidates(learnt: Learnt, reported: boolean | undefined): number {
+  if (learnt === true || learnt === false) return learnt ? ON : OFF;
+  if (learnt === undefined && reported !== undefined) return reported ? ON : OFF;
+  return OFF | ON;
 }
-const TRUE = [true] as const;
-const FALSE = [false] as const;
-const BOTH = [false, true] as const;
+
+/** The readings for the possible NO_BACKSLASH_ESCAPES and ANSI_QUOTES values, likeliest first. */
+function readingsOf(nb: number, ansi: number): SqlDialect[] {
+  const out: SqlDialect[] = [];
+  for (const b of [OFF, ON]) if (nb & b) for (const a of [OFF, ON]) if (ansi & a) out.push(dialectOf(b === ON, a === ON));
+  return out;
+}
+
+/** 4 * NO_BACKSLASH_ESCAPES bits + ANSI_QUOTES bits: which of the 9 sets of readings applies. */
+function readingsCode(connection: unknown, server?: ServerStatus): number {
+  const m = typeof connection === 'object' && connection !== null ? modes.get(connection) : undefined;
+  const status = statusOfSession(connection, server);
+  const reported = typeof status === 'number' ? (status & STATUS_NO_BACKSLASH_ESCAPES) !== 0 : undefined;
+  return 4 * candidates(m?.noBackslash, reported) + candidates(m?.ansi, undefined);
+}
 
 /**
  * How the server may read a connection's queries: the first dialect is the likeliest, the
@@ -129,13 +161,9 @@ const BOTH = [false, true] as const;
  * is known only when the app set the mode (no packet reports it); NO_BACKSLASH_ESCAPES when
  * the app set it or the driver keeps the server's status flags.
  */
-export function sessionReadings(connection: unknown, statusOf?: ServerStatusOf): readonly SqlDialect[] {
-  const m = typeof connection === 'object' && connection !== null ? modes.get(connection) : undefined;
-  const status = statusOfSession(connection, statusOf);
-  const reported = typeof status === 'number' ? (status & STATUS_NO_BACKSLASH_ESCAPES) !== 0 : undefined;
-  const out: SqlDialect[] = [];
-  for (const nb of candidates(m?.noBackslash, reported)) for (const ansi of candidates(m?.ansi, undefined)) out.push(dialectOf(nb, ansi));
-  return out;
+export function sessionReadings(connection: unknown, server?: ServerStatus): readonly SqlDialect[] {
+  const code = readingsCode(connection, server);
+  return readingsOf(code >> 2, code & 3);
 }
 
 interface DetectorPair {
@@ -144,16 +172,15 @@ interface DetectorPair {
 }
 
 /** The text and value detectors of one driver, one pair per set of session readings, made once. */
-export function sessionDetectors(system: 'mysql' | 'mariadb', statusOf?: ServerStatusOf): (connection: unknown) => DetectorPair {
-  const made = new Map<string, DetectorPair>();
+export function sessionDetectors(system: 'mysql' | 'mariadb', server?: ServerStatus): (connection: unknown) => DetectorPair {
+  const made: Array<DetectorPair | undefined> = [];
   return (connection) => {
-    const readings = sessionReadings(connection, statusOf);
-    const key = readings.join(' ');
-    let pair = made.get(key);
+    const code = readingsCode(connection, server);
+    let pair = made[code];
     if (pair === undefined) {
-      const [dialect, ...also] = readings;
+      const [dialect, ...also] = readingsOf(code >> 2, code & 3);
       pair = { text: sqlSinkDetector(dialect!, system as DbSystem, also), values: sqlValuesDetector(system, dialect, also) };
-      made.set(key, pair);
+      made[code] = pair;
     }
     return pair;
   };
@@ -166,8 +193,8 @@ type SessionCheck = (connection: unknown, sink: string, sql: unknown, values: un
  * reads it, its values as the driver formats them; a mode the app sets is learnt from the
  * queries that were allowed. `textOf` takes the text from a query object or string.
  */
-export function sessionChecker(system: 'mysql' | 'mariadb', textOf: (sql: unknown) => unknown, statusOf?: ServerStatusOf): { check: SessionCheck; detectorsFor: ReturnType<typeof sessionDetectors> } {
-  const detectorsFor = sessionDetectors(system, statusOf);
+export function sessionChecker(system: 'mysql' | 'mariadb', textOf: (sql: unknown) => unknown, server?: ServerStatus): { check: SessionCheck; detectorsFor: ReturnType<typeof sessionDetectors> } {
+  const detectorsFor = sessionDetectors(system, server);
   const check: SessionCheck = (connection, sink, sql, values) => {
     const text = textOf(sql);
     const { text: textDetector, values: valuesDetector } = detectorsFor(connection);
