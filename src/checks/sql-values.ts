@@ -13,6 +13,8 @@ import type { SqlDialect } from '../detect/sql';
 export interface FormattedCall {
   readonly sql: string;
   readonly values: readonly unknown[];
+  /** The template whose `?` the values fill, when it is not `sql` (mysql2 named placeholders turned into `?`). */
+  readonly slots?: string;
 }
 
 /** The values as the formatter reads them (a lone value counts as a one-element list), when one is a record. */
@@ -31,15 +33,15 @@ function expandedInput(values: readonly unknown[], index: number): UserInput {
   return { source: 'custom', path: `sql.values.${index}`, value: `{${keys.length > KEYS_SHOWN ? keys.slice(0, KEYS_SHOWN) : keys}}` };
 }
 
-export function sqlValuesDetector(system: 'mysql' | 'mariadb', dialect: SqlDialect = 'mysql'): SinkDetector<FormattedCall> {
-  const text = sqlSinkDetector(dialect, system);
+export function sqlValuesDetector(system: 'mysql' | 'mariadb', dialect: SqlDialect = 'mysql', alsoAs?: readonly SqlDialect[]): SinkDetector<FormattedCall> {
+  const text = sqlSinkDetector(dialect, system, alsoAs);
   return {
     kind: 'sql_injection',
     family: 'sql',
     detect(call, inputs, config, partial): Detection | undefined {
       const found = text.detect(call.sql, inputs, config, partial);
       if (found !== undefined) return found;
-      const misplaced = misplacedExpansion(call.sql, call.values);
+      const misplaced = misplacedExpansion(call.slots ?? call.sql, call.values);
       if (misplaced === undefined) return undefined;
       return { kind: 'sql_injection', input: expandedInput(call.values, misplaced.index), rule: RULES.objectExpansion, reason: REASONS[RULES.objectExpansion] };
     },

@@ -18,12 +18,17 @@ export type DbSystem = 'sqlite' | 'postgresql' | 'mysql' | 'mariadb';
  */
 export const sqlAppTexts = new AppTextMemory();
 
-export function sqlSinkDetector(dialect: SqlDialect, system: DbSystem): SinkDetector<string> {
+/**
+ * The detector for one reading of the connection's queries: `dialect`, and `alsoAs` the other
+ * readings its server may use when the session mode is not known (detect/sql/detector.ts).
+ */
+export function sqlSinkDetector(dialect: SqlDialect, system: DbSystem, alsoAs?: readonly SqlDialect[]): SinkDetector<string> {
+  const also = alsoAs !== undefined && alsoAs.length > 0 ? alsoAs : undefined;
   return {
     kind: 'sql_injection',
     family: 'sql',
     detect: (query, inputs, config, partial) =>
-      sql().detectSqlInjection(query, inputs, dialect, { allowFullQueryInput: config.sql.allowFullQueryInput, appTexts: sqlAppTexts, learn: !partial }),
+      sql().detectSqlInjection(query, inputs, dialect, { allowFullQueryInput: config.sql.allowFullQueryInput, appTexts: sqlAppTexts, learn: !partial, alsoAs: also }),
     // The text as written: the report layer decides what of it may leave (report/db-query-text.ts).
     describe: (query) => ({ 'db.system.name': system, 'db.query.text': query }),
   };

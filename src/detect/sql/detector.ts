@@ -5,7 +5,7 @@ import type { Detection, UserInput } from '../types';
 import { budgetExceeded, budgetRanOut, spend } from '../budget';
 import { indexOfLinear, searchCost } from '../occurrences';
 import { TokenBuffer } from './token-buffer';
-import { SqlDialect, lexInto } from './tokenize';
+import { SqlDialect, distinguishingChars, lexInto } from './tokenize';
 import { ListMemo, judgeOccurrence } from './judge';
 import { REASONS, RULES, SqlRule } from './rules';
 import { LOWER, MIXED, foldCase } from './fold';
@@ -27,6 +27,13 @@ export interface SqlDetectOptions {
   readonly appTexts?: AppTextMemory;
   /** Whether a query without any occurrence is added to `appTexts` (default true). */
   readonly learn?: boolean;
+  /**
+   * Other ways the server may read the query (a session mode rampart could not learn: the
+   * server's global default). When an input occurs in the query and the query holds a
+   * character those readings lex differently (`\\`, `"`), the query is judged under each of
+   * them too, and an input that changes the structure under any reading is reported.
+   */
+  readonly alsoAs?: readonly SqlDialect[];
 }
 
 /** Work units charged per occurrence judged (budget.ts): measured at about 8 scanned characters. */
@@ -77,6 +84,28 @@ export function detectSqlInjection(
   dialect: SqlDialect,
   options?: SqlDetectOptions,
 ): Detection | undefined {
+  const found = detectIn(query, inputs, dialect, options);
+  const also = options?.alsoAs;
+  if (found !== undefined || also === undefined || !call.found) return found;
+  // Only a query with an input in it and a mode-dependent character is judged again: the
+  // no-match path and ordinary queries cost nothing more.
+  for (let a = 0; a < also.length; a++) {
+    const other = also[a]!;
+    if (!holdsAny(query, distinguishingChars(dialect, other))) continue;
+    const elsewhere = detectIn(query, inputs, other, { ...options, learn: false });
+    if (elsewhere !== undefined) return elsewhere;
+  }
+  return undefined;
+}
+
+function holdsAny(query: string, chars: string): boolean {
+  for (let k = 0; k < chars.length; k++) if (query.indexOf(chars[k]!) !== -1) return true;
+  return false;
+}
+
+/** One reading of the query. Leaves `call.found` saying whether any input occurred in it. */
+function detectIn(query: string, inputs: readonly UserInput[], dialect: SqlDialect, options?: SqlDetectOptions): Detection | undefined {
+  call.found = false;
   if (typeof query !== 'string' || query.length === 0 || !inputs || inputs.length === 0) return undefined;
   const n = query.length;
   let qs = 0; // the query without surrounding whitespace is query[qs, qe)

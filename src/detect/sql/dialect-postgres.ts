@@ -1,6 +1,7 @@
 // PostgreSQL lexer, modelled on the token rules of PostgreSQL's scan.l (read as a design, not
-// copied): standard_conforming_strings on, so a backslash is an ordinary character in '' and
-// only E'' strings have backslash escapes.
+// copied). By default standard_conforming_strings is on, so a backslash is an ordinary
+// character in '' and only E'' strings have backslash escapes; lexPostgresBackslash reads a
+// session with standard_conforming_strings off, where every '' string escapes like E''.
 
 import {
   COMMENT,
@@ -156,6 +157,16 @@ function dollarBodyEnd(q: string, i: number, tagStart: number, tagEnd: number): 
 }
 
 export function lexPostgres(q: string, buf: TokenBuffer): void {
+  lexPostgresIn(q, buf, PLAIN);
+}
+
+/** A session with standard_conforming_strings off: backslash escapes in every '' string. */
+export function lexPostgresBackslash(q: string, buf: TokenBuffer): void {
+  lexPostgresIn(q, buf, ESCAPED);
+}
+
+/** `plain` is how an ordinary '' string (and N'', U&'') reads its body in this session. */
+function lexPostgresIn(q: string, buf: TokenBuffer, plain: number): void {
   const n = q.length;
   let i = 0;
   while (i < n) {
@@ -183,7 +194,7 @@ export function lexPostgres(q: string, buf: TokenBuffer): void {
         }
         continue;
       case SQUOTE:
-        i = pushQuoted(buf, STRING, q, start, stringEnd(q, i + 1, PLAIN));
+        i = pushQuoted(buf, STRING, q, start, stringEnd(q, i + 1, plain));
         continue;
       case DQUOTE:
         i = pushQuoted(buf, QUOTED_IDENT, q, start, quotedEnd(q, i + 1, DQUOTE, true, false));
@@ -226,7 +237,7 @@ export function lexPostgres(q: string, buf: TokenBuffer): void {
         const form = lower === 0x65 ? ESCAPED : BITS;
         i = pushQuoted(buf, STRING, q, start, stringEnd(q, i + 2, form));
       } else if (lower === 0x75 && next === 0x26 && codeAt(q, i + 2) === SQUOTE) {
-        i = pushQuoted(buf, STRING, q, start, stringEnd(q, i + 3, PLAIN)); // U&'..'
+        i = pushQuoted(buf, STRING, q, start, stringEnd(q, i + 3, plain)); // U&'..'
       } else if (lower === 0x75 && next === 0x26 && codeAt(q, i + 2) === DQUOTE) {
         i = pushQuoted(buf, QUOTED_IDENT, q, start, quotedEnd(q, i + 3, DQUOTE, true, false));
       } else {

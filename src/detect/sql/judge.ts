@@ -48,6 +48,7 @@ import {
   isValueKeyword,
   tokenIs,
   tokenTextIs,
+  wordIs,
 } from './keywords';
 import { RULES, SqlRule } from './rules';
 
@@ -182,7 +183,7 @@ function judgeSingle(
     case WORD:
       if (!whole || isValueKeyword(q, ts, te)) return undefined;
       if (inValueSlot(q, buf, i, i)) return RULES.valueIdentifier;
-      return isSystemFunctionKeyword(q, ts, te) ? RULES.systemValue : undefined;
+      return isSystemFunctionKeyword(q, ts, te) || (buf.userIsFunction && wordIs(q, ts, te, 'USER')) ? RULES.systemValue : undefined;
     case QUOTED_IDENT:
     case VARIABLE:
       if (!whole) return undefined;

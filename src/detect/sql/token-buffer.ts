@@ -40,6 +40,9 @@ export class TokenBuffer {
   /** Whether the query's parentheses balance: -1 not known yet, 0 no, 1 yes (judge.ts). */
   balanced = -1;
 
+  /** The bare word USER reads the session user (PostgreSQL); elsewhere it is an ordinary name. Set by lexInto. */
+  userIsFunction = false;
+
   reset(): void {
     this.count = 0;
     this.unterminatedAt = -1;

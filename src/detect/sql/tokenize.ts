@@ -13,15 +13,16 @@ import {
   WORD,
 } from './token-buffer';
 import { Lexer } from './tokenizer-core';
-import { lexPostgres } from './dialect-postgres';
+import { lexPostgres, lexPostgresBackslash } from './dialect-postgres';
 import { lexMysql, mysqlLexer } from './dialect-mysql';
 import { lexSqlite } from './dialect-sqlite';
 
 /**
  * `mysql` covers MariaDB too, with the default SQL modes; the `mysql-…` dialects are
  * sessions that set NO_BACKSLASH_ESCAPES, ANSI_QUOTES, or both (hooks/sinks/sql/session-modes.ts).
+ * `postgres-backslash` is a PostgreSQL session with standard_conforming_strings off.
  */
-export type SqlDialect = 'sqlite' | 'postgres' | 'mysql' | 'mysql-no-backslash' | 'mysql-ansi-quotes' | 'mysql-ansi-no-backslash';
+export type SqlDialect = 'sqlite' | 'postgres' | 'postgres-backslash' | 'mysql' | 'mysql-no-backslash' | 'mysql-ansi-quotes' | 'mysql-ansi-no-backslash';
 
 export type SqlTokenKind =
   | 'string' // every literal string form: '', E'', $$ $$, X'', B'', N'', _charset''
@@ -46,6 +47,7 @@ export interface SqlToken {
 
 const LEXERS: Readonly<Record<SqlDialect, Lexer>> = {
   postgres: lexPostgres,
+  'postgres-backslash': lexPostgresBackslash,
   mysql: lexMysql,
   'mysql-no-backslash': mysqlLexer({ noBackslashEscapes: true, ansiQuotes: false }),
   'mysql-ansi-quotes': mysqlLexer({ noBackslashEscapes: false, ansiQuotes: true }),
@@ -70,8 +72,22 @@ KIND_NAMES[VARIABLE] = 'variable';
  */
 export function lexInto(query: string, dialect: SqlDialect, buf: TokenBuffer): void {
   buf.reset();
+  buf.userIsFunction = dialect === 'postgres' || dialect === 'postgres-backslash';
   (LEXERS[dialect] ?? lexSqlite)(query, buf);
 }
+
+/**
+ * The character whose presence in a query makes readings `a` and `b` lex it differently:
+ * the backslash between sessions that disagree on backslash escapes, `"` between sessions
+ * that disagree on ANSI_QUOTES. Without them in the query both readings give the same tokens.
+ */
+export function distinguishingChars(a: SqlDialect, b: SqlDialect): string {
+  return (BACKSLASH_ESCAPES.has(a) !== BACKSLASH_ESCAPES.has(b) ? '\\' : '') + (ANSI.has(a) !== ANSI.has(b) ? '"' : '');
+}
+
+/** Readings with backslash escapes in ordinary strings; readings where `"` quotes a name. */
+const BACKSLASH_ESCAPES: ReadonlySet<SqlDialect> = new Set<SqlDialect>(['postgres-backslash', 'mysql', 'mysql-ansi-quotes']);
+const ANSI: ReadonlySet<SqlDialect> = new Set<SqlDialect>(['postgres', 'postgres-backslash', 'sqlite', 'mysql-ansi-quotes', 'mysql-ansi-no-backslash']);
 
 /** The tokens of `query` in `dialect`, without whitespace. */
 export function tokenizeSql(query: string, dialect: SqlDialect): SqlToken[] {

@@ -87,6 +87,9 @@ t.test('server variables and session functions in a column slot read server stat
   t.equal(flagged('SELECT id FROM t ORDER BY @@datadir', '@@datadir', 'mysql'), 'sqli.system-value');
   t.equal(flagged('SELECT id, CURRENT_USER FROM t', 'CURRENT_USER'), 'sqli.system-value');
   t.equal(flagged('SELECT id, session_user FROM t', 'session_user', 'mysql'), 'sqli.system-value');
+  t.equal(flagged('SELECT id FROM t ORDER BY user', 'user', 'postgres'), 'sqli.system-value', 'PostgreSQL: bare USER is the session user');
+  t.equal(flagged('SELECT id FROM t ORDER BY user', 'user', 'mysql'), undefined, 'MySQL: user is an ordinary column name');
+  t.equal(flagged('SELECT id FROM t ORDER BY user', 'user', 'sqlite'), undefined, 'SQLite: likewise');
   // Benign twins: a column name, a user variable, the same words inside a string.
   t.equal(flagged('SELECT id, created_at FROM t', 'created_at'), undefined);
   t.equal(flagged('SELECT id FROM t ORDER BY @sort', '@sort', 'mysql'), undefined);

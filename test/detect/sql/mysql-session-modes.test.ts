@@ -1,7 +1,7 @@
 // The MySQL lexers for session modes, and the reading of the app's SET sql_mode statements.
 import t from 'tap';
 import { detectSqlInjection, tokenizeSql } from '../../../src/detect/sql';
-import { learnSessionMode, sessionDialect } from '../../../src/hooks/sinks/sql/session-modes';
+import { learnSessionMode, sessionDialect, sessionReadings } from '../../../src/hooks/sinks/sql/session-modes';
 
 const kinds = (q: string, d: Parameters<typeof tokenizeSql>[1]) => tokenizeSql(q, d).map((x) => `${x.kind}:${x.text}`);
 const input = (value: string) => [{ source: 'query' as const, path: 'q', value }];
@@ -41,4 +41,34 @@ t.test('the mode is read from the app’s SET statements, per connection', async
     t.equal(sessionDialect(c), want, sql);
   }
   t.equal(sessionDialect({}), 'mysql', 'another connection keeps the default');
+});
+
+t.test('what stays unknown is judged under both readings', async (t) => {
+  const NB = 0x200;
+  const reports = (status: number) => ({ of: () => status, handshake: false });
+  t.same(sessionReadings({}, reports(0)), ['mysql', 'mysql-ansi-quotes'], 'the server reports the default backslash mode; ANSI_QUOTES is never reported');
+  t.same(sessionReadings({}, reports(NB)), ['mysql-no-backslash', 'mysql-ansi-no-backslash'], 'the server reports NO_BACKSLASH_ESCAPES');
+  t.same(sessionReadings({}), ['mysql', 'mysql-ansi-quotes', 'mysql-no-backslash', 'mysql-ansi-no-backslash'], 'nothing reported: every reading');
+  const set = {};
+  learnSessionMode(set, "SET sql_mode = 'TRADITIONAL'");
+  t.same(sessionReadings(set, reports(NB)), ['mysql'], 'a literal the app set is the session mode');
+  const variable = {};
+  learnSessionMode(variable, 'SET sql_mode = @wanted');
+  t.same(sessionReadings(variable, reports(0)).length, 4, 'a variable: unknown');
+  const removed = {};
+  learnSessionMode(removed, "SET sql_mode = 'NO_BACKSLASH_ESCAPES'");
+  learnSessionMode(removed, "SET sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
+  t.same(sessionReadings(removed, reports(NB)).length, 4, 'REPLACE(@@sql_mode, …) is not read as adding the mode');
+  const reset = {};
+  learnSessionMode(reset, "SET sql_mode = 'ANSI'");
+  learnSessionMode(reset, 'SET sql_mode = DEFAULT');
+  t.same(sessionReadings(reset, reports(0)), ['mysql', 'mysql-ansi-quotes'], 'DEFAULT: back to what the server reports');
+});
+
+t.test('a double quote is judged under ANSI_QUOTES too, only when the readings differ', async (t) => {
+  const q = 'SELECT * FROM users WHERE pass = "pass"';
+  t.equal(detectSqlInjection(q, input('"pass"'), 'mysql'), undefined, 'default reading: a string');
+  t.equal(detectSqlInjection(q, input('"pass"'), 'mysql', { alsoAs: ['mysql-ansi-quotes'] })?.rule, 'sqli.value-identifier', 'under ANSI_QUOTES a column: true for every row');
+  const inString = "SELECT * FROM t WHERE note = 'she said \"hi\"'";
+  t.equal(detectSqlInjection(inString, input('she said "hi"'), 'mysql', { alsoAs: ['mysql-ansi-quotes'] }), undefined, 'inside a single-quoted string both readings agree');
 });

@@ -97,3 +97,17 @@ t.test('the mode is learnt per connection and follows later SET statements', asy
   const again = await withInput({ source: 'query', name: 'name', value: ATTACK }, () => run(conn, lookup(conn, ATTACK)));
   t.type(again.err, RampartBlockedError, 'and refused once the mode is set again');
 });
+
+t.test('a mode set from a value rampart cannot read is judged under both readings', async (t) => {
+  for (const [name, conn] of [['mysql', mysql.createConnection(config)], ['mysql2', failOnConnectionError(mysql2.createConnection(config))]] as const) {
+    await rows(conn, "SET @wanted = CONCAT('NO_BACKSLASH', '_ESCAPES')");
+    await rows(conn, 'SET sql_mode = @wanted');
+    t.same((await rows(conn, lookup(conn, ATTACK))).map((r) => r.name), ['alice', 'bob'], `${name}: the server does run without backslash escapes`);
+    const r = await withInput({ source: 'query', name: 'name', value: ATTACK }, () => run(conn, lookup(conn, ATTACK)));
+    t.type(r.err, RampartBlockedError, `${name}: refused`);
+    t.equal(r.rows, undefined, `${name}: no rows`);
+    const benign = await withInput({ source: 'query', name: 'name', value: 'bob' }, () => rows(conn, lookup(conn, 'bob')));
+    t.same(benign, [{ name: 'bob' }], `${name}: benign twin`);
+    await new Promise<void>((resolve) => conn.end(() => resolve()));
+  }
+});

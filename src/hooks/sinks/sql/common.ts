@@ -104,18 +104,48 @@ function expandsObjects(connection: unknown): boolean {
   return expands;
 }
 
+interface NamedResolver {
+  config?: { namedPlaceholders?: unknown };
+  _resolveNamedPlaceholders?(options: { sql: string; values: unknown; namedPlaceholders?: unknown }): void;
+}
+
+/**
+ * mysql2 with `namedPlaceholders` (on the connection or the query) and an object of values:
+ * the template with `:name` turned into `?` and the values in that order, as the driver itself
+ * converts them (its own converter, which only rewrites the options object it is given), so
+ * each value is judged by the slot its name stands in. Undefined for every other call.
+ */
+function namedToPositional(connection: unknown, options: unknown, sql: string, values: unknown): { sql: string; values: unknown } | undefined {
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) return undefined;
+  const c = connection as NamedResolver;
+  if (typeof c?._resolveNamedPlaceholders !== 'function') return undefined;
+  const asked = typeof options === 'object' && options !== null ? (options as { namedPlaceholders?: unknown }).namedPlaceholders : undefined;
+  const named = asked ?? c.config?.namedPlaceholders;
+  if (!named) return undefined;
+  const resolved = { sql, values, namedPlaceholders: named };
+  c._resolveNamedPlaceholders(resolved);
+  return typeof resolved.sql === 'string' && Array.isArray(resolved.values) ? resolved : undefined;
+}
+
 /**
  * Checks a `?`-formatted call: the template as text and, when a value is a record the
  * connection would expand, the slot each record expands into (checks/sql-values.ts).
+ * `options` is the query's options object, if the app passed one (mysql2's namedPlaceholders).
  */
-export function checkFormattedSql(text: SinkDetector<string>, withValues: SinkDetector<FormattedCall>, sink: string, connection: unknown, sql: unknown, values: unknown): Verdict {
+export function checkFormattedSql(text: SinkDetector<string>, withValues: SinkDetector<FormattedCall>, sink: string, connection: unknown, sql: unknown, values: unknown, options?: unknown): Verdict {
   if (typeof sql !== 'string') return undefined;
   let records: readonly unknown[] | undefined;
+  let slots: string | undefined;
   try {
+    const positional = namedToPositional(connection, options, sql, values);
+    if (positional !== undefined) {
+      slots = positional.sql;
+      values = positional.values;
+    }
     records = recordValues(values);
     if (records !== undefined && !expandsObjects(connection)) records = undefined;
   } catch {
     records = undefined; // a hostile value (a throwing proxy): the text check still runs
   }
-  return records === undefined ? guardSink(text, sink, sql) : guardSink(withValues, sink, { sql, values: records });
+  return records === undefined ? guardSink(text, sink, sql) : guardSink(withValues, sink, { sql, values: records, slots });
 }

@@ -13,14 +13,22 @@
 // Both APIs come from one table: they differ only in how a call reports its result.
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
-import { sqlSinkDetector } from '../../../checks/sql';
 import type { RampartBlockedError } from '../../../errors';
 import { failLater, lastFunctionIndex, refusedPromise, refuseToCallback } from '../../../refuse';
 import { DiscoveredPrototypes, type PrototypeTable } from '../../discovered';
 import { declareHook, exportsOf, type WrapperFactory } from '../../methods-hook';
 import { bindToCaller, checkSql } from './common';
+import { learnSessionMode, sessionDetectors } from './session-modes';
 
-const detector = sqlSinkDetector('mysql', 'mariadb');
+/**
+ * The session's status flags, which the connector keeps up to date from every OK packet
+ * (`conn.info.status`): the server's own word on NO_BACKSLASH_ESCAPES, however it was set.
+ */
+const liveStatus = (connection: unknown): number | undefined => {
+  const status = (connection as { info?: { status?: unknown } | null } | null)?.info?.status;
+  return typeof status === 'number' ? status : undefined;
+};
+const detectorsFor = sessionDetectors('mariadb', { of: liveStatus, handshake: false });
 
 /** Shared by both APIs, as one connector: unpatching either undoes every prototype found. */
 const discovered = new DiscoveredPrototypes();
@@ -59,14 +67,25 @@ const failCommand: Fail = (args, error) => {
   return cmd;
 };
 
+/**
+ * A pool runs each query on whichever connection is free, so neither a SET sent through it
+ * nor one connection's status tells the session of the next: a pool's queries are judged
+ * under every reading (the app's pool has no session of its own to key them by).
+ */
+const POOL = {};
+
 function sink(name: string, fail: Fail, bindCallback: boolean): WrapperFactory {
   const sinkName = `mariadb.${name}`;
+  const onPool = name.startsWith('pool.');
   return (original) =>
     function (this: unknown, sql: unknown) {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      const blocked = checkSql(detector, sinkName, sqlOf(sql));
+      const session = onPool ? POOL : this;
+      const text = sqlOf(sql);
+      const blocked = checkSql(detectorsFor(session).text, sinkName, text);
       if (blocked !== undefined) return fail(args, blocked);
+      if (!onPool) learnSessionMode(session, text);
       if (bindCallback) {
         const i = lastFunctionIndex(args);
         if (i !== -1) args[i] = bindToCaller(args[i]);

@@ -12,7 +12,11 @@ import { declareHook, prototypeOf } from '../../methods-hook';
 import { sessionChecker } from './session-modes';
 import { bindToCaller, poolGetConnectionHook } from './common';
 
-const { check: checkSession } = sessionChecker('mysql', (sql) => sqlOf(sql));
+/** The server's status flags from the handshake: its default NO_BACKSLASH_ESCAPES. */
+const handshakeStatus = (connection: unknown): number | undefined =>
+  (connection as { _protocol?: { _handshakeInitializationPacket?: { serverStatus?: number } | null } } | null)?._protocol?._handshakeInitializationPacket?.serverStatus;
+
+const { check: checkSession } = sessionChecker('mysql', (sql) => sqlOf(sql), { of: handshakeStatus, handshake: true });
 const SINK = 'mysql.query';
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;

@@ -13,7 +13,11 @@ import { declareHook, prototypeOf } from '../../methods-hook';
 import { sessionChecker } from './session-modes';
 import { bindToCaller, checkSql, poolGetConnectionHook } from './common';
 
-const { check: checkSession, detectorsFor } = sessionChecker('mysql', (sql) => sqlOf(sql));
+/** The server's status flags from the handshake: its default NO_BACKSLASH_ESCAPES. */
+const handshakeStatus = (connection: unknown): number | undefined =>
+  (connection as { _handshakePacket?: { statusFlags?: number } | null } | null)?._handshakePacket?.statusFlags;
+
+const { check: checkSession, detectorsFor } = sessionChecker('mysql', (sql) => sqlOf(sql), { of: handshakeStatus, handshake: true });
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 

@@ -7,14 +7,13 @@
 // never checks out a connection (pg-pool destroys a client released with an error, and an
 // attacker could make the server fork a backend per request). The Client#query call that
 // the pool then makes is recognised as re-entry and not checked a second time.
-import { sqlSinkDetector } from '../../../checks/sql';
 import type { ModuleHook } from '../../types';
 import { declareHook, prototypeOf } from '../../methods-hook';
 import type { RampartBlockedError } from '../../../errors';
 import { refusedPromise, refuseToCallback } from '../../../refuse';
 import { bindToCaller, checkSql } from './common';
+import { learnPgSetting, pgDetector, pgReadings, watchPgClient } from './pg-session';
 
-const detector = sqlSinkDetector('postgres', 'postgresql');
 const CLIENT_SINK = 'pg.query';
 const POOL_SINK = 'pg.pool.query';
 
@@ -52,8 +51,10 @@ function wrapClientQuery(original: AnyFn): AnyFn {
     if (config === null || config === undefined) return original.apply(this, args);
     const pooled = clientQueryOf;
     clientQueryOf = 'none';
-    const blocked = pooled !== 'none' ? undefined : checkSql(detector, CLIENT_SINK, sqlText(config));
+    const text = sqlText(config);
+    const blocked = pooled !== 'none' ? undefined : checkSql(pgDetector(pgReadings(this)), CLIENT_SINK, text);
     if (blocked !== undefined) return failClientQuery(this as { connection?: unknown; _Promise?: PromiseConstructor }, config, values, callback, blocked);
+    learnPgSetting(this, text);
     if (pooled === 'promise') return original.apply(this, args);
     if (typeof values === 'function') args[1] = bindToCaller(values);
     else if (typeof callback === 'function') args[2] = bindToCaller(callback);
@@ -84,10 +85,19 @@ function failClientQuery(client: { connection?: unknown; _Promise?: PromiseConst
   return refusedPromise(error, client._Promise);
 }
 
+/** Starts listening to the server's reports of standard_conforming_strings before the client connects. */
+function wrapClientConnect(original: AnyFn): AnyFn {
+  return function connect(this: unknown) {
+    watchPgClient(this);
+    // eslint-disable-next-line prefer-rest-params
+    return original.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
 export const pgHook: ModuleHook = declareHook({
   module: 'pg',
   versions: '8.x',
-  targets: [{ at: (pg) => (pg as { Client?: { prototype?: object } }).Client?.prototype, wrap: { query: wrapClientQuery } }],
+  targets: [{ at: (pg) => (pg as { Client?: { prototype?: object } }).Client?.prototype, wrap: { query: wrapClientQuery, connect: wrapClientConnect } }],
 });
 
 function wrapPoolQuery(original: AnyFn): AnyFn {
@@ -95,7 +105,9 @@ function wrapPoolQuery(original: AnyFn): AnyFn {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
     if (text === null || text === undefined || typeof text === 'function') return original.apply(this, args);
-    const blocked = checkSql(detector, POOL_SINK, sqlText(text));
+    const sql = sqlText(text);
+    const blocked = checkSql(pgDetector(pgReadings(this, (this as { _clients?: unknown[] })._clients ?? [])), POOL_SINK, sql);
+    if (blocked === undefined) learnPgSetting(this, sql);
     if (blocked !== undefined) {
       const callback = typeof values === 'function' ? values : cb;
       if (typeof callback === 'function') {

@@ -18,7 +18,10 @@ import { sqlSinkDetector } from '../../../checks/sql';
 import { declareHook } from '../../methods-hook';
 import { checkSql } from './common';
 
-const detector = sqlSinkDetector('postgres', 'postgresql');
+// A Query does not lead to its connection or to the server's reports of
+// standard_conforming_strings, so the setting is never known here: a query holding an input
+// and a backslash is judged with backslash escapes too (pg-session.ts, docs/sql.md).
+const detector = sqlSinkDetector('postgres', 'postgresql', ['postgres-backslash']);
 const SINK = 'postgres.unsafe';
 /** Fragments nest (a fragment holding fragments); deeper nesting is not composed. */
 const MAX_DEPTH = 8;
