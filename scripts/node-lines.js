@@ -36,8 +36,8 @@ const JOBS = Number(process.env.RAMPART_NODE_LINES_JOBS || 0);
 const LINES = [
   { major: 20, suite: 'core' },
   { major: 22, suite: 'core' },
-  { major: 24, suite: 'full' }, // newest LTS
-  { major: 26, suite: 'core' },
+  { major: 24, suite: 'core' },
+  { major: 26, suite: 'full' }, // newest LTS (active LTS since October 2026)
 ];
 
 const log = (line) => console.log(`[node-lines] ${line}`);
