@@ -122,15 +122,17 @@ const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
 
 /**
  * Whether `payload` (as sent, not folded) may hold the needle of `probe` or a prefix of it
- * at least as long as its head: false only when it lacks the head's gate character. Costs a
- * scan of a short payload, which the caller charges with its own search.
+ * at least as long as its head: false only when it lacks the head's longest run of
+ * non-letters or, for a run of one, its rarest non-letter. Costs a scan of a short payload,
+ * which the caller charges with its own search.
  */
 export function mayHoldHead(payload: string, probe: TruncationProbe): boolean {
   if (probe.gate === '') return true;
+  const run = probe.gateRun;
   // A long payload is searched through its pair index (occurrences.ts), cheaper than a scan,
   // but only for two characters or more.
-  if (payload.length >= INDEXED_PAYLOAD) return probe.gateRun.length < 2 || indexOfLinear(payload, probe.gateRun, 0) !== -1;
-  return payload.indexOf(probe.gate) !== -1;
+  if (payload.length >= INDEXED_PAYLOAD) return run.length < 2 || indexOfLinear(payload, run, 0) !== -1;
+  return payload.indexOf(run.length > 1 ? run : probe.gate) !== -1;
 }
 
 /** Where the last findTruncatedPrefixes call found prefixes: haystack[starts[i], ends[i]). */
