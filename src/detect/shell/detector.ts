@@ -5,12 +5,14 @@
 // attack, and a script that contains an input but does not lex is an attack too.
 
 import type { Detection, UserInput } from '../types';
-import { budgetExceeded, spend } from '../budget';
+import { budgetExceeded, budgetRanOut, spend } from '../budget';
 import { lexShell, type LexResult, type ShellToken, type WordPart } from './tokenizer';
 import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import type { AppTextMemory } from '../app-text';
 import { asciiLower } from '../sql/fold';
-import { caselessForm, hasAsciiUpper } from './caseless';
+import { caselessForm, hasAsciiUpper, type CaselessForm } from './caseless';
+import { TruncationProbe, findTruncatedPrefixes, mayHoldHead, prefixEnds, prefixStarts, prefixWork } from '../truncated-prefix';
+import { shellProbes } from './truncation';
 
 export type ShellRule =
   | 'cmdi.operator'
@@ -158,19 +160,26 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     let haystack = script;
     let needle = value;
     let at = indexOfLinear(script, value, 0);
+    let fold: CaselessForm | undefined;
     if (at === -1) {
       // The app may have changed the input's case (`name.toLowerCase()`): `X;ID` runs as
       // `x;id`. ASCII folding keeps every offset, so occurrences in the folded script are
       // occurrences in the script (caseless.ts).
-      const fold = caselessForm(value, i);
-      if (fold === undefined) continue;
-      if (fold.anchor !== '' && script.indexOf(fold.anchor) === -1) continue;
-      if (scriptUpper < 0) scriptUpper = scriptHasUpper(script) ? 1 : 0;
-      if (!fold.upper && scriptUpper === 0) continue;
-      haystack = scriptUpper === 1 ? foldedScript(script) : script;
-      needle = fold.lower;
-      at = indexOfLinear(haystack, needle, 0);
-      if (at === -1) continue;
+      fold = caselessForm(value, i);
+      if (fold !== undefined && (fold.anchor === '' || script.indexOf(fold.anchor) !== -1)) {
+        if (scriptUpper < 0) scriptUpper = scriptHasUpper(script) ? 1 : 0;
+        if (fold.upper || scriptUpper === 1) {
+          haystack = scriptUpper === 1 ? foldedScript(script) : script;
+          needle = fold.lower;
+          at = indexOfLinear(haystack, needle, 0);
+        }
+      }
+    }
+    if (at === -1) {
+      // Nowhere, in any case: the app may have cut it (`arg.slice(0, 20)`).
+      const cut = judgeTruncated(script, value, i, fold);
+      if (cut === undefined) continue;
+      return detection(input, cut);
     }
     occurred = true;
     // Lexing allocates per word part, so a huge script costs garbage collection more than
@@ -189,6 +198,44 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
       if (period === 0) period = smallestPeriod(needle);
       at = nextOccurrence(haystack, needle, at, period);
     }
+  }
+  return undefined;
+}
+
+/**
+ * For an input that occurs nowhere in the script, in any case: the prefixes of it that the
+ * script holds, judged like occurrences (the app cut the input; docs/command-injection.md,
+ * "Truncated input"). Only the prefixes truncated-prefix.ts finds: maximal, at least
+ * MIN_PREFIX long, at a bounded number of places; as the value is, and lower-cased.
+ */
+function judgeTruncated(script: string, value: string, k: number, fold: CaselessForm | undefined): ShellFinding | undefined {
+  const probes = shellProbes(value, k, fold?.lower);
+  if (probes.exact === null || !mayHoldHead(script, probes.exact)) return undefined;
+  // One search covers both cases: a prefix of the value in the script is a prefix of its
+  // lower-case form in the folded script, at the same offsets.
+  const scriptUpper = scriptHasUpper(script);
+  if (fold === undefined || (!fold.upper && !scriptUpper)) return judgePrefixes(script, script, value, probes.exact);
+  return judgePrefixes(script, scriptUpper ? foldedScript(script) : script, fold.lower, probes.lower ?? probes.exact);
+}
+
+function judgePrefixes(script: string, haystack: string, needle: string, probe: TruncationProbe): ShellFinding | undefined {
+  const count = findTruncatedPrefixes(haystack, needle, probe);
+  if (spend(script.length) || count === 0) return budgetRanOut() ? TOO_COMPLEX : undefined;
+  if (spend(prefixWork())) return TOO_COMPLEX;
+  occurred = true;
+  if (script.length > MAX_SCRIPT_LENGTH) return TOO_COMPLEX;
+  const lexed = lexedScript(script);
+  if (lexed.unterminated) return UNTERMINATED;
+  for (let c = 0; c < count; c++) {
+    const s = prefixStarts[c]!;
+    const e = prefixEnds[c]!;
+    // The script goes on with a backslash where the input goes on otherwise: that is the
+    // app's escaping of the input's next character (`'\''` for a quote in single quotes,
+    // `\"` `\$` in double quotes), a correctly quoted input, not a cut.
+    if (script.charCodeAt(e) === 0x5c) continue;
+    budget = BUDGET;
+    const finding = inspectSpan(lexed.tokens, script, s, e, allSafe(script.slice(s, e)), WORDS);
+    if (finding !== undefined) return finding;
   }
   return undefined;
 }

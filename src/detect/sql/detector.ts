@@ -12,6 +12,7 @@ import { LOWER, MIXED, foldCase } from './fold';
 import { isAsciiAlnum, isSqlSpace } from './chars';
 import { SearchForm, formsOf } from './input-forms';
 import type { AppTextMemory } from '../app-text';
+import { findTruncatedPrefixes, mayHoldHead, prefixEnds, prefixStarts, prefixWork } from '../truncated-prefix';
 
 export interface SqlDetectOptions {
   /**
@@ -35,6 +36,9 @@ export interface SqlDetectOptions {
    */
   readonly alsoAs?: readonly SqlDialect[];
 }
+
+/** Forms of one input whose prefixes are followed (a bit each; inputs have at most about 18 forms). */
+const MAX_CUT_FORMS = 30;
 
 /** Work units charged per occurrence judged (budget.ts): measured at about 8 scanned characters. */
 const OCCURRENCE_UNITS = 8;
@@ -72,6 +76,9 @@ const call = {
   suspect: undefined as UserInput | undefined, // first input found, blamed if unterminated
   culprit: undefined as UserInput | undefined, // first input found at or after the broken token
   found: false, // some input occurs in the query (in any of its forms)
+  hit: false, // the input being checked occurs in the query (in any of its forms)
+  qs: 0, // the query without surrounding whitespace is query[qs, qe)
+  qe: 0,
 };
 
 /**
@@ -113,6 +120,8 @@ function detectIn(query: string, inputs: readonly UserInput[], dialect: SqlDiale
   while (qs < qe && isSqlSpace(query.charCodeAt(qs))) qs++;
   while (qe > qs && isSqlSpace(query.charCodeAt(qe - 1))) qe--;
   call.query = query;
+  call.qs = qs;
+  call.qe = qe;
   call.dialect = dialect;
   call.folded = undefined;
   call.tokenized = false;
@@ -132,17 +141,31 @@ function detectIn(query: string, inputs: readonly UserInput[], dialect: SqlDiale
         if (options?.allowFullQueryInput) continue;
         return detection(input, RULES.fullQuery);
       }
-      if (m > n) continue;
+      // An input longer than the query can only be in it cut (a prefix, judgeTruncated).
+      const longer = m > n;
       // The input's own length is charged too: preparing its search forms and looking up its
       // character pairs visit every character of it, whatever the payload's length.
-      if (spend(searchCost(query) + m)) return budgetExceeded('sql_injection', input);
+      if (spend((longer ? 0 : searchCost(query)) + m)) return budgetExceeded('sql_injection', input);
       // A careful app escapes quotes before pasting; the escaped text must then sit inside one
       // literal. Escaping meant for another dialect (doubling quotes for MySQL, where `\'`
       // then closes nothing) leaves an injection that only the escaped form reveals. So an
       // input with a quote is also searched for in its two escaped forms (input-forms.ts).
       const forms = formsOf(inputs, k, input, value);
       let rule: SqlRule | undefined;
-      for (let f = 0; f < forms.length && rule === undefined; f++) rule = judgeText(input, forms[f]!);
+      call.hit = false;
+      let cut = 0; // forms whose prefixes are followed (bit f) if the input occurs nowhere
+      for (let f = 0; f < forms.length && rule === undefined; f++) {
+        const form = forms[f]!;
+        const probe = form.truncation;
+        if (probe !== undefined) {
+          // One scan for a character of the form's head rules out the form and its prefixes.
+          if (!mayHoldHead(query, probe)) continue;
+          cut |= f < MAX_CUT_FORMS ? 1 << f : 0;
+        }
+        if (!longer) rule = judgeText(input, form);
+      }
+      // An input that occurs nowhere may have been cut by the app: its prefixes are judged.
+      if (rule === undefined && cut !== 0 && !call.hit && !budgetRanOut()) rule = judgeTruncated(input, forms, cut);
       // Occurrences left unjudged when the budget ran out: not cleared, so not allowed.
       if (rule === undefined && budgetRanOut()) return budgetExceeded('sql_injection', input);
       if (rule !== undefined) return appTexts?.knows(query) ? undefined : detection(input, rule);
@@ -176,34 +199,80 @@ function judgeText(input: UserInput, form: SearchForm): SqlRule | undefined {
   }
   let at = form.indexIn(haystack, 0);
   if (at === -1) return undefined;
-  call.found = true;
-  const buf = call.buf;
-  if (!call.tokenized) {
-    if (query !== lastLexed.query || call.dialect !== lastLexed.dialect) {
-      lastLexed.query = ''; // not the tokens of any query until the lexer is done
-      lexInto(query, call.dialect, buf);
-      if (query.length <= MAX_RETAINED_FOLD) lastLexed.query = query;
-      lastLexed.dialect = call.dialect;
-    }
-    call.tokenized = true;
-  }
   const len = form.needle.length;
   const typed = trimmedLength(form.text);
+  tokenizeOnce();
   call.memo.from = -1;
   call.memo.to = -1;
   do {
-    // Judging an occurrence (finding its tokens, classifying them) costs several scanned
-    // characters' worth; a periodic input found all over a long query is judged at every
-    // period, so the occurrences must be charged, not only the scan that found the first.
-    if (spend(OCCURRENCE_UNITS)) return undefined; // the caller sees budgetRanOut()
-    const rule = judgeOccurrence(query, buf, at, at + len, typed, call.memo);
-    if (rule !== undefined) return rule;
-    if (buf.unterminatedAt >= 0) {
-      call.suspect ??= input;
-      if (call.culprit === undefined && at + len > buf.unterminatedAt) call.culprit = input;
-    }
+    const rule = judgeAt(input, at, at + len, typed);
+    if (rule !== undefined || budgetRanOut()) return rule;
     at = form.nextIn(haystack, at);
   } while (at !== -1);
+  return undefined;
+}
+
+/**
+ * For an input that occurs nowhere in the query in any form: the prefixes of its forms that
+ * the query holds, judged like occurrences (the app cut the input; docs/sql.md, "Truncated
+ * input"). Only the prefixes truncated-prefix.ts finds: maximal, at least MIN_PREFIX long,
+ * at a bounded number of places.
+ */
+function judgeTruncated(input: UserInput, forms: readonly SearchForm[], cut: number): SqlRule | undefined {
+  const query = call.query;
+  for (let f = 0; f < forms.length && f < MAX_CUT_FORMS; f++) {
+    const form = forms[f]!;
+    const probe = form.truncation;
+    if (probe === undefined || (cut & (1 << f)) === 0) continue;
+    const haystack = (form.traits & (LOWER | MIXED)) !== 0 ? (call.folded ??= foldedQuery(query)) : query;
+    if (spend(searchCost(haystack))) return undefined; // the caller sees budgetRanOut()
+    const count = findTruncatedPrefixes(haystack, form.needle, probe);
+    if (count === 0) continue;
+    if (spend(prefixWork())) return undefined;
+    tokenizeOnce();
+    call.memo.from = -1;
+    call.memo.to = -1;
+    for (let c = 0; c < count; c++) {
+      const s = prefixStarts[c]!;
+      const e = prefixEnds[c]!;
+      // A cut the app pasted leaves its own text around it; a prefix that is the whole query
+      // is an input that begins like the query (SQL typed into a search box), not a cut.
+      if (s <= call.qs && e >= call.qe) continue;
+      const rule = judgeAt(input, s, e, trimmedLength(query.slice(s, e)));
+      if (rule !== undefined || budgetRanOut()) return rule;
+    }
+  }
+  return undefined;
+}
+
+/** Tokenizes the current query, once per call (and not again for the text lexed last). */
+function tokenizeOnce(): void {
+  if (call.tokenized) return;
+  const query = call.query;
+  if (query !== lastLexed.query || call.dialect !== lastLexed.dialect) {
+    lastLexed.query = ''; // not the tokens of any query until the lexer is done
+    lexInto(query, call.dialect, call.buf);
+    if (query.length <= MAX_RETAINED_FOLD) lastLexed.query = query;
+    lastLexed.dialect = call.dialect;
+  }
+  call.tokenized = true;
+}
+
+/** Judges the occurrence query[s, e) of `input` (`typed`: its length without edge blanks). */
+function judgeAt(input: UserInput, s: number, e: number, typed: number): SqlRule | undefined {
+  call.found = true;
+  call.hit = true;
+  // Judging an occurrence (finding its tokens, classifying them) costs several scanned
+  // characters' worth; a periodic input found all over a long query is judged at every
+  // period, so the occurrences must be charged, not only the scan that found the first.
+  if (spend(OCCURRENCE_UNITS)) return undefined; // the caller sees budgetRanOut()
+  const buf = call.buf;
+  const rule = judgeOccurrence(call.query, buf, s, e, typed, call.memo);
+  if (rule !== undefined) return rule;
+  if (buf.unterminatedAt >= 0) {
+    call.suspect ??= input;
+    if (call.culprit === undefined && e > buf.unterminatedAt) call.culprit = input;
+  }
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import { InputMemo } from '../input-memo';
 import { INDEXED_PAYLOAD, LONG_NEEDLE, indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import { isAsciiLetter, isSqlSpace } from './chars';
 import { HAS_QUOTE, LOWER, MIXED, foldCase } from './fold';
+import { TruncationProbe } from '../truncated-prefix';
 
 /** One text searched for: the input itself or one of its escaped forms. */
 export class SearchForm {
@@ -31,6 +32,7 @@ export class SearchForm {
   private skip = 0;
   private tail = '';
   private periodOfNeedle = -1;
+  private probe: TruncationProbe | null | undefined = undefined;
 
   constructor(text: string) {
     let traits = 0;
@@ -72,6 +74,15 @@ export class SearchForm {
   get period(): number {
     if (this.periodOfNeedle < 0) this.periodOfNeedle = smallestPeriod(this.needle);
     return this.periodOfNeedle;
+  }
+
+  /**
+   * How to look for the prefixes of the needle when the app may have cut the input
+   * (truncated-prefix.ts), or undefined when they are not followed; made on first use.
+   */
+  get truncation(): TruncationProbe | undefined {
+    if (this.probe === undefined) this.probe = TruncationProbe.of(this.needle, mayCarrySqlStructure, RANK) ?? null;
+    return this.probe ?? undefined;
   }
 
   /** The occurrence after the one at `at`, in linear time over a whole scan. */
@@ -117,6 +128,29 @@ export class SearchForm {
     return needle;
   }
 }
+
+/**
+ * Whether a prefix of `text` could change a query's structure: it holds a quote, a comment
+ * or statement delimiter, an operator character, a bracket, a backslash or a line break, or
+ * two letters in a row (the shortest keywords: OR, IN, IS). Digits, dots, `@` and lone
+ * letters (a number, a date, an address) cannot, and are not followed.
+ */
+export function mayCarrySqlStructure(text: string): boolean {
+  let letters = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80 && STRUCTURE[c] === 1) return true;
+    if (isAsciiLetter(c)) {
+      if (++letters === 2) return true;
+    } else {
+      letters = 0;
+    }
+  }
+  return false;
+}
+
+const STRUCTURE = new Uint8Array(128);
+for (const c of '\'"`;-/#|&$()\n\r\\=<>*') STRUCTURE[c.charCodeAt(0)] = 1;
 
 // Characters from most to least common in (lower-cased) SQL; unlisted ones count as rarest.
 // A rough guide is enough: any choice finds the same occurrences.

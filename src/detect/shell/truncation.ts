@@ -1,0 +1,66 @@
+// What the shell detector needs to follow an input the app cut before building the command
+// (`'convert ' + name.slice(0, 20)`): the probe of truncated-prefix.ts for the value as it
+// is and for its ASCII lower-case form, made once per distinct value and kept like the
+// caseless forms (caseless.ts), so the no-match path allocates nothing.
+
+import { TruncationProbe } from '../truncated-prefix';
+import { isSafeWordChar } from './detector';
+
+/**
+ * Whether a prefix of `text` could change a command: it holds a character a word may not
+ * carry unquoted (quotes, `;`, `|`, `&`, `$`, a backtick, brackets, blanks, line breaks,
+ * redirections, globs), a `-` (an option) or a `/` (a path), or two letters in a row (a
+ * program name). Digits, dots and single letters cannot, and are not followed.
+ */
+export function mayCarryShellStructure(text: string): boolean {
+  let letters = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isSafeWordChar(c) || c === 0x2d || c === 0x2f) return true;
+    if (((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)) {
+      if (++letters === 2) return true;
+    } else {
+      letters = 0;
+    }
+  }
+  return false;
+}
+
+// Characters from most to least common in command lines; unlisted ones count as rarest.
+const COMMON = " e-/tsaoirn.lcpmd_u01h2g'=f3\"kv5bx4y96w78,:";
+const RANK = new Uint8Array(128).fill(COMMON.length);
+for (let i = 0; i < COMMON.length; i++) RANK[COMMON.charCodeAt(i)] = i;
+
+/** The probes of one value: as it is, and lower-cased (null when absent or not followed). */
+interface ShellProbes {
+  readonly exact: TruncationProbe | null;
+  readonly lower: TruncationProbe | null;
+}
+
+const NONE: ShellProbes = { exact: null, lower: null };
+const memo = new Map<string, ShellProbes>();
+const MAX_MEMO = 1024;
+const MAX_MEMO_LENGTH = 256;
+const RECENT = 64;
+const recentValues: string[] = new Array<string>(RECENT).fill('');
+const recentProbes: ShellProbes[] = new Array<ShellProbes>(RECENT).fill(NONE);
+
+/** The probes of `value` (input index `k`); `lower` is its ASCII lower-case form, if it has letters. */
+export function shellProbes(value: string, k: number, lower: string | undefined): ShellProbes {
+  if (k < RECENT && recentValues[k] === value) return recentProbes[k]!;
+  let probes = memo.get(value);
+  if (probes === undefined) {
+    const exact = TruncationProbe.of(value, mayCarryShellStructure, RANK) ?? null;
+    const folded = exact !== null && lower !== undefined && lower !== value ? TruncationProbe.of(lower, mayCarryShellStructure, RANK) ?? null : null;
+    probes = exact === null ? NONE : { exact, lower: folded };
+    if (value.length <= MAX_MEMO_LENGTH) {
+      if (memo.size >= MAX_MEMO) memo.clear();
+      memo.set(value, probes);
+    }
+  }
+  if (k < RECENT) {
+    recentValues[k] = value;
+    recentProbes[k] = probes;
+  }
+  return probes;
+}
