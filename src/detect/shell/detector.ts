@@ -7,12 +7,12 @@
 import type { Detection, UserInput } from '../types';
 import { budgetExceeded, budgetRanOut, spend } from '../budget';
 import { lexShell, type LexResult, type ShellToken, type WordPart } from './tokenizer';
-import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
+import { INDEXED_PAYLOAD, indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import type { AppTextMemory } from '../app-text';
 import { asciiLower } from '../sql/fold';
 import { caselessForm, hasAsciiUpper, type CaselessForm } from './caseless';
 import { TruncationProbe, findTruncatedPrefixes, mayHoldHead, prefixEnds, prefixStarts, prefixWork } from '../truncated-prefix';
-import { shellProbes } from './truncation';
+import { shellProbes, type ShellProbes } from './truncation';
 
 export type ShellRule =
   | 'cmdi.operator'
@@ -159,25 +159,36 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     if (spend(script.length)) return budgetExceeded('command_injection', input);
     let haystack = script;
     let needle = value;
-    let at = indexOfLinear(script, value, 0);
-    let fold: CaselessForm | undefined;
+    // Head first: an input whose first characters (its truncation probe's head) are not in
+    // the script occurs nowhere in it, nor does any prefix worth following, so one short
+    // search answers both questions on the common no-match path (truncated-prefix.ts).
+    const fold = caselessForm(value, i);
+    const probes = shellProbes(value, i, fold?.lower);
+    const headless = probes.exact !== null && script.length < INDEXED_PAYLOAD && probes.exact.indexIn(script, 0) === -1;
+    let at = headless ? -1 : indexOfLinear(script, value, 0);
+    let folded = false;
     if (at === -1) {
       // The app may have changed the input's case (`name.toLowerCase()`): `X;ID` runs as
       // `x;id`. ASCII folding keeps every offset, so occurrences in the folded script are
       // occurrences in the script (caseless.ts).
-      fold = caselessForm(value, i);
-      if (fold !== undefined && (fold.anchor === '' || script.indexOf(fold.anchor) !== -1)) {
+      if (fold !== undefined) {
         if (scriptUpper < 0) scriptUpper = scriptHasUpper(script) ? 1 : 0;
         if (fold.upper || scriptUpper === 1) {
+          folded = true;
           haystack = scriptUpper === 1 ? foldedScript(script) : script;
           needle = fold.lower;
-          at = indexOfLinear(haystack, needle, 0);
+          // Without upper-case letters the value is its own lower-case form: same head.
+          const lowerProbe = probes.lower ?? probes.exact;
+          if (lowerProbe !== null && haystack.length < INDEXED_PAYLOAD && lowerProbe.indexIn(haystack, 0) === -1) continue;
+          // The anchor (caseless.ts) rules the whole value out, not a prefix of it.
+          if (fold.anchor === '' || script.indexOf(fold.anchor) !== -1) at = indexOfLinear(haystack, needle, 0);
         }
       }
+      if (!folded && headless) continue;
     }
     if (at === -1) {
       // Nowhere, in any case: the app may have cut it (`arg.slice(0, 20)`).
-      const cut = judgeTruncated(script, value, i, fold);
+      const cut = judgeTruncated(script, value, probes, folded ? fold : undefined);
       if (cut === undefined) continue;
       return detection(input, cut);
     }
@@ -208,14 +219,13 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
  * "Truncated input"). Only the prefixes truncated-prefix.ts finds: maximal, at least
  * MIN_PREFIX long, at a bounded number of places; as the value is, and lower-cased.
  */
-function judgeTruncated(script: string, value: string, k: number, fold: CaselessForm | undefined): ShellFinding | undefined {
-  const probes = shellProbes(value, k, fold?.lower);
+function judgeTruncated(script: string, value: string, probes: ShellProbes, fold: CaselessForm | undefined): ShellFinding | undefined {
   if (probes.exact === null || !mayHoldHead(script, probes.exact)) return undefined;
-  // One search covers both cases: a prefix of the value in the script is a prefix of its
-  // lower-case form in the folded script, at the same offsets.
-  const scriptUpper = scriptHasUpper(script);
-  if (fold === undefined || (!fold.upper && !scriptUpper)) return judgePrefixes(script, script, value, probes.exact);
-  return judgePrefixes(script, scriptUpper ? foldedScript(script) : script, fold.lower, probes.lower ?? probes.exact);
+  // `fold` is given when the input was looked for in the folded script: one search covers
+  // both cases there, a prefix of the value in the script being a prefix of its lower-case
+  // form in the folded script, at the same offsets.
+  if (fold === undefined) return judgePrefixes(script, script, value, probes.exact);
+  return judgePrefixes(script, scriptHasUpper(script) ? foldedScript(script) : script, fold.lower, probes.lower ?? probes.exact);
 }
 
 function judgePrefixes(script: string, haystack: string, needle: string, probe: TruncationProbe): ShellFinding | undefined {

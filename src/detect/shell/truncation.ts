@@ -32,7 +32,7 @@ const RANK = new Uint8Array(128).fill(COMMON.length);
 for (let i = 0; i < COMMON.length; i++) RANK[COMMON.charCodeAt(i)] = i;
 
 /** The probes of one value: as it is, and lower-cased (null when absent or not followed). */
-interface ShellProbes {
+export interface ShellProbes {
   readonly exact: TruncationProbe | null;
   readonly lower: TruncationProbe | null;
 }
