@@ -150,6 +150,7 @@ export function lexedScript(script: string): LexResult {
 
 function findShellInjection(script: string, inputs: readonly UserInput[]): Detection | undefined {
   occurred = false;
+  cuts.count = 0;
   let scriptUpper = -1; // whether the script has upper-case ASCII letters, once asked
   let lexed: LexResult | undefined;
   for (let i = 0; i < inputs.length; i++) {
@@ -187,10 +188,11 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
       if (!folded && headless) continue;
     }
     if (at === -1) {
-      // Nowhere, in any case: the app may have cut it (`arg.slice(0, 20)`).
-      const cut = judgeTruncated(script, value, probes, folded ? fold : undefined);
-      if (cut === undefined) continue;
-      return detection(input, cut);
+      // Nowhere, in any case: the app may have cut it (`arg.slice(0, 20)`). Its prefixes are
+      // judged after every input was looked for whole, so an input that is in the script is
+      // the one blamed rather than another whose prefix spells it.
+      if (probes.exact !== null) deferCut(i, probes, folded ? fold : undefined);
+      continue;
     }
     occurred = true;
     // Lexing allocates per word part, so a huge script costs garbage collection more than
@@ -210,7 +212,22 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
       at = nextOccurrence(haystack, needle, at, period);
     }
   }
+  for (let d = 0; d < cuts.count; d++) {
+    const input = inputs[cuts.input[d]!]!;
+    const cut = judgeTruncated(script, input.value as string, cuts.probes[d]!, cuts.fold[d]);
+    if (cut !== undefined) return detection(input, cut);
+  }
   return undefined;
+}
+
+/** Inputs found nowhere whose prefixes are judged after the whole-input pass (reused arrays). */
+const cuts = { count: 0, input: [] as number[], probes: [] as (ShellProbes | undefined)[], fold: [] as (CaselessForm | undefined)[] };
+
+function deferCut(k: number, probes: ShellProbes, fold: CaselessForm | undefined): void {
+  const d = cuts.count++;
+  cuts.input[d] = k;
+  cuts.probes[d] = probes;
+  cuts.fold[d] = fold;
 }
 
 /**

@@ -128,6 +128,7 @@ function detectIn(query: string, inputs: readonly UserInput[], dialect: SqlDiale
   call.suspect = undefined;
   call.culprit = undefined;
   call.found = false;
+  cuts.count = 0;
   const appTexts = options?.appTexts;
   try {
     for (let k = 0; k < inputs.length; k++) {
@@ -164,9 +165,17 @@ function detectIn(query: string, inputs: readonly UserInput[], dialect: SqlDiale
         }
         if (!longer) rule = judgeText(input, form);
       }
-      // An input that occurs nowhere may have been cut by the app: its prefixes are judged.
-      if (rule === undefined && cut !== 0 && !call.hit && !budgetRanOut()) rule = judgeTruncated(input, forms, cut);
+      // An input that occurs nowhere may have been cut by the app: its prefixes are judged
+      // once every input was looked for whole, so an input that is in the query is the one
+      // blamed rather than another whose prefix spells it (a decoded `user:password`).
+      if (rule === undefined && cut !== 0 && !call.hit) deferCut(k, forms, cut);
       // Occurrences left unjudged when the budget ran out: not cleared, so not allowed.
+      if (rule === undefined && budgetRanOut()) return budgetExceeded('sql_injection', input);
+      if (rule !== undefined) return appTexts?.knows(query) ? undefined : detection(input, rule);
+    }
+    for (let d = 0; d < cuts.count; d++) {
+      const input = inputs[cuts.input[d]!]!;
+      const rule = judgeTruncated(input, cuts.forms[d]!, cuts.mask[d]!);
       if (rule === undefined && budgetRanOut()) return budgetExceeded('sql_injection', input);
       if (rule !== undefined) return appTexts?.knows(query) ? undefined : detection(input, rule);
     }
@@ -180,6 +189,7 @@ function detectIn(query: string, inputs: readonly UserInput[], dialect: SqlDiale
     call.folded = undefined;
     call.suspect = undefined;
     call.culprit = undefined;
+    cuts.forms.fill(undefined, 0, cuts.count);
     if (call.buf.capacity > MAX_RETAINED_TOKENS) {
       call.buf = new TokenBuffer(256);
       lastLexed.query = '';
@@ -218,6 +228,16 @@ function judgeText(input: UserInput, form: SearchForm): SqlRule | undefined {
  * input"). Only the prefixes truncated-prefix.ts finds: maximal, at least MIN_PREFIX long,
  * at a bounded number of places.
  */
+/** Inputs found nowhere whose prefixes are judged after the whole-input pass (reused arrays). */
+const cuts = { count: 0, input: [] as number[], forms: [] as (readonly SearchForm[] | undefined)[], mask: [] as number[] };
+
+function deferCut(k: number, forms: readonly SearchForm[], mask: number): void {
+  const d = cuts.count++;
+  cuts.input[d] = k;
+  cuts.forms[d] = forms;
+  cuts.mask[d] = mask;
+}
+
 function judgeTruncated(input: UserInput, forms: readonly SearchForm[], cut: number): SqlRule | undefined {
   const query = call.query;
   for (let f = 0; f < forms.length && f < MAX_CUT_FORMS; f++) {
