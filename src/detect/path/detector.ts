@@ -6,6 +6,7 @@ import { budgetExceeded, spend } from '../budget';
 import { decodedForms } from './decode';
 import { assembledEscape, hasEdgeDot } from './assembled';
 import { truncatedPrefixClimbs } from './truncated';
+import { strippedForms } from './stripped';
 import { isWithinDir, normalizePosixPath } from './normalize';
 import { InputMemo, MemoRow } from '../input-memo';
 import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
@@ -105,9 +106,14 @@ function checksOf(row: MemoRow<readonly CheckedForm[]>, i: number, input: UserIn
   if (cached !== undefined) return cached;
   let forms = NOTHING;
   const flags = scanForm(value);
-  if (flags !== 0) {
+  const stripped = strippedForms(value);
+  if (flags !== 0 || stripped.length > 0) {
     const found: CheckedForm[] = [];
     if ((flags & ~ENCODED) !== 0) found.push({ form: value, flags, from: AS_SENT });
+    for (let k = 0; k < stripped.length; k++) {
+      const formFlags = scanForm(stripped[k]!) & ~ENCODED;
+      if (formFlags !== 0) found.push({ form: stripped[k]!, flags: formFlags, from: [value] });
+    }
     if ((flags & ENCODED) !== 0) {
       const variants = decodedForms(value);
       for (let k = 0; k < variants.length; k++) {

@@ -168,6 +168,18 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     const headless = probes.exact !== null && script.length < INDEXED_PAYLOAD && probes.exact.indexIn(script, 0) === -1;
     let at = headless ? -1 : indexOfLinear(script, value, 0);
     let folded = false;
+    if (at === -1 && value.indexOf("'") !== -1) {
+      // The app escaped the input's quotes with a backslash (`'${v.replace(/'/g, "\\'")}'`),
+      // which inside single quotes escapes nothing: `\'` ends the quoted string there. The
+      // escaped text is judged where it stands; where the escape is right (outside quotes,
+      // inside double quotes) the judgement says so.
+      const escaped = backslashedQuotes(value);
+      const e = indexOfLinear(script, escaped, 0);
+      if (e !== -1) {
+        needle = escaped;
+        at = e;
+      }
+    }
     if (at === -1) {
       // The app may have changed the input's case (`name.toLowerCase()`): `X;ID` runs as
       // `x;id`. ASCII folding keeps every offset, so occurrences in the folded script are
@@ -206,7 +218,7 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     let period = 0; // made when a second occurrence is looked for
     while (at !== -1) {
       if (budget < 0) return detection(input, TOO_COMPLEX);
-      const finding = inspectSpan(lexed.tokens, script, at, at + value.length, safe, WORDS);
+      const finding = inspectSpan(lexed.tokens, script, at, at + needle.length, safe, WORDS);
       if (finding !== undefined) return detection(input, finding);
       if (period === 0) period = smallestPeriod(needle);
       at = nextOccurrence(haystack, needle, at, period);
@@ -219,6 +231,12 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
   }
   return undefined;
 }
+
+/** `value` with each `'` preceded by a backslash, as an app escaping quotes the wrong way writes it. */
+function backslashedQuotes(value: string): string {
+  return value.replace(QUOTES, "\\'");
+}
+const QUOTES = /'/g;
 
 /** Inputs found nowhere whose prefixes are judged after the whole-input pass (reused arrays). */
 const cuts = { count: 0, input: [] as number[], probes: [] as (ShellProbes | undefined)[], fold: [] as (CaselessForm | undefined)[] };

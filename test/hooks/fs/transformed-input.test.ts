@@ -61,6 +61,9 @@ app.get('/cut', (req, res) => {
   if (!name.endsWith('.png') && name.length > 20) return void res.status(400).send('png only');
   fs.readFile(path.join(BASE, name.slice(0, 20)), 'utf8', send(res));
 });
+// A "sanitizer" deleting `../` (every one, or the first only), which `....//` survives.
+app.get('/strip', (req, res) => fs.readFile(path.join(BASE, str(req.query.file).replace(/\.\.\//g, '')), 'utf8', send(res)));
+app.get('/strip-once', (req, res) => fs.readFile(`${BASE}/${str(req.query.file).replace('../', '')}`, 'utf8', send(res)));
 // %2e%2e%2f forms through each source, with and without the app decoding.
 app.get('/q', (req, res) => fs.readFile(path.join(BASE, decodeURIComponent(str(req.query.file))), 'utf8', send(res)));
 app.get('/q-as-is', (req, res) => fs.readFile(path.join(BASE, str(req.query.file)), 'utf8', send(res)));
@@ -118,6 +121,16 @@ t.test('a .. assembled from several inputs, none holding ..', async (t) => {
   const save = await request(`${site.base}/save?name=mine&ext=txt`);
   t.equal(save.text, 'saved');
   t.ok(existsSync(join(BASE, 'mine.txt')), 'a benign name is written');
+});
+
+t.test('names whose `../` the app deletes: what the deletion joins climbs', async (t) => {
+  await refused(t, `${site.base}/strip?file=${enc('....//secret.txt')}`);
+  await refused(t, `${site.base}/strip?file=${enc('..././..././canary.txt')}`);
+  await refused(t, `${site.base}/strip-once?file=${enc('....//secret.txt')}`);
+  await served(t, `${site.base}/strip?file=report.txt`, REPORT_TEXT);
+  // The deletion joins `sub/../`, which stays under the base.
+  await served(t, `${site.base}/strip?file=${enc('sub/....//report.txt')}`, REPORT_TEXT);
+  await served(t, `${site.base}/strip-once?file=NOTES.TXT`, NOTES);
 });
 
 t.test('names cut to a length', async (t) => {

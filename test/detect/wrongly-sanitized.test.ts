@@ -1,0 +1,45 @@
+// Inputs an app "sanitizes" the wrong way before the sink: a path whose `../` is deleted
+// once (`....//` survives as `../`), a shell word whose quotes are backslash-escaped inside
+// single quotes (where `\'` ends the string). Each attack form is found; the same escaping
+// where it is harmless, and names the deletion leaves inside the directory, are not.
+import path from 'node:path';
+import t from 'tap';
+import { detectPathTraversal } from '../../src/detect/path';
+import { detectShellInjection } from '../../src/detect/shell';
+import { strippedForms } from '../../src/detect/path/stripped';
+import type { UserInput } from '../../src/detect/types';
+
+const q = (value: string): UserInput[] => [{ source: 'query', path: 'file', value }];
+const BASE = '/srv/app/files';
+const deleteAll = (v: string): string => v.replace(/\.\.\//g, '');
+const deleteFirst = (v: string): string => v.replace('../', '');
+
+t.test('strippedForms: only deletions that make a .. segment', async (t) => {
+  t.same(strippedForms('....//etc/passwd'), ['../etc/passwd']);
+  t.same(strippedForms('..././x'), ['../x']);
+  t.same(strippedForms('....//....//x'), ['../../x', '../....//x']);
+  t.same(strippedForms('../report.txt'), [], 'deleting leaves no ..');
+  t.same(strippedForms('report.txt'), []);
+});
+
+t.test('path: what a `../` deletion joins is judged', async (t) => {
+  for (const [v, strip] of [
+    ['....//....//etc/passwd', deleteAll],
+    ['..././..././etc/passwd', deleteAll],
+    ['....//secret.txt', deleteFirst],
+  ] as const) {
+    t.equal(detectPathTraversal(path.join(BASE, strip(v)), q(v))?.rule, 'path.traversal', `${v} via join`);
+    t.equal(detectPathTraversal(`${BASE}/${strip(v)}`, q(v))?.rule, 'path.traversal', `${v} via concatenation`);
+  }
+  t.equal(detectPathTraversal(path.join(BASE, deleteAll('sub/....//report.txt')), q('sub/....//report.txt')), undefined, 'stays under the base');
+  t.equal(detectPathTraversal(path.join(BASE, 'notes..//x'), q('notes..//x')), undefined, 'dots inside a name');
+});
+
+t.test("shell: \\' inside single quotes ends the string; elsewhere it is a right escape", async (t) => {
+  const esc = (v: string): string => v.replace(/'/g, "\\'");
+  const attack = "x'; touch /tmp/pwn #";
+  t.equal(detectShellInjection(`echo '${esc(attack)}'`, q(attack))?.rule, 'cmdi.operator');
+  t.equal(detectShellInjection(`echo "${esc("O'Brien; rm -rf x")}"`, q("O'Brien; rm -rf x")), undefined, 'inside double quotes');
+  t.equal(detectShellInjection(`echo ${esc("O'Brien")}`, q("O'Brien")), undefined, 'unquoted');
+  t.equal(detectShellInjection(`echo 'x'\\''y'`, q("x'y")), undefined, "the right idiom ('\\'') is not this form");
+});
