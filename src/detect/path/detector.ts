@@ -7,6 +7,7 @@ import { decodedForms } from './decode';
 import { assembledEscape, hasEdgeDot } from './assembled';
 import { truncatedPrefixClimbs } from './truncated';
 import { strippedForms } from './stripped';
+import { normalizedForms } from '../normalized-forms';
 import { isWithinDir, normalizePosixPath } from './normalize';
 import { InputMemo, MemoRow } from '../input-memo';
 import { indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
@@ -106,13 +107,15 @@ function checksOf(row: MemoRow<readonly CheckedForm[]>, i: number, input: UserIn
   if (cached !== undefined) return cached;
   let forms = NOTHING;
   const flags = scanForm(value);
-  const stripped = strippedForms(value);
-  if (flags !== 0 || stripped.length > 0) {
+  // What the app may paste instead of the value: with `../` deleted (stripped.ts), trimmed or
+  // NFKC-normalized (`．．／` becomes `../`; normalized-forms.ts).
+  const rewritten = [...strippedForms(value), ...normalizedForms(value, i)];
+  if (flags !== 0 || rewritten.length > 0) {
     const found: CheckedForm[] = [];
     if ((flags & ~ENCODED) !== 0) found.push({ form: value, flags, from: AS_SENT });
-    for (let k = 0; k < stripped.length; k++) {
-      const formFlags = scanForm(stripped[k]!) & ~ENCODED;
-      if (formFlags !== 0) found.push({ form: stripped[k]!, flags: formFlags, from: [value] });
+    for (let k = 0; k < rewritten.length; k++) {
+      const formFlags = scanForm(rewritten[k]!) & ~ENCODED;
+      if (formFlags !== 0) found.push({ form: rewritten[k]!, flags: formFlags, from: [value] });
     }
     if ((flags & ENCODED) !== 0) {
       const variants = decodedForms(value);

@@ -1,6 +1,5 @@
 // What the shell detector needs to find an input whose case the app changed, made once per
-// distinct value: most values recur from call to call (headers, common parameters), and the
-// no-match path must not allocate per call.
+// distinct value (value-facts.ts).
 
 export interface CaselessForm {
   /** The value with ASCII letters lower-cased (same length, same offsets). */
@@ -14,40 +13,8 @@ export interface CaselessForm {
   readonly anchor: string;
 }
 
-const memo = new Map<string, CaselessForm | null>();
-const MAX_MEMO = 1024;
-const MAX_MEMO_LENGTH = 256;
-
-/**
- * The value last seen at each input index, and its form: the same index usually holds the
- * same string from check to check, and comparing it is cheaper than hashing it.
- */
-const RECENT = 64;
-const recentValues: string[] = new Array<string>(RECENT).fill('');
-const recentForms: (CaselessForm | null)[] = new Array<CaselessForm | null>(RECENT).fill(null);
-
-/**
- * The caseless form of `value` (input index `k`), or undefined when it has no ASCII letter
- * (nothing to fold).
- */
-export function caselessForm(value: string, k: number): CaselessForm | undefined {
-  if (k < RECENT && recentValues[k] === value) return recentForms[k] ?? undefined;
-  let form = memo.get(value);
-  if (form === undefined) {
-    form = make(value);
-    if (value.length <= MAX_MEMO_LENGTH) {
-      if (memo.size >= MAX_MEMO) memo.clear();
-      memo.set(value, form);
-    }
-  }
-  if (k < RECENT) {
-    recentValues[k] = value;
-    recentForms[k] = form;
-  }
-  return form ?? undefined;
-}
-
-function make(value: string): CaselessForm | null {
+/** The caseless form of `value`, or null when it has no ASCII letter (nothing to fold). */
+export function caselessFormOf(value: string): CaselessForm | null {
   let letters = false;
   let upper = false;
   let best = 0;

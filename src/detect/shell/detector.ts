@@ -10,9 +10,10 @@ import { lexShell, type LexResult, type ShellToken, type WordPart } from './toke
 import { INDEXED_PAYLOAD, indexOfLinear, nextOccurrence, smallestPeriod } from '../occurrences';
 import type { AppTextMemory } from '../app-text';
 import { asciiLower } from '../sql/fold';
-import { caselessForm, hasAsciiUpper, type CaselessForm } from './caseless';
+import { hasAsciiUpper, type CaselessForm } from './caseless';
 import { TruncationProbe, findTruncatedPrefixes, mayHoldHead, prefixEnds, prefixStarts, prefixWork } from '../truncated-prefix';
-import { shellProbes, type ShellProbes } from './truncation';
+import type { ShellProbes } from './truncation';
+import { shellValueFacts } from './value-facts';
 
 export type ShellRule =
   | 'cmdi.operator'
@@ -163,8 +164,7 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     // Head first: an input whose first characters (its truncation probe's head) are not in
     // the script occurs nowhere in it, nor does any prefix worth following, so one short
     // search answers both questions on the common no-match path (truncated-prefix.ts).
-    const fold = caselessForm(value, i);
-    const probes = shellProbes(value, i, fold?.lower);
+    const { fold, probes, normalized } = shellValueFacts(value, i);
     const headless = probes.exact !== null && script.length < INDEXED_PAYLOAD && probes.exact.indexIn(script, 0) === -1;
     let at = headless ? -1 : indexOfLinear(script, value, 0);
     let folded = false;
@@ -178,6 +178,16 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
       if (e !== -1) {
         needle = escaped;
         at = e;
+      }
+    }
+    if (at === -1) {
+      // Trimmed or NFKC-normalized by the app (`＆＆` runs as `&&`): judged as pasted.
+      for (let a = 0; a < normalized.length && at === -1; a++) {
+        const e = indexOfLinear(script, normalized[a]!, 0);
+        if (e !== -1) {
+          needle = normalized[a]!;
+          at = e;
+        }
       }
     }
     if (at === -1) {
@@ -213,7 +223,7 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     if (script.length > MAX_SCRIPT_LENGTH) return detection(input, TOO_COMPLEX);
     if (lexed === undefined) lexed = lexedScript(script);
     if (lexed.unterminated) return detection(input, UNTERMINATED);
-    const safe = allSafe(value);
+    const safe = allSafe(needle);
     budget = BUDGET;
     let period = 0; // made when a second occurrence is looked for
     while (at !== -1) {

@@ -1,7 +1,7 @@
 // What the shell detector needs to follow an input the app cut before building the command
 // (`'convert ' + name.slice(0, 20)`): the probe of truncated-prefix.ts for the value as it
-// is and for its ASCII lower-case form, made once per distinct value and kept like the
-// caseless forms (caseless.ts), so the no-match path allocates nothing.
+// is and for its ASCII lower-case form, made once per distinct value (value-facts.ts), so
+// the no-match path allocates nothing.
 
 import { TruncationProbe } from '../truncated-prefix';
 import { isSafeWordChar } from './detector';
@@ -38,29 +38,10 @@ export interface ShellProbes {
 }
 
 const NONE: ShellProbes = { exact: null, lower: null };
-const memo = new Map<string, ShellProbes>();
-const MAX_MEMO = 1024;
-const MAX_MEMO_LENGTH = 256;
-const RECENT = 64;
-const recentValues: string[] = new Array<string>(RECENT).fill('');
-const recentProbes: ShellProbes[] = new Array<ShellProbes>(RECENT).fill(NONE);
 
-/** The probes of `value` (input index `k`); `lower` is its ASCII lower-case form, if it has letters. */
-export function shellProbes(value: string, k: number, lower: string | undefined): ShellProbes {
-  if (k < RECENT && recentValues[k] === value) return recentProbes[k]!;
-  let probes = memo.get(value);
-  if (probes === undefined) {
-    const exact = TruncationProbe.of(value, mayCarryShellStructure, RANK) ?? null;
-    const folded = exact !== null && lower !== undefined && lower !== value ? TruncationProbe.of(lower, mayCarryShellStructure, RANK) ?? null : null;
-    probes = exact === null ? NONE : { exact, lower: folded };
-    if (value.length <= MAX_MEMO_LENGTH) {
-      if (memo.size >= MAX_MEMO) memo.clear();
-      memo.set(value, probes);
-    }
-  }
-  if (k < RECENT) {
-    recentValues[k] = value;
-    recentProbes[k] = probes;
-  }
-  return probes;
+/** The probes of `value`; `lower` is its ASCII lower-case form, if it has letters. */
+export function shellProbesOf(value: string, lower: string | undefined): ShellProbes {
+  const exact = TruncationProbe.of(value, mayCarryShellStructure, RANK) ?? null;
+  const folded = exact !== null && lower !== undefined && lower !== value ? TruncationProbe.of(lower, mayCarryShellStructure, RANK) ?? null : null;
+  return exact === null ? NONE : { exact, lower: folded };
 }

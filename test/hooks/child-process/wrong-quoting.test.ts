@@ -1,5 +1,6 @@
-// Express over real HTTP with a real `sh`: an app that escapes quotes with a backslash inside
-// single quotes (`'${v.replace(/'/g, "\\'")}'`), where a backslash escapes nothing and `\'`
+// Express over real HTTP with a real `sh`. An app that trims or NFKC-normalizes the name
+// (fullwidth `；` runs as `;`), and one that escapes quotes with a backslash inside single
+// quotes (`'${v.replace(/'/g, "\\'")}'`), where a backslash escapes nothing and `\'`
 // ends the quoted string. The attack is refused with the canary file not created; a name
 // with a quote, escaped the same way but inside double quotes (where it is harmless), is
 // served; the process stays up.
@@ -35,6 +36,8 @@ const run = (command: string, res: import('express').Response): void => {
 };
 app.get('/single', (req, res) => run(`echo '${backslashed(str(req.query.name))}'`, res));
 app.get('/double', (req, res) => run(`echo "${backslashed(str(req.query.name))}"`, res));
+// Trimmed and NFKC-normalized before the command (fullwidth `；` becomes `;`).
+app.get('/normalized', (req, res) => run(`echo ${str(req.query.name).normalize('NFKC').trim()}`, res));
 const server = createServer(app);
 let base = '';
 t.before(async () => {
@@ -66,6 +69,19 @@ t.test("\\' inside double quotes is harmless: served with the quote", async (t) 
   t.equal(ok.text, "O\\'Brien; not a command\n");
   t.equal(events.attacks().length, 0);
   t.notOk(existsSync(CANARY));
+});
+
+t.test('trimmed and NFKC-normalized names: the attack is refused, a benign name served', async (t) => {
+  for (const attack of ['x；touch pwned', '  x;touch pwned  ', 'x＆＆touch pwned']) {
+    const res = await request(`${base}/normalized?name=${enc(attack)}`);
+    t.equal(res.status, 403, `${attack} refused`);
+    t.notOk(existsSync(CANARY), 'the canary file was not created');
+    events.reset();
+  }
+  const ok = await request(`${base}/normalized?name=${enc('  ｈｏｌｉｄａｙ  ')}`);
+  t.equal(ok.status, 200);
+  t.equal(ok.text, 'holiday\n');
+  t.equal(events.attacks().length, 0);
 });
 
 t.test('the process is still up and serving', async (t) => {

@@ -61,6 +61,8 @@ app.get('/cut', (req, res) => {
   if (!name.endsWith('.png') && name.length > 20) return void res.status(400).send('png only');
   fs.readFile(path.join(BASE, name.slice(0, 20)), 'utf8', send(res));
 });
+// Trimmed and NFKC-normalized names (fullwidth `．．／` becomes `../`).
+app.get('/normalized', (req, res) => fs.readFile(path.join(BASE, str(req.query.file).normalize('NFKC').trim()), 'utf8', send(res)));
 // A "sanitizer" deleting `../` (every one, or the first only), which `....//` survives.
 app.get('/strip', (req, res) => fs.readFile(path.join(BASE, str(req.query.file).replace(/\.\.\//g, '')), 'utf8', send(res)));
 app.get('/strip-once', (req, res) => fs.readFile(`${BASE}/${str(req.query.file).replace('../', '')}`, 'utf8', send(res)));
@@ -131,6 +133,13 @@ t.test('names whose `../` the app deletes: what the deletion joins climbs', asyn
   // The deletion joins `sub/../`, which stays under the base.
   await served(t, `${site.base}/strip?file=${enc('sub/....//report.txt')}`, REPORT_TEXT);
   await served(t, `${site.base}/strip-once?file=NOTES.TXT`, NOTES);
+});
+
+t.test('trimmed and NFKC-normalized names', async (t) => {
+  await refused(t, `${site.base}/normalized?file=${enc('．．/secret.txt')}`);
+  await refused(t, `${site.base}/normalized?file=${enc('  ../secret.txt  ')}`);
+  await refused(t, `${site.base}/normalized?file=${enc('．．／．．／canary.txt')}`);
+  await served(t, `${site.base}/normalized?file=${enc(' ｒｅｐｏｒｔ.txt ')}`, REPORT_TEXT);
 });
 
 t.test('names cut to a length', async (t) => {

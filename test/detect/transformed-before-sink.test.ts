@@ -1,7 +1,8 @@
-// Inputs an app "sanitizes" the wrong way before the sink: a path whose `../` is deleted
-// once (`....//` survives as `../`), a shell word whose quotes are backslash-escaped inside
-// single quotes (where `\'` ends the string). Each attack form is found; the same escaping
-// where it is harmless, and names the deletion leaves inside the directory, are not.
+// Inputs an app transforms before the sink: a path whose `../` is deleted once (`....//`
+// survives as `../`), a shell word whose quotes are backslash-escaped inside single quotes
+// (where `\'` ends the string), values trimmed or NFKC-normalized (fullwidth `；` `．`).
+// Each attack form is found; the same escaping where it is harmless, names the deletion
+// leaves inside the directory, and benign values so transformed are not.
 import path from 'node:path';
 import t from 'tap';
 import { detectPathTraversal } from '../../src/detect/path';
@@ -42,4 +43,17 @@ t.test("shell: \\' inside single quotes ends the string; elsewhere it is a right
   t.equal(detectShellInjection(`echo "${esc("O'Brien; rm -rf x")}"`, q("O'Brien; rm -rf x")), undefined, 'inside double quotes');
   t.equal(detectShellInjection(`echo ${esc("O'Brien")}`, q("O'Brien")), undefined, 'unquoted');
   t.equal(detectShellInjection(`echo 'x'\\''y'`, q("x'y")), undefined, "the right idiom ('\\'') is not this form");
+});
+
+t.test('trimmed and NFKC-normalized values, in commands and paths', async (t) => {
+  const nfkc = (v: string): string => v.normalize('NFKC');
+  t.equal(detectShellInjection(`echo ${nfkc('x；id')}`, q('x；id'))?.rule, 'cmdi.operator', 'fullwidth ;');
+  t.equal(detectShellInjection(`echo ${nfkc('x＆＆id')}`, q('x＆＆id'))?.rule, 'cmdi.operator', 'fullwidth &&');
+  t.equal(detectShellInjection(`echo ${'  x;id  '.trim()}`, q('  x;id  '))?.rule, 'cmdi.operator', 'trimmed');
+  t.equal(detectShellInjection(`echo ${nfkc('ｈｏｌｉｄａｙ')}`, q('ｈｏｌｉｄａｙ')), undefined, 'a fullwidth word stays a word');
+  t.equal(detectShellInjection(`echo ${'  holiday  '.trim()}`, q('  holiday  ')), undefined, 'a trimmed word');
+  t.equal(detectPathTraversal(path.join(BASE, nfkc('．．/．．/etc/passwd')), q('．．/．．/etc/passwd'))?.rule, 'path.traversal', 'fullwidth dots');
+  t.equal(detectPathTraversal(path.join(BASE, '  ../../etc/passwd '.trim()), q('  ../../etc/passwd '))?.rule, 'path.traversal', 'trimmed');
+  t.equal(detectPathTraversal(path.join(BASE, nfkc('ｒｅｐｏｒｔ.txt')), q('ｒｅｐｏｒｔ.txt')), undefined, 'a fullwidth name');
+  t.equal(detectPathTraversal(path.join(BASE, ' report.txt '.trim()), q(' report.txt ')), undefined, 'a trimmed name');
 });
