@@ -57,3 +57,13 @@ t.test('trimmed and NFKC-normalized values, in commands and paths', async (t) =>
   t.equal(detectPathTraversal(path.join(BASE, nfkc('ｒｅｐｏｒｔ.txt')), q('ｒｅｐｏｒｔ.txt')), undefined, 'a fullwidth name');
   t.equal(detectPathTraversal(path.join(BASE, ' report.txt '.trim()), q(' report.txt ')), undefined, 'a trimmed name');
 });
+
+t.test('path: two inputs joined around the app\'s `.` and normalized', async (t) => {
+  const two = (name: string, ext: string): UserInput[] => [
+    { source: 'query', path: 'name', value: name },
+    { source: 'query', path: 'ext', value: ext },
+  ];
+  t.equal(detectPathTraversal(path.join(BASE, `${'.'}.${'/secret.txt'}`), two('.', '/secret.txt'))?.rule, 'path.traversal');
+  t.equal(detectPathTraversal(path.join(BASE, 'report.txt'), two('report', 'txt')), undefined, 'an ordinary name and extension');
+  t.equal(detectPathTraversal(path.join(BASE, '.', './notes'), two('.', './notes')), undefined, 'separate segments: left alone');
+});

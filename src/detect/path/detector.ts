@@ -6,7 +6,7 @@ import { budgetExceeded, spend } from '../budget';
 import { decodedForms } from './decode';
 import { assembledEscape, hasEdgeDot } from './assembled';
 import { truncatedPrefixClimbs } from './truncated';
-import { strippedForms } from './stripped';
+import { hasDotDotSegment, strippedForms } from './stripped';
 import { normalizedForms } from '../normalized-forms';
 import { isWithinDir, normalizePosixPath } from './normalize';
 import { InputMemo, MemoRow } from '../input-memo';
@@ -190,11 +190,46 @@ export function detectPathTraversal(
   if (checks.edgeDot.some(Boolean)) {
     const giver = assembledEscape(path, checks.texts, checks.edgeDot);
     if (giver !== -1) return detection(checks.inputs[giver]!, PATH_RULES.traversal, ASSEMBLED);
+    const joined = joinedInputsEscape(path, checks.inputs);
+    if (joined !== undefined) return joined;
+  }
+  return undefined;
+}
+
+/** Pairs of inputs tried per check. */
+const MAX_JOINS = 32;
+
+/**
+ * Two inputs the app joined around its own `.` and then normalized
+ * (``path.join(base, `${name}.${ext}`)`` with name `.` and ext `/secret.txt`): neither holds
+ * `..`, and the normalized path no longer shows where they met (assembled.ts needs the path
+ * as written). Each input ending in a dot is tried before each other input starting with
+ * `/`, joined by a `.`; a join holding a `..` segment is judged like one input whose tail the
+ * path must hold after the climb. Only this join: with nothing or a `/` between them
+ * (`${dir}${file}`, `.` and `./notes`), the normalized result is also what the benign
+ * `path.join(base, dir, file)` gives, so it stays a limit (docs/path-traversal.md).
+ */
+function joinedInputsEscape(path: string, inputs: readonly UserInput[]): Detection | undefined {
+  let tried = 0;
+  for (let a = 0; a < inputs.length; a++) {
+    const head = inputs[a]!.value;
+    if (typeof head !== 'string' || head.charCodeAt(head.length - 1) !== DOT) continue;
+    for (let b = 0; b < inputs.length; b++) {
+      const tail = inputs[b]!.value;
+      if (b === a || typeof tail !== 'string' || tail.charCodeAt(0) !== SLASH) continue;
+      if (++tried > MAX_JOINS) return undefined;
+      const joined = `${head}.${tail}`;
+      if (spend(path.length + joined.length)) return budgetExceeded('path_traversal', inputs[a]!);
+      if (hasDotDotSegment(joined) && escapeReason(path, joined, AS_SENT) !== undefined) {
+        return detection(inputs[a]!, PATH_RULES.traversal, JOINED);
+      }
+    }
   }
   return undefined;
 }
 
 const ASSEMBLED = "inputs together make a '..' segment that leaves the directory they were put under";
+const JOINED = "inputs joined by the app make a '..' segment that climbs above the directory they were put under";
 const TRUNCATED = "a prefix of the input (the app cut it) climbs above the directory it is joined to";
 const TRUNCATED_ABSOLUTE = 'a prefix of the input (the app cut it) chooses an absolute file path';
 

@@ -21,7 +21,7 @@ export function strippedForms(value: string): readonly string[] {
 }
 
 /** Whether `text` has a `..` segment: between slashes or at either end. */
-function hasDotDotSegment(text: string): boolean {
+export function hasDotDotSegment(text: string): boolean {
   for (let at = text.indexOf('..'); at !== -1; at = text.indexOf('..', at + 1)) {
     const before = at === 0 ? 0x2f : text.charCodeAt(at - 1);
     const after = at + 2 === text.length ? 0x2f : text.charCodeAt(at + 2);

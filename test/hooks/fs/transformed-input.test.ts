@@ -46,6 +46,7 @@ app.get('/lower', (req, res) => fs.readFile(path.join(BASE, str(req.query.file).
 app.get('/upper', (req, res) => fs.readFile(path.join(BASE, str(req.query.file).toUpperCase()), 'utf8', send(res)));
 app.get('/lower-concat', (req, res) => fs.readFile(`${BASE}/${decodeURIComponent(str(req.query.file)).toLowerCase()}`, 'utf8', send(res)));
 app.get('/parts', (req, res) => fs.readFile(`${BASE}/${str(req.query.name)}.${str(req.query.ext)}`, 'utf8', send(res)));
+app.get('/parts-joined', (req, res) => fs.readFile(path.join(BASE, `${str(req.query.name)}.${str(req.query.ext)}`), 'utf8', send(res)));
 app.get('/dir-file', (req, res) => fs.readFile(`${BASE}/${str(req.query.dir)}${str(req.query.file)}`, 'utf8', send(res)));
 app.get('/save', (req, res) => {
   try {
@@ -116,6 +117,8 @@ t.test('lower- and upper-cased names', async (t) => {
 t.test('a .. assembled from several inputs, none holding ..', async (t) => {
   await refused(t, `${site.base}/parts?name=.&ext=${enc('/secret.txt')}`);
   await refused(t, `${site.base}/dir-file?dir=.&file=${enc('./secret.txt')}`);
+  await refused(t, `${site.base}/parts-joined?name=.&ext=${enc('/secret.txt')}`);
+  await served(t, `${site.base}/parts-joined?name=report&ext=txt`, REPORT_TEXT);
   await refused(t, `${site.base}/save?name=.&ext=${enc('/written.txt')}`);
   t.notOk(existsSync(WRITTEN), 'the canary file was not written');
   await served(t, `${site.base}/parts?name=report&ext=txt`, REPORT_TEXT);
