@@ -116,7 +116,7 @@ export class TruncationProbe {
   }
 }
 
-const MAX_MISSES = 8;
+const MAX_MISSES = 1;
 
 const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
 

@@ -165,10 +165,14 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     // the script occurs nowhere in it, nor does any prefix worth following, so one short
     // search answers both questions on the common no-match path (truncated-prefix.ts).
     const { fold, probes, normalized } = shellValueFacts(value, i);
-    const headless = probes.exact !== null && script.length < INDEXED_PAYLOAD && probes.exact.indexIn(script, 0) === -1;
+    // A value with upper-case letters is not, as it is, in a script without any: only its
+    // folded form is looked for below, which also finds any prefix the two share.
+    if (fold !== undefined && fold.upper && scriptUpper < 0) scriptUpper = scriptHasUpper(script) ? 1 : 0;
+    const caseOnly = fold !== undefined && fold.upper && scriptUpper === 0;
+    const headless = caseOnly || (probes.exact !== null && script.length < INDEXED_PAYLOAD && probes.exact.indexIn(script, 0) === -1);
     let at = headless ? -1 : indexOfLinear(script, value, 0);
     let folded = false;
-    if (at === -1 && value.indexOf("'") !== -1) {
+    if (at === -1 && !caseOnly && value.indexOf("'") !== -1) {
       // The app escaped the input's quotes with a backslash (`'${v.replace(/'/g, "\\'")}'`),
       // which inside single quotes escapes nothing: `\'` ends the quoted string there. The
       // escaped text is judged where it stands; where the escape is right (outside quotes,
