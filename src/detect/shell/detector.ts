@@ -164,7 +164,7 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     // Head first: an input whose first characters (its truncation probe's head) are not in
     // the script occurs nowhere in it, nor does any prefix worth following, so one short
     // search answers both questions on the common no-match path (truncated-prefix.ts).
-    const { fold, probes, normalized } = shellValueFacts(value, i);
+    const { fold, probes, rewritten } = shellValueFacts(value, i);
     // A value with upper-case letters is not, as it is, in a script without any: only its
     // folded form is looked for below, which also finds any prefix the two share.
     if (fold !== undefined && fold.upper && scriptUpper < 0) scriptUpper = scriptHasUpper(script) ? 1 : 0;
@@ -172,26 +172,16 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
     const headless = caseOnly || (probes.exact !== null && script.length < INDEXED_PAYLOAD && probes.exact.indexIn(script, 0) === -1);
     let at = headless ? -1 : indexOfLinear(script, value, 0);
     let folded = false;
-    if (at === -1 && !caseOnly && value.indexOf("'") !== -1) {
-      // The app escaped the input's quotes with a backslash (`'${v.replace(/'/g, "\\'")}'`),
-      // which inside single quotes escapes nothing: `\'` ends the quoted string there. The
-      // escaped text is judged where it stands; where the escape is right (outside quotes,
-      // inside double quotes) the judgement says so.
-      const escaped = backslashedQuotes(value);
-      const e = indexOfLinear(script, escaped, 0);
+    // What an app pastes instead of the value (value-facts.ts): its quotes backslash-escaped,
+    // which inside single quotes escapes nothing (`\'` ends the quoted string there), and
+    // the value trimmed or NFKC-normalized (`＆＆` runs as `&&`). Each is judged where it
+    // stands; where the escape is right (outside quotes, in double quotes) that says so.
+    for (let a = 0; a < rewritten.length && at === -1; a++) {
+      if (spend(script.length)) return budgetExceeded('command_injection', input);
+      const e = indexOfLinear(script, rewritten[a]!, 0);
       if (e !== -1) {
-        needle = escaped;
+        needle = rewritten[a]!;
         at = e;
-      }
-    }
-    if (at === -1) {
-      // Trimmed or NFKC-normalized by the app (`＆＆` runs as `&&`): judged as pasted.
-      for (let a = 0; a < normalized.length && at === -1; a++) {
-        const e = indexOfLinear(script, normalized[a]!, 0);
-        if (e !== -1) {
-          needle = normalized[a]!;
-          at = e;
-        }
       }
     }
     if (at === -1) {
@@ -245,12 +235,6 @@ function findShellInjection(script: string, inputs: readonly UserInput[]): Detec
   }
   return undefined;
 }
-
-/** `value` with each `'` preceded by a backslash, as an app escaping quotes the wrong way writes it. */
-function backslashedQuotes(value: string): string {
-  return value.replace(QUOTES, "\\'");
-}
-const QUOTES = /'/g;
 
 /** Inputs found nowhere whose prefixes are judged after the whole-input pass (reused arrays). */
 const cuts = { count: 0, input: [] as number[], probes: [] as (ShellProbes | undefined)[], fold: [] as (CaselessForm | undefined)[] };
