@@ -96,6 +96,20 @@ function run(nodeDir, cwd, args, logFile) {
   });
 }
 
+/**
+ * `npm run build`'s steps, each run with the line's node: package.json's build script, read
+ * so the lines build what the project builds (tsc, the ESM preload, the start pack).
+ */
+function buildSteps(copyRoot) {
+  const script = JSON.parse(readFileSync(join(copyRoot, 'package.json'), 'utf8')).scripts.build;
+  return script.split('&&').map((step) => {
+    const [command, ...args] = step.trim().split(/\s+/);
+    if (command === 'node') return args;
+    if (command === 'tsc') return [join('node_modules', 'typescript', 'bin', 'tsc'), ...args];
+    throw new Error(`build step "${step.trim()}" is neither node nor tsc: teach scripts/node-lines.js to run it`);
+  });
+}
+
 async function runLine({ major, suite }, only) {
   const started = Date.now();
   const version = newestVersion(major, CACHE);
@@ -105,11 +119,14 @@ async function runLine({ major, suite }, only) {
   copyProject(ROOT, copyRoot);
   const rebuilt = rebuildAddons(copyRoot, nodeDir, CACHE, (line) => log(`Node ${version}: ${line}`));
   const logFile = join(copyRoot, 'node-lines.log');
-  const build = await run(nodeDir, copyRoot, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], logFile);
-  const copied = build === 0 ? await run(nodeDir, copyRoot, [join('scripts', 'copy-esm-register.js')], logFile) : build;
-  if (copied !== 0) {
+  let built = 0;
+  for (const step of buildSteps(copyRoot)) {
+    built = await run(nodeDir, copyRoot, step, logFile);
+    if (built !== 0) break;
+  }
+  if (built !== 0) {
     log(`Node ${version}: build failed, see ${logFile}`);
-    return { major, version, suite, pass: 0, fail: 0, status: copied, ms: Date.now() - started, rebuilt };
+    return { major, version, suite, pass: 0, fail: 0, status: built, ms: Date.now() - started, rebuilt };
   }
   const files = selectTests(copyRoot, suite, only);
   if (only.length > 0 && files.length === 0) throw new Error(`no test file under ${only.join(' ')}`);

@@ -38,4 +38,28 @@ export function registerInThreadLoader(): void {
   const include = [...new Set(MODULE_HOOKS.map((hook) => hook.module))];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('import-in-the-middle/register-hooks.mjs') as RegisterHooks).register({ include });
+  keepBuiltinsBuiltin();
+}
+
+interface ResolveResult {
+  url: string;
+  format?: string | null;
+}
+type NextResolve = (specifier: string, context: unknown) => ResolveResult;
+
+/**
+ * import-in-the-middle (3.6.0, the newest) takes a resolution without a parent URL for the
+ * app's entry point, and gives an extensionless URL the format 'commonjs'. Under `-e` and
+ * `-p`, Node's own require('module') for the eval script has no parent either: 'node:module'
+ * was then loaded as a CommonJS file named 'module', and every `node -e` under
+ * NODE_OPTIONS=--require rampart/register died with ENOENT. A builtin's URL has the format
+ * 'builtin'; registered after import-in-the-middle's hooks, this runs first and fixes its answer.
+ */
+function keepBuiltinsBuiltin(): void {
+  (Module as unknown as { registerHooks(hooks: { resolve: (specifier: string, context: unknown, next: NextResolve) => ResolveResult }): void }).registerHooks({
+    resolve(specifier, context, nextResolve) {
+      const result = nextResolve(specifier, context);
+      return result.format === 'commonjs' && result.url.startsWith('node:') ? { ...result, format: 'builtin' } : result;
+    },
+  });
 }

@@ -1,6 +1,10 @@
 // Public API of rampart.
 import type { Options } from './config/types';
-import { startAgent, stopAgent } from './agent';
+import { requireStartFile } from './start-pack';
+
+// The agent and everything it starts come from the start pack when there is one
+// (src/start-pack.ts); first, so the files the exports below need are mostly loaded by then.
+const { startAgent, stopAgent } = (requireStartFile('agent.js', module) ?? require('./agent')) as typeof import('./agent');
 
 /** Starts protection; call it before the app loads its database drivers and servers. */
 export function start(options?: Options): void {

@@ -8,8 +8,10 @@
 import { createRequire, register } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { inThreadLoaderSupported, registerInThreadLoader } = require('./esm-loader.js');
-const { startFromPreload } = require('./preload.js');
+// The start files come from the start pack when there is one (src/start-pack.ts).
+const { requireStartFile } = require('./start-pack.js');
+const { inThreadLoaderSupported, registerInThreadLoader } = requireStartFile('esm-loader.js', undefined) ?? require('./esm-loader.js');
+const { startFromPreload } = requireStartFile('preload.js', undefined) ?? require('./preload.js');
 
 if (inThreadLoaderSupported()) {
   startFromPreload({ esm: true });

@@ -47,6 +47,8 @@ function handler(req: import('node:http').IncomingMessage | import('node:http2')
 const plain = http.createServer(handler);
 const secure = https.createServer({ key: cert.key, cert: cert.cert }, handler);
 const compat = http2.createServer(handler);
+// Its prototype is patched when createSecureServer first hands one out (not at start).
+const secureCompat = http2.createSecureServer({ key: cert.key, cert: cert.cert }, handler);
 const core = http2.createServer();
 let streamErrors: unknown[] = [];
 core.on('stream', (stream, headers) => {
@@ -66,12 +68,12 @@ t.before(async () => {
   bases.http = await listen(plain);
   await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
   bases.https = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
-  for (const [name, server] of [['compat', compat], ['core', core]] as const) {
+  for (const [name, server] of [['compat', compat], ['core', core], ['secureCompat', secureCompat]] as const) {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    bases[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    bases[name] = `${name === 'secureCompat' ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 });
-t.teardown(() => Promise.all([closeServer(plain), closeServer(secure), new Promise((r) => compat.close(r)), new Promise((r) => core.close(r))]));
+t.teardown(() => Promise.all([closeServer(plain), closeServer(secure), new Promise((r) => compat.close(r)), new Promise((r) => core.close(r)), new Promise((r) => secureCompat.close(r))]));
 
 function httpsGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers; json(): unknown }> {
   return new Promise((resolve, reject) => {
@@ -85,7 +87,7 @@ function httpsGet(path: string, headers: Record<string, string> = {}): Promise<{
 }
 
 async function h2Get(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers; json(): unknown }> {
-  const session = http2.connect(base);
+  const session = http2.connect(base, base.startsWith('https:') ? { ca: cert.cert } : {});
   try {
     const req = session.request({ ':path': path, ...headers });
     let status = 0;
@@ -117,6 +119,13 @@ t.test("http2 compatibility API ('request' event): query and header", async (t) 
   assertBlocked(t, await h2Get(bases.compat!, q(SQLI)), events, 'query', 'name');
   assertBenign(t, await h2Get(bases.compat!, q('alice')), events, ALICE);
   assertBlocked(t, await h2Get(bases.compat!, '/lookup', { 'x-user': SQLI }), events, 'headers', 'x-user');
+});
+
+t.test('http2 over TLS (createSecureServer), compatibility API: query and header', async (t) => {
+  assertBlocked(t, await h2Get(bases.secureCompat!, q(SQLI)), events, 'query', 'name');
+  assertBenign(t, await h2Get(bases.secureCompat!, q('alice')), events, ALICE);
+  assertBlocked(t, await h2Get(bases.secureCompat!, '/lookup', { 'x-user': SQLI }), events, 'headers', 'x-user');
+  t.ok(db.intact());
 });
 
 t.test("http2 core API ('stream' event): query and header; the app's 500 is dropped", async (t) => {

@@ -21,6 +21,7 @@ const REVIEWED = new Map<string, string>([
   ["src/hooks/sources/ws.ts|require(join(basedir, 'lib', 'websocket-server.js')", "the ws package directory require-in-the-middle / import-in-the-middle resolved for the app's own import, plus a fixed file name; never from configuration"],
   ['src/hooks/sinks/sql/postgres.ts|require(file)', "join(basedir, 'src', 'query.js'): the postgres package directory import-in-the-middle resolved for the app's own import, plus a fixed file name; never from configuration"],
   ['src/hooks/sinks/sql/postgres.ts|import(pathToFileURL(file)', 'the same fixed file of the postgres package, on Node versions without require() of ES modules'],
+  ['src/start-pack.ts|require(this: LoaderModule, id: string)', "not a load: the `require` of a module taken from the start pack, named so, which loads the module's own packed files from rampart's dist/ and passes every other id to Module#require unchanged"],
   ['src/report/app-modules.ts|require(p)', "the file require.resolve returned for a fixed package id (@opentelemetry/api, @opentelemetry/api-logs, from src/report); never from configuration or input"],
 ]);
 

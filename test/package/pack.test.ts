@@ -33,6 +33,7 @@ t.test('every file belongs to one of the shipped kinds', async (t) => {
     /^dist\/.+\.(js|d\.ts)$/,
     /^dist\/register\.mjs$/,
     /^dist\/bundlers\/hooked-packages\.json$/, // written by the build from the hook declarations
+    /^dist\/start-pack\.txt$/, // written by the build: the start files in one (src/start-pack.ts)
   ];
   t.same(files.filter((f) => !allowed.some((re) => re.test(f))), [], 'nothing else is packed');
   t.same(files.filter((f) => /^(src|test|benchmarks|eval|examples|scripts)\//.test(f) || f.endsWith('.map')), [], 'no sources, tests, tooling or maps');
@@ -46,7 +47,7 @@ t.test('every source module ships as JavaScript with its type declarations', asy
     for (const w of wanted) if (!shipped.has(w)) missing.push(w);
   }
   t.same(missing, []);
-  for (const entry of ['dist/index.js', 'dist/index.d.ts', 'dist/register.js', 'dist/register.mjs', 'dist/bundlers/hooked-packages.json', 'LICENSE', 'CHANGELOG.md', 'README.md', 'docs/configuration.md']) {
+  for (const entry of ['dist/index.js', 'dist/index.d.ts', 'dist/register.js', 'dist/register.mjs', 'dist/bundlers/hooked-packages.json', 'dist/start-pack.txt', 'LICENSE', 'CHANGELOG.md', 'README.md', 'docs/configuration.md']) {
     t.ok(shipped.has(entry), entry);
   }
 });

@@ -1,0 +1,165 @@
+// The start pack: the files rampart runs at start-up, read from one file (docs/performance.md,
+// "Start-up"). Loading a file through Node's CommonJS loader costs far more than compiling
+// it: resolving the request (stat, realpath), then walking up from the file's folder looking
+// for a package.json at every level, then reading it. For rampart's ~80 start files that
+// was about a third of what it added to `node -e 0`. `npm run build` writes the pack
+// (scripts/write-start-pack.js): the start files' sources, and for each the requests of its
+// own that name another packed file.
+//
+// A packed file is compiled by Node's own Module#_compile under its real file name, so stack
+// traces, source maps, `__dirname`, `require.cache` and every tool that wraps _compile or
+// require see what they would see without the pack; only the resolve and read steps are
+// skipped. It goes into require.cache before it runs (as Node does), and the cache is read
+// first, so a file loaded from disk earlier (or later, by a lazily loaded detector's
+// `require('../state')`) is the same instance. Without the pack (running from src/, a
+// bundled copy, a pack that does not parse) callers fall back to a plain require.
+import Module from 'node:module';
+import { isAscii } from 'node:buffer';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The pack's file name, beside this file in dist/. */
+export const START_PACK_FILE = 'start-pack.txt';
+/** First line of the pack: the format, then the header as JSON; the sources follow. */
+export const START_PACK_FORMAT = 'rampart-start-pack 2';
+const NEWLINE = 0x0a;
+
+interface PackedFile {
+  readonly source: string;
+  /** The source's length in bytes, as the file on disk must be for the pack to stand in for it. */
+  readonly bytes: number;
+  /** Requests of this file (`./x`, `../y/z`) that name a packed file, to its key. */
+  readonly deps: Readonly<Record<string, string>>;
+}
+
+/** The header's entry for one file: key (path under dist/), byte offset and length in the body, deps. */
+export type PackHeaderEntry = readonly [key: string, start: number, length: number, deps: Readonly<Record<string, string>>];
+
+interface LoaderModule {
+  filename: string;
+  paths: string[];
+  loaded: boolean;
+  exports: unknown;
+  require(this: LoaderModule, id: string): unknown;
+  _compile(content: string, filename: string, format?: string): unknown;
+}
+
+interface ModuleInternals {
+  new (id: string, parent?: unknown): LoaderModule;
+  _nodeModulePaths(from: string): string[];
+  prototype: LoaderModule;
+}
+
+const NodeModule = Module as unknown as ModuleInternals;
+
+/** undefined: not read yet; null: no usable pack (every caller then requires from disk). */
+let pack: Pack | null | undefined;
+
+/**
+ * Parses a pack; null when it is not a pack this code can read. Offsets count bytes: each
+ * source is decoded on its own, as latin1 when it is ASCII (a copy, where decoding UTF-8
+ * would make the whole text a two-byte string: 2.5x slower to read here), as UTF-8 otherwise.
+ */
+export function parseStartPack(bytes: Buffer): ReadonlyMap<string, PackedFile> | null {
+  const formatEnd = bytes.indexOf(NEWLINE);
+  const headerEnd = formatEnd < 0 ? -1 : bytes.indexOf(NEWLINE, formatEnd + 1);
+  if (headerEnd < 0 || bytes.toString('latin1', 0, formatEnd) !== START_PACK_FORMAT) return null;
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString('utf8', formatEnd + 1, headerEnd));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(header)) return null;
+  const body = headerEnd + 1;
+  const files = new Map<string, PackedFile>();
+  for (const entry of header as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 4) return null;
+    const [key, start, length, deps] = entry as unknown[];
+    if (typeof key !== 'string' || !Number.isInteger(start) || !Number.isInteger(length) || typeof deps !== 'object' || deps === null) return null;
+    const from = body + (start as number);
+    const to = from + (length as number);
+    if ((start as number) < 0 || (length as number) < 0 || to > bytes.length) return null;
+    const encoding = isAscii(bytes.subarray(from, to)) ? 'latin1' : 'utf8';
+    files.set(key, { source: bytes.toString(encoding, from, to), bytes: length as number, deps: deps as Record<string, string> });
+  }
+  return files;
+}
+
+interface Pack {
+  readonly files: ReadonlyMap<string, PackedFile>;
+  readonly writtenMs: number;
+}
+
+function loadPack(): Pack | null {
+  const path = join(__dirname, START_PACK_FILE);
+  let bytes: Buffer;
+  let writtenMs: number;
+  try {
+    writtenMs = statSync(path).mtimeMs;
+    bytes = readFileSync(path);
+  } catch {
+    return null; // not built (running from src/), or a copy of rampart without it
+  }
+  const files = parseStartPack(bytes);
+  return files === null ? null : { files, writtenMs };
+}
+
+/**
+ * Whether the pack still holds what the file on disk holds: same length, and the file not
+ * changed after the pack was written. A file edited since (patch-package or `pnpm patch` on
+ * rampart, a `tsc --watch` rebuild, a hand edit) loads from disk, so the edit is what runs.
+ * An install keeps the pack's order (npm gives every file of a package one fixed time). One
+ * stat per file, about 1 ms for the whole pack here: far less than what the pack saves.
+ */
+function current(from: Pack, key: string): boolean {
+  const file = from.files.get(key);
+  if (file === undefined) return false;
+  const stats = statSync(join(__dirname, key), { throwIfNoEntry: false });
+  return stats !== undefined && stats.size === file.bytes && stats.mtimeMs <= from.writtenMs;
+}
+
+/**
+ * The exports of the start file `key` (a path under dist/, `preload.js`), loaded from the
+ * pack, or undefined when there is no pack or it does not hold that file: the caller then
+ * requires the file itself, with a literal require that bundlers can follow.
+ */
+export function requireStartFile(key: string, parent: unknown): unknown {
+  if (pack === undefined) pack = loadPack();
+  if (pack === null || !current(pack, key)) return undefined;
+  return loadPacked(pack, key, parent);
+}
+
+function loadPacked(from: Pack, key: string, parent: unknown): unknown {
+  const filename = join(__dirname, key);
+  const cached = require.cache[filename];
+  if (cached !== undefined) return cached.exports;
+  const file = from.files.get(key)!;
+  const mod = new NodeModule(filename, parent);
+  mod.filename = filename;
+  mod.paths = NodeModule._nodeModulePaths(dirname(filename));
+  // The module's `require` calls mod.require (Node's makeRequireFunction): its own packed
+  // files come from the pack, anything else (and a packed file changed on disk) through
+  // whatever Module#require is now (other tools, rampart's builtin hook), resolved from the
+  // file's real place.
+  mod.require = function require(this: LoaderModule, id: string): unknown {
+    const dep = file.deps[id];
+    if (dep !== undefined && (alreadyLoaded(dep) || current(from, dep))) return loadPacked(from, dep, mod);
+    return NodeModule.prototype.require.call(mod, id);
+  };
+  require.cache[filename] = mod as unknown as NodeJS.Module;
+  let done = false;
+  try {
+    mod._compile(file.source, filename, 'commonjs');
+    done = true;
+  } finally {
+    if (!done) delete require.cache[filename]; // as Node does: a later require tries again
+  }
+  mod.loaded = true;
+  return mod.exports;
+}
+
+/** Already loaded, from the pack or from disk: the cache answers, no stat needed. */
+function alreadyLoaded(key: string): boolean {
+  return require.cache[join(__dirname, key)] !== undefined;
+}
