@@ -104,9 +104,28 @@ function calledByNodeOrRampart(): boolean {
       if (file === 'node:fs' || file.startsWith('node:internal/fs/') || file.startsWith('node:internal/modules/') || file.startsWith(OWN_ROOT)) return true;
     } else if (file === MODULE_HOOK_CHAIN) {
       return true; // the caller is a module loader hook, run by Node for a require or import
+    } else if (file === CJS_LOADER) {
+      // A module's own code runs inside Module#_compile: its read is the app's. Anything else
+      // of the loader (Module#load calling a `require.extensions` handler, Module._load
+      // calling an agent's require hook) is loading a module: tsx's handler reads the .ts
+      // file it transpiles with public fs.
+      return !isModuleCompile(frame);
     }
   }
   return false;
+}
+
+// Node's CommonJS loader: Module#load calls the extension handler for the file's extension,
+// which reads the file and hands its text to Module#_compile, which runs the module's code.
+const CJS_LOADER = 'node:internal/modules/cjs/loader';
+
+/**
+ * Module#_compile's frame: its function is named `Module._compile` on Node 20 and anonymous
+ * on 22+ (V8 then knows it only as the `_compile` method of a Module).
+ */
+function isModuleCompile(frame: NodeJS.CallSite): boolean {
+  const name = frame.getFunctionName() || frame.getMethodName() || '';
+  return name === '_compile' || name.endsWith('._compile');
 }
 
 function detect(payload: unknown, inputs: readonly UserInput[], config: Config): Detection | undefined {

@@ -1,6 +1,6 @@
 // Node's own fs use is never taken for the app's: require() and import() inside a request
 // read files through the hooked functions, with paths an input may well match.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -60,4 +60,35 @@ t.test("an app's own module loader hook reading the module's file is module load
   const attacks = lines.filter((l) => l.event === 'rampart.attack');
   t.equal(attacks.length, 1, 'only the app read is reported');
   t.equal(attacks[0]?.['rampart.sink'], 'fs.readFileSync');
+});
+
+t.test("tsx's CommonJS loader reading the .ts file it transpiles is module loading; a module's own read is the app's", async (t) => {
+  const tsDir = mkdtempSync(join(tmpdir(), 'rampart-fs-tsx-'));
+  t.teardown(() => rmSync(tsDir, { recursive: true, force: true }));
+  mkdirSync(join(tsDir, 'lib'));
+  mkdirSync(join(tsDir, 'files'));
+  writeFileSync(join(tsDir, 'lib', 'typed.ts'), 'export const answer: number = 42;\n');
+  writeFileSync(join(tsDir, 'lib', 'secret.txt'), 'the secret');
+  writeFileSync(join(tsDir, 'files', 'public.txt'), 'public text');
+  // Its top-level code reads files/<globalThis.readAtLoad>: a module's code, run as it loads.
+  writeFileSync(
+    join(tsDir, 'lib', 'reads-at-load.ts'),
+    "import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\nexport const text: string = readFileSync(join(__dirname, '..', 'files', (globalThis as any).readAtLoad), 'utf8');\n",
+  );
+  const { code, stdout, stderr } = await runChild(['--require', 'tsx/cjs', '--require', 'rampart/register', 'test/fixtures/fs-traversal-tsx.js'], { FS_FIXTURE_DIR: tsDir, RAMPART_LOG_LEVEL: 'warn' });
+  t.equal(code, 0, stderr);
+  const lines = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const { result } = lines.find((l) => l.result !== undefined) as { result: Record<string, unknown> };
+  t.same(result, {
+    required: 42,
+    appRead: 'RAMPART_BLOCKED',
+    topLevelRead: 'RAMPART_BLOCKED',
+    benignTopLevelRead: 'public text',
+  });
+  const attacks = lines.filter((l) => l.event === 'rampart.attack');
+  t.same(
+    attacks.map((a) => a['rampart.sink']),
+    ['fs.readFileSync', 'fs.readFileSync'],
+    "the app's read and the module's top-level read are reported, tsx's read is not",
+  );
 });
