@@ -1,8 +1,8 @@
 // The start pack: the files rampart runs at start-up, read from one file (docs/performance.md,
 // "Start-up"). Loading a file through Node's CommonJS loader costs far more than compiling
 // it: resolving the request (stat, realpath), then walking up from the file's folder looking
-// for a package.json at every level, then reading it. For rampart's ~80 start files that
-// was about a third of what it added to `node -e 0`. `npm run build` writes the pack
+// for a package.json at every level, then reading it. For rampart's ~80 start files, the
+// pack cut about a quarter of the instructions rampart adds to `node -e 0`. `npm run build` writes the pack
 // (scripts/write-start-pack.js): the start files' sources, and for each the requests of its
 // own that name another packed file.
 //
@@ -20,7 +20,10 @@ import { dirname, join } from 'node:path';
 
 /** The pack's file name, beside this file in dist/. */
 export const START_PACK_FILE = 'start-pack.txt';
-/** First line of the pack: the format, then the header as JSON; the sources follow. */
+/**
+ * First line of the pack. The second is the header, JSON: one [key (path under dist/), byte
+ * offset in the body, byte length, deps] per file. The body, the sources, follows.
+ */
 export const START_PACK_FORMAT = 'rampart-start-pack 2';
 const NEWLINE = 0x0a;
 
@@ -31,9 +34,6 @@ interface PackedFile {
   /** Requests of this file (`./x`, `../y/z`) that name a packed file, to its key. */
   readonly deps: Readonly<Record<string, string>>;
 }
-
-/** The header's entry for one file: key (path under dist/), byte offset and length in the body, deps. */
-export type PackHeaderEntry = readonly [key: string, start: number, length: number, deps: Readonly<Record<string, string>>];
 
 interface LoaderModule {
   filename: string;
