@@ -66,4 +66,10 @@ t.test('path: two inputs joined around the app\'s `.` and normalized', async (t)
   t.equal(detectPathTraversal(path.join(BASE, `${'.'}.${'/secret.txt'}`), two('.', '/secret.txt'))?.rule, 'path.traversal');
   t.equal(detectPathTraversal(path.join(BASE, 'report.txt'), two('report', 'txt')), undefined, 'an ordinary name and extension');
   t.equal(detectPathTraversal(path.join(BASE, '.', './notes'), two('.', './notes')), undefined, 'separate segments: left alone');
+  // Padding: many inputs that could be heads and tails, sent before the pair the app joined.
+  const padding: UserInput[] = Array.from({ length: 60 }, (_, i) => ({ source: 'query', path: `p${i}`, value: i % 2 === 0 ? '.' : `/pad${i}` }));
+  const padded = detectPathTraversal(path.join(BASE, `${'.'}.${'/secret.txt'}`), [...padding, ...two('.', '/secret.txt')]);
+  t.ok(padded?.rule === 'path.traversal' || padded?.rule === 'rampart.check-budget', `padded past any count of pairs, the join is still refused (${padded?.rule})`);
+  const sentences: UserInput[] = Array.from({ length: 200 }, (_, i) => ({ source: 'body', path: `s${i}`, value: i % 2 === 0 ? `Sentence ${i}.` : `/route/${i}` }));
+  t.equal(detectPathTraversal(path.join(BASE, 'report.txt'), [...sentences, ...two('report', 'txt')]), undefined, 'sentences ending in a dot and paths are no heads: nothing joined, nothing flagged');
 });

@@ -6,7 +6,7 @@ import { budgetExceeded, spend } from '../budget';
 import { decodedForms } from './decode';
 import { assembledEscape, hasEdgeDot } from './assembled';
 import { truncatedPrefixClimbs } from './truncated';
-import { hasDotDotSegment, strippedForms } from './stripped';
+import { strippedForms } from './stripped';
 import { normalizedForms } from '../normalized-forms';
 import { isWithinDir, normalizePosixPath } from './normalize';
 import { InputMemo, MemoRow } from '../input-memo';
@@ -196,36 +196,37 @@ export function detectPathTraversal(
   return undefined;
 }
 
-/** Pairs of inputs tried per check. */
-const MAX_JOINS = 32;
-
 /**
  * Two inputs the app joined around its own `.` and then normalized
  * (``path.join(base, `${name}.${ext}`)`` with name `.` and ext `/secret.txt`): neither holds
  * `..`, and the normalized path no longer shows where they met (assembled.ts needs the path
- * as written). Each input ending in a dot is tried before each other input starting with
- * `/`, joined by a `.`; a join holding a `..` segment is judged like one input whose tail the
- * path must hold after the climb. Only this join: with nothing or a `/` between them
- * (`${dir}${file}`, `.` and `./notes`), the normalized result is also what the benign
- * `path.join(base, dir, file)` gives, so it stays a limit (docs/path-traversal.md).
+ * as written). The app's `.` makes a `..` segment only after an input that is `.` or ends in
+ * `/.`, followed by an input starting with `/`; each such pair is joined and judged like one
+ * input whose tail the path must hold after the climb. There is no cap on pairs an attacker
+ * could pad past: each join is charged to the check budget, which refuses when spent (benign
+ * values are rarely such heads, so benign checks try few pairs). Only this join: with nothing
+ * or a `/` between them (`${dir}${file}`, `.` and `./notes`), the normalized result is also
+ * what the benign `path.join(base, dir, file)` gives, so it stays a limit
+ * (docs/path-traversal.md).
  */
 function joinedInputsEscape(path: string, inputs: readonly UserInput[]): Detection | undefined {
-  let tried = 0;
   for (let a = 0; a < inputs.length; a++) {
     const head = inputs[a]!.value;
-    if (typeof head !== 'string' || head.charCodeAt(head.length - 1) !== DOT) continue;
+    if (typeof head !== 'string' || !endsWithDotSegment(head)) continue;
     for (let b = 0; b < inputs.length; b++) {
       const tail = inputs[b]!.value;
       if (b === a || typeof tail !== 'string' || tail.charCodeAt(0) !== SLASH) continue;
-      if (++tried > MAX_JOINS) return undefined;
       const joined = `${head}.${tail}`;
       if (spend(path.length + joined.length)) return budgetExceeded('path_traversal', inputs[a]!);
-      if (hasDotDotSegment(joined) && escapeReason(path, joined, AS_SENT) !== undefined) {
-        return detection(inputs[a]!, PATH_RULES.traversal, JOINED);
-      }
+      if (escapeReason(path, joined, AS_SENT) !== undefined) return detection(inputs[a]!, PATH_RULES.traversal, JOINED);
     }
   }
   return undefined;
+}
+
+/** `.` or ending in `/.`: one more `.` after it makes a `..` segment. */
+function endsWithDotSegment(value: string): boolean {
+  return value === '.' || (value.length >= 2 && value.charCodeAt(value.length - 1) === DOT && value.charCodeAt(value.length - 2) === SLASH);
 }
 
 const ASSEMBLED = "inputs together make a '..' segment that leaves the directory they were put under";
