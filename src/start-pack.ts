@@ -16,7 +16,7 @@
 import Module from 'node:module';
 import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 
 /** The pack's file name, beside this file in dist/. */
 export const START_PACK_FILE = 'start-pack.txt';
@@ -26,8 +26,15 @@ export const START_PACK_FILE = 'start-pack.txt';
  */
 export const START_PACK_FORMAT = 'rampart-start-pack 2';
 const NEWLINE = 0x0a;
+/**
+ * A key is a plain relative path under dist/ (`hooks/wrap.js`): joined to dist/ by string
+ * concatenation, which path.join's normalizing made a visible part of the start.
+ */
+const PACKED_KEY = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[\w.-]+(?:\/[\w.-]+)*\.js$/;
 
 interface PackedFile {
+  /** The file's absolute name: dist/ joined with its key. */
+  readonly filename: string;
   readonly source: string;
   /** The source's length in bytes, as the file on disk must be for the pack to stand in for it. */
   readonly bytes: number;
@@ -60,7 +67,7 @@ let pack: Pack | null | undefined;
  * source is decoded on its own, as latin1 when it is ASCII (a copy, where decoding UTF-8
  * would make the whole text a two-byte string: 2.5x slower to read here), as UTF-8 otherwise.
  */
-export function parseStartPack(bytes: Buffer): ReadonlyMap<string, PackedFile> | null {
+export function parseStartPack(bytes: Buffer, dir: string = __dirname): ReadonlyMap<string, PackedFile> | null {
   const formatEnd = bytes.indexOf(NEWLINE);
   const headerEnd = formatEnd < 0 ? -1 : bytes.indexOf(NEWLINE, formatEnd + 1);
   if (headerEnd < 0 || bytes.toString('latin1', 0, formatEnd) !== START_PACK_FORMAT) return null;
@@ -76,12 +83,13 @@ export function parseStartPack(bytes: Buffer): ReadonlyMap<string, PackedFile> |
   for (const entry of header as unknown[]) {
     if (!Array.isArray(entry) || entry.length !== 4) return null;
     const [key, start, length, deps] = entry as unknown[];
-    if (typeof key !== 'string' || !Number.isInteger(start) || !Number.isInteger(length) || typeof deps !== 'object' || deps === null) return null;
+    if (typeof key !== 'string' || !PACKED_KEY.test(key) || !Number.isInteger(start) || !Number.isInteger(length) || typeof deps !== 'object' || deps === null) return null;
     const from = body + (start as number);
     const to = from + (length as number);
     if ((start as number) < 0 || (length as number) < 0 || to > bytes.length) return null;
     const encoding = isAscii(bytes.subarray(from, to)) ? 'latin1' : 'utf8';
-    files.set(key, { source: bytes.toString(encoding, from, to), bytes: length as number, deps: deps as Record<string, string> });
+    const filename = dir + sep + (sep === '/' ? key : key.replaceAll('/', sep));
+    files.set(key, { filename, source: bytes.toString(encoding, from, to), bytes: length as number, deps: deps as Record<string, string> });
   }
   return files;
 }
@@ -89,6 +97,7 @@ export function parseStartPack(bytes: Buffer): ReadonlyMap<string, PackedFile> |
 interface Pack {
   readonly files: ReadonlyMap<string, PackedFile>;
   readonly writtenMs: number;
+  readonly lookupPaths: Map<string, string[]>;
 }
 
 function loadPack(): Pack | null {
@@ -102,7 +111,7 @@ function loadPack(): Pack | null {
     return null; // not built (running from src/), or a copy of rampart without it
   }
   const files = parseStartPack(bytes);
-  return files === null ? null : { files, writtenMs };
+  return files === null ? null : { files, writtenMs, lookupPaths: new Map() };
 }
 
 /**
@@ -115,7 +124,7 @@ function loadPack(): Pack | null {
 function current(from: Pack, key: string): boolean {
   const file = from.files.get(key);
   if (file === undefined) return false;
-  const stats = statSync(join(__dirname, key), { throwIfNoEntry: false });
+  const stats = statSync(file.filename, { throwIfNoEntry: false });
   return stats !== undefined && stats.size === file.bytes && stats.mtimeMs <= from.writtenMs;
 }
 
@@ -131,20 +140,20 @@ export function requireStartFile(key: string, parent: unknown): unknown {
 }
 
 function loadPacked(from: Pack, key: string, parent: unknown): unknown {
-  const filename = join(__dirname, key);
+  const file = from.files.get(key)!;
+  const filename = file.filename;
   const cached = require.cache[filename];
   if (cached !== undefined) return cached.exports;
-  const file = from.files.get(key)!;
   const mod = new NodeModule(filename, parent);
   mod.filename = filename;
-  mod.paths = NodeModule._nodeModulePaths(dirname(filename));
+  mod.paths = lookupPathsOf(from, dirname(filename));
   // The module's `require` calls mod.require (Node's makeRequireFunction): its own packed
   // files come from the pack, anything else (and a packed file changed on disk) through
   // whatever Module#require is now (other tools, rampart's builtin hook), resolved from the
   // file's real place.
   mod.require = function require(this: LoaderModule, id: string): unknown {
     const dep = file.deps[id];
-    if (dep !== undefined && (alreadyLoaded(dep) || current(from, dep))) return loadPacked(from, dep, mod);
+    if (dep !== undefined && (alreadyLoaded(from, dep) || current(from, dep))) return loadPacked(from, dep, mod);
     return NodeModule.prototype.require.call(mod, id);
   };
   require.cache[filename] = mod as unknown as NodeJS.Module;
@@ -160,6 +169,14 @@ function loadPacked(from: Pack, key: string, parent: unknown): unknown {
 }
 
 /** Already loaded, from the pack or from disk: the cache answers, no stat needed. */
-function alreadyLoaded(key: string): boolean {
-  return require.cache[join(__dirname, key)] !== undefined;
+function alreadyLoaded(from: Pack, key: string): boolean {
+  const file = from.files.get(key);
+  return file !== undefined && require.cache[file.filename] !== undefined;
+}
+
+/** A folder's node_modules lookup paths, made once per folder (Node makes them per file). */
+function lookupPathsOf(from: Pack, dir: string): string[] {
+  let paths = from.lookupPaths.get(dir);
+  if (paths === undefined) from.lookupPaths.set(dir, (paths = NodeModule._nodeModulePaths(dir)));
+  return paths.slice();
 }

@@ -78,6 +78,8 @@ t.test('a pack that is not one this code reads is ignored (every file then loads
   t.equal(parsed.get('a.js')!.source, 'abc', 'an ASCII source');
   t.equal(parsed.get('b/c.js')!.source, 'dé・', 'a UTF-8 source, its length in bytes');
   t.same(parsed.get('b/c.js')!.deps, { '../a': 'a.js' });
+  const packDir = join(tmpdir(), 'pack-folder');
+  t.equal(parseStartPack(good, packDir)!.get('b/c.js')!.filename, join(packDir, 'b', 'c.js'), 'its file name: the key under the folder of the pack');
   const text = good.toString('utf8');
   for (const [why, bad] of [
     ['empty', ''],
@@ -90,6 +92,12 @@ t.test('a pack that is not one this code reads is ignored (every file then loads
     ['a negative offset', `${START_PACK_FORMAT}\n[["a.js", -1, 1, {}]]\nabc`],
     ['a negative length', `${START_PACK_FORMAT}\n[["a.js", 1, -1, {}]]\nabc`],
     ['deps that are not an object', `${START_PACK_FORMAT}\n[["a.js", 0, 1, null]]\nabc`],
+    // Keys are joined to dist/ by concatenation: one that climbs or is absolute is refused.
+    ['a key that climbs out of dist/', `${START_PACK_FORMAT}\n[["../a.js", 0, 1, {}]]\nabc`],
+    ['a key that climbs in its middle', `${START_PACK_FORMAT}\n[["b/../../a.js", 0, 1, {}]]\nabc`],
+    ['an absolute key', `${START_PACK_FORMAT}\n[["/etc/a.js", 0, 1, {}]]\nabc`],
+    ['a key with an empty segment', `${START_PACK_FORMAT}\n[["b//a.js", 0, 1, {}]]\nabc`],
+    ['a key that is not a .js file', `${START_PACK_FORMAT}\n[["a.json", 0, 1, {}]]\nabc`],
   ] as const) {
     t.equal(parseStartPack(Buffer.from(bad)), null, why);
   }
