@@ -26,11 +26,21 @@ export const START_PACK_FILE = 'start-pack.txt';
  */
 export const START_PACK_FORMAT = 'rampart-start-pack 2';
 const NEWLINE = 0x0a;
+/** Characters a key's segments may hold: `hooks/sinks/fs/index.js`. */
+const KEY_SEGMENT = /^[\w.-]+$/;
+
 /**
- * A key is a plain relative path under dist/ (`hooks/wrap.js`): joined to dist/ by string
- * concatenation, which path.join's normalizing made a visible part of the start.
+ * Whether a key is a plain relative path of a .js file under dist/: each name is joined to
+ * dist/ by concatenation (path.join's normalizing made a visible part of the start), so a
+ * key that is absolute, climbs with `..` or has empty or `.` segments refuses the pack.
  */
-const PACKED_KEY = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[\w.-]+(?:\/[\w.-]+)*\.js$/;
+function isPlainKey(key: string): boolean {
+  if (!key.endsWith('.js')) return false;
+  for (const segment of key.split('/')) {
+    if (segment === '' || segment === '.' || segment === '..' || !KEY_SEGMENT.test(segment)) return false;
+  }
+  return true;
+}
 
 interface PackedFile {
   /** The file's absolute name: dist/ joined with its key. */
@@ -83,7 +93,7 @@ export function parseStartPack(bytes: Buffer, dir: string = __dirname): Readonly
   for (const entry of header as unknown[]) {
     if (!Array.isArray(entry) || entry.length !== 4) return null;
     const [key, start, length, deps] = entry as unknown[];
-    if (typeof key !== 'string' || !PACKED_KEY.test(key) || !Number.isInteger(start) || !Number.isInteger(length) || typeof deps !== 'object' || deps === null) return null;
+    if (typeof key !== 'string' || !isPlainKey(key) || !Number.isInteger(start) || !Number.isInteger(length) || typeof deps !== 'object' || deps === null) return null;
     const from = body + (start as number);
     const to = from + (length as number);
     if ((start as number) < 0 || (length as number) < 0 || to > bytes.length) return null;
