@@ -1,10 +1,9 @@
 // The single decision point. Every hook describes its call and asks here; modes,
-// allowlists, fail-open handling and reporting live nowhere else.
+// allowlists, fail-open handling and reporting live nowhere else. Hooks load it at their
+// first check (docs/performance.md, "Start-up"); what they ask before a check, on every
+// call, is in guard-gates.ts.
 import { sendBlockedResponse } from './block/blocked-response';
 import type { RequestContext } from './context/request-context';
-import { requestContexts } from './context/lazy-context';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LimitsConfig } from './config/types';
 import { currentContext } from './context/store';
 import type { Config } from './config/types';
 import type { AttackKind, Detection, UserInput } from './detect/types';
@@ -15,17 +14,14 @@ import { findingFrom, type RequestFacts, type SinkAttributes } from './report/fi
 import { countCheck } from './report/check-stats';
 import { captureAppStack } from './report/stack';
 import type * as OtelMetrics from './report/otel-metrics';
-import type * as PathDetector from './detect/path';
 import { lazily } from './lazy';
 import { agentState, type AgentState } from './state';
 import { appAllowed, hasAppAllowedValues } from './allow-value';
 
 // Loaded at their first use (docs/performance.md, "Start-up"): the metrics at the first
-// sampled check, the path detector's pre-check at the first request that reaches an fs call,
-// perf_hooks' clock at the first timed check.
+// sampled check, perf_hooks' clock at the first timed check.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const metrics = lazily(() => require('./report/otel-metrics') as typeof OtelMetrics);
-const pathDetector = lazily(() => require('./detect/path') as typeof PathDetector);
 const clock = lazily(() => (require('node:perf_hooks') as typeof import('node:perf_hooks')).performance);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -251,85 +247,4 @@ export function guardWithoutInput<P>(detector: InputFreeDetector<P>, sink: strin
   }
   if (mode !== 'block') return ALLOW;
   return blockRequest(ctx, state, detector.kind, sink);
-}
-
-// ---------------------------------------------------------------------------------------
-// Cheap pre-checks, so hooks never read the agent state themselves: a sink hook asks here
-// whether a check could find anything before it describes its call for the guard.
-
-/** Whether checks of `kind` run at all: rampart started and the kind's mode not `off`. */
-export function checksOn(kind: AttackKind): boolean {
-  const state = agentState();
-  return state !== undefined && state.config.modes[kind] !== 'off';
-}
-
-/** Whether cloud metadata addresses are refused even without user input (`ssrf.blockMetadata`). */
-export function metadataRuleOn(): boolean {
-  return agentState()?.config.ssrf.blockMetadata === true;
-}
-
-/**
- * The current request's inputs when a check of `kind` could find something (checks on, a
- * request, at least one input), else undefined. A failed input collection gives an empty
- * array: the guard then sees, and reports, whatever went wrong.
- */
-export function inputsToCheck(kind: AttackKind): readonly UserInput[] | undefined {
-  if (!checksOn(kind)) return undefined;
-  const ctx = currentContext();
-  if (ctx === undefined) return undefined;
-  try {
-    const inputs = ctx.inputs();
-    return inputs.length > 0 ? inputs : undefined;
-  } catch {
-    return [];
-  }
-}
-
-// The last inputs array seen and whether it can affect a path: a request's fs calls come
-// in runs, and one identity test costs less than the path detector's memo lookup (measured
-// on a cached statSync: about 1.08 with it, 1.12-1.20 without).
-let lastPathInputs: readonly UserInput[] | undefined;
-let lastMayAffectPaths = false;
-
-/**
- * Whether the current request carries an input that can do anything to a path (a `..`
- * segment, a leading slash, NUL, an encoding): most requests do not, and an fs call is a
- * cheap system call, so the fs hooks skip the guard then.
- */
-export function pathInputsPossible(): boolean {
-  const ctx = currentContext();
-  if (ctx === undefined) return false;
-  try {
-    const inputs = ctx.inputs();
-    if (inputs !== lastPathInputs) {
-      lastMayAffectPaths = pathDetector().mayAffectPaths(inputs);
-      lastPathInputs = inputs;
-    }
-    return lastMayAffectPaths;
-  } catch {
-    return true; // let the guard see (and report) whatever went wrong collecting inputs
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// For input sources, which enter contexts rather than check calls: what they need of the
-// running agent, so they do not read its state either.
-
-/**
- * A new context for one unit of untrusted work (a request, a WebSocket message), or
- * undefined when rampart is not running (the source then runs the app's code as it is).
- */
-export function openContext(req?: IncomingMessage, res?: ServerResponse): RequestContext | undefined {
-  const state = agentState();
-  return state === undefined ? undefined : new (requestContexts().RequestContext)(state.config.limits, req, res);
-}
-
-/** The input collection limits while rampart runs. */
-export function inputLimits(): LimitsConfig | undefined {
-  return agentState()?.config.limits;
-}
-
-/** A fault of rampart's own outside a check (a channel subscriber): logged once, counted. */
-export function internalError(where: string, error: unknown): void {
-  agentState()?.reporter.internalError(where, error);
 }

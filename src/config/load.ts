@@ -6,7 +6,14 @@ import { ATTACK_KINDS, type AttackKind } from '../detect/types';
 import { DEFAULT_CONFIG } from './defaults';
 import { RampartConfigError } from './errors';
 import type { Config, Mode } from './types';
-import { validateConfig, type PartialConfig } from './validate';
+import type { PartialConfig } from './validate';
+import type * as Validate from './validate';
+import { lazily } from '../lazy';
+
+// The checker (the schema and its messages) loads only when there is something to check:
+// a start with no rampart.json, RAMPART_* variable or start() options never needs it.
+const validation = lazily(() => require('./validate') as typeof Validate);
+const validateConfig = (raw: unknown, origin: string): PartialConfig => validation().validateConfig(raw, origin);
 
 const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 

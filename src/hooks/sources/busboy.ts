@@ -7,7 +7,7 @@
 // socket's 'data' events, outside it: the context is remembered per parser instance.
 import type { RequestContext } from '../../context/request-context';
 import { currentContext } from '../../context/store';
-import { inputLimits } from '../../guard';
+import { inputLimits } from '../../guard-gates';
 import { declareHook } from '../methods-hook';
 
 interface ParserState {

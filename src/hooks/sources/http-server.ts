@@ -4,7 +4,7 @@
 // place every request passes, so the shape's method table holds it like any sink's method.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contextStore } from '../../context/store';
-import { openContext } from '../../guard';
+import { openContext } from '../../guard-gates';
 import { declareBuiltinHook } from '../methods-hook';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;

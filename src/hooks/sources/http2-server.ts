@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { contextStore } from '../../context/store';
-import { openContext } from '../../guard';
+import { openContext } from '../../guard-gates';
 import { DiscoveredPrototypes } from '../discovered';
 import { declareBuiltinHook } from '../methods-hook';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { InputSource, UserInput } from '../../detect/types';
 import { contextStore } from '../../context/store';
 import { addString, fitsBytes, walkInputs, type WalkBudget } from '../../context/walk';
-import { openContext } from '../../guard';
+import { openContext } from '../../guard-gates';
 import { declareHook, prototypeOf } from '../methods-hook';
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;

@@ -5,19 +5,38 @@ import { promisify } from 'node:util';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import { refusedPromise } from '../../../refuse';
-import { checkExec, checkFile, checkFork, type Check } from './calls';
-import { refuseExec, refuseExecFile, refuseFork, refuseSpawn, refuseSpawnSync, refuseThrow, type Refusal } from './refusals';
+import { lazily } from '../../../lazy';
+import type * as Calls from './calls';
+import type { Check } from './calls';
+import type * as Refusals from './refusals';
+import type { Refusal } from './refusals';
 
 type AnyFunction = (...args: any[]) => any;
 
+// The checks (with the shell detectors' front) load with the first child process call,
+// the refusals with the first refusal.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const calls = lazily(() => require('./calls') as typeof Calls);
+const refusals = lazily(() => require('./refusals') as typeof Refusals);
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const check =
+  (name: 'checkExec' | 'checkFile' | 'checkFork'): Check =>
+  (sink, args) =>
+    calls()[name](sink, args);
+const refusal =
+  (name: 'refuseExec' | 'refuseExecFile' | 'refuseFork' | 'refuseSpawn' | 'refuseSpawnSync' | 'refuseThrow'): Refusal =>
+  (error, args) =>
+    refusals()[name](error, args);
+
 const SINKS: ReadonlyArray<readonly [name: string, check: Check, refuse: Refusal]> = [
-  ['exec', checkExec, refuseExec],
-  ['execSync', checkExec, refuseThrow],
-  ['execFile', checkFile, refuseExecFile],
-  ['execFileSync', checkFile, refuseThrow],
-  ['spawn', checkFile, refuseSpawn],
-  ['spawnSync', checkFile, refuseSpawnSync],
-  ['fork', checkFork, refuseFork],
+  ['exec', check('checkExec'), refusal('refuseExec')],
+  ['execSync', check('checkExec'), refusal('refuseThrow')],
+  ['execFile', check('checkFile'), refusal('refuseExecFile')],
+  ['execFileSync', check('checkFile'), refusal('refuseThrow')],
+  ['spawn', check('checkFile'), refusal('refuseSpawn')],
+  ['spawnSync', check('checkFile'), refusal('refuseSpawnSync')],
+  ['fork', check('checkFork'), refusal('refuseFork')],
 ];
 
 // Above zero while a protected call runs. exec() calls module.exports.execFile, and the

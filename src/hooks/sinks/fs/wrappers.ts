@@ -3,13 +3,21 @@
 // request context or no inputs), then the original call with `arguments` untouched.
 import { promisify } from 'node:util';
 import type { RampartBlockedError } from '../../../errors';
-import { guardSink, pathInputsPossible } from '../../../guard';
-import { fsSinkDetector } from '../../../checks/path';
+import { guard, pathInputsPossible } from '../../../guard-gates';
+import { lazily } from '../../../lazy';
 import { refusedIterator, refusedPromise, refuseSync, refuseToLastCallback } from '../../../refuse';
-import { refusedStream, refusedWatcher } from '../../../refuse/fs';
+import type * as PathCheck from '../../../checks/path';
+import type * as FsRefusals from '../../../refuse/fs';
 import type { RefusalStyle } from './sinks';
 
 type AnyFunction = (...args: any[]) => any;
+
+// The path check loads with the first fs call that needs one (a request whose inputs can
+// do something to a path), the stream and watcher refusals with the first such refusal.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const pathCheck = lazily(() => require('../../../checks/path') as typeof PathCheck);
+const fsRefusals = lazily(() => require('../../../refuse/fs') as typeof FsRefusals);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 // Set while the guard runs, so fs calls made by reporting (or anything else the guard
 // reaches) are never checked themselves: no recursion, no findings about ourselves.
@@ -24,7 +32,7 @@ function check(sink: string, path: unknown): RampartBlockedError | undefined {
   if (!pathInputsPossible()) return undefined;
   busy = true;
   try {
-    return guardSink(fsSinkDetector, sink, path);
+    return guard().guardSink(pathCheck().fsSinkDetector, sink, path);
   } finally {
     busy = false;
   }
@@ -39,9 +47,9 @@ function refuse(style: RefusalStyle, error: RampartBlockedError, original: AnyFu
     case 'iterator':
       return refusedIterator(error);
     case 'stream':
-      return refusedStream(original, self, args, error);
+      return fsRefusals().refusedStream(original, self, args, error);
     case 'watcher':
-      return refusedWatcher(error);
+      return fsRefusals().refusedWatcher(error);
     case 'nothing':
       return undefined;
     case 'existsSync':

@@ -10,13 +10,14 @@ import * as dns from 'node:dns';
 import { isIP, type Socket } from 'node:net';
 import { currentContext } from '../../../context/store';
 import type { RequestContext } from '../../../context/request-context';
-import { checksOn, guardSink, metadataRuleOn } from '../../../guard';
+import { checksOn, guard, metadataRuleOn } from '../../../guard-gates';
 import { findSocketPathInput, socketPathDetector } from '../../../checks/ssrf-socket';
 import { deliverableError } from '../../../refuse';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook } from '../../methods-hook';
-import { inTelemetryExport, openedBy, type Opener } from './opener';
-import { inputsPresent, judgeAddresses, judgedSockets, requestInputs, steerOrRefusal, steerStore, type Steer } from './steer';
+import type { Opener } from './opener';
+import type { Steer } from './steer';
+import { openers, steering } from './parts';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -90,7 +91,7 @@ function judgingLookup(
     args[last] = function onLookup(this: unknown, err: unknown, address: unknown): unknown {
       if (err === null || err === undefined) {
         const addresses = answerAddresses(address);
-        const refusal = addresses.length === 0 ? undefined : judgeAddresses(steer, sink, host, port, addresses, ctx);
+        const refusal = addresses.length === 0 ? undefined : steering().judgeAddresses(steer, sink, host, port, addresses, ctx);
         if (refusal !== undefined) {
           failingSocket(socket);
           return (callback as AnyFunction).call(this, refusal);
@@ -153,7 +154,7 @@ function refusingOptions(socket: Socket, options: ConnectOptions, refusal: Error
  * when the app called them.
  */
 function isOwnConnection(opener: Opener, steered: boolean): boolean {
-  if (opener.by === 'telemetry' || inTelemetryExport()) return true;
+  if (opener.by === 'telemetry' || openers().inTelemetryExport()) return true;
   if (opener.via === undefined) return opener.by === 'library';
   return !steered && opener.via === 'node';
 }
@@ -166,10 +167,10 @@ function isOwnConnection(opener: Opener, steered: boolean): boolean {
  */
 function unixSocketRefusal(path: unknown, sink: string): Error | undefined {
   if (typeof path !== 'string' || path === '' || currentContext() === undefined) return undefined;
-  const inputs = requestInputs();
+  const inputs = steering().requestInputs();
   if (inputs === undefined || findSocketPathInput(path, inputs) === undefined) return undefined;
-  if (isOwnConnection(openedBy(), false)) return undefined;
-  return guardSink(socketPathDetector, sink, path);
+  if (isOwnConnection(openers().openedBy(), false)) return undefined;
+  return guard().guardSink(socketPathDetector, sink, path);
 }
 
 function wrapConnect(original: AnyFunction): AnyFunction {
@@ -187,30 +188,30 @@ function wrapConnect(original: AnyFunction): AnyFunction {
     const host = given || 'localhost';
     const sink = (this as { encrypted?: boolean }).encrypted === true ? 'tls.connect' : 'net.connect';
     const ctx = currentContext();
-    let steer = steerStore.getStore();
+    let steer = steering().steerStore.getStore();
     // A driver's pool connecting inside a steered call's callbacks, or an exporter: not a hop of that call.
-    if (steer !== undefined && isOwnConnection(openedBy(), true)) steer = undefined;
-    else if (steer === undefined && ctx !== undefined && inputsPresent()) {
+    if (steer !== undefined && isOwnConnection(openers().openedBy(), true)) steer = undefined;
+    else if (steer === undefined && ctx !== undefined && steering().inputsPresent()) {
       // A connection the app opened itself (net/tls), or through a client rampart does not wrap.
-      const found = steerOrRefusal(sink, {
+      const found = steering().steerOrRefusal(sink, {
         hostname: given,
         port: options.port,
         url: undefined,
         addresses: undefined,
         steeredBy: undefined,
-        chosenByApp: () => isOwnConnection(openedBy(), false),
+        chosenByApp: () => isOwnConnection(openers().openedBy(), false),
       });
       if (found.refusal !== undefined) return callWith(original, this, refusingOptions(this, options, found.refusal), call.cb);
       steer = found.steer;
     }
     if (steer === undefined && !metadataRuleOn()) return original.apply(this, arguments as unknown as unknown[]);
     if (isIP(host) !== 0) {
-      const refusal = judgeAddresses(steer, steer?.sink ?? sink, host, options.port, [host], ctx);
+      const refusal = steering().judgeAddresses(steer, steer?.sink ?? sink, host, options.port, [host], ctx);
       if (refusal !== undefined) return callWith(original, this, refusingOptions(this, options, refusal), call.cb);
-      if (steer !== undefined) judgedSockets.set(this, steer);
+      if (steer !== undefined) steering().judgedSockets.set(this, steer);
       return original.apply(this, arguments as unknown as unknown[]);
     }
-    if (steer !== undefined) judgedSockets.set(this, steer);
+    if (steer !== undefined) steering().judgedSockets.set(this, steer);
     const lookup = judgingLookup(this, options.lookup, steer, steer?.sink ?? sink, host, options.port, ctx);
     return callWith(original, this, overlay(options, { lookup }), call.cb);
   };

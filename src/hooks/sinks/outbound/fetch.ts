@@ -6,15 +6,15 @@
 // A refusal rejects the fetch with RampartBlockedError itself, not fetch's
 // `TypeError: fetch failed` wrapper around it.
 import type diagnostics from 'node:diagnostics_channel';
-import { urlHost } from '../../../detect/ssrf/url-host';
-import { checksOn } from '../../../guard';
+import { checksOn } from '../../../guard-gates';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { refusedPromise } from '../../../refuse';
-import { steeredCall, unwrapRefusal, type Steer } from './steer';
+import type { Steer } from './steer';
 import { subscribeUndici, unsubscribeUndici } from './undici-channels';
 import { learnRedirect } from './redirect-inputs';
+import { steering, urlHosts } from './parts';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -24,13 +24,13 @@ export function fetchDestination(input: unknown): Destination {
   let hostname = '';
   if (typeof input === 'string') {
     url = input;
-    hostname = urlHost(input) ?? '';
+    hostname = urlHosts().urlHost(input) ?? '';
   } else if (input instanceof URL) {
     url = input.href;
     hostname = input.hostname;
   } else if (input !== null && typeof input === 'object' && typeof (input as { url?: unknown }).url === 'string') {
     url = (input as { url: string }).url;
-    hostname = urlHost(url) ?? '';
+    hostname = urlHosts().urlHost(url) ?? '';
   }
   return { hostname, port: undefined, url, addresses: undefined, steeredBy: undefined };
 }
@@ -53,9 +53,9 @@ export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunct
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
       if (!checksOn('ssrf')) return original.apply(this, args);
-      const result = steeredCall(sink, fetchArgsDestination, original, this, args, refusedPromise, learnRedirectOf);
+      const result = steering().steeredCall(sink, fetchArgsDestination, original, this, args, refusedPromise, learnRedirectOf);
       // A refusal at connect time (rebinding, redirect, metadata) reaches fetch as the cause of its TypeError.
-      return result instanceof Promise ? result.then(undefined, unwrapRefusal) : result;
+      return result instanceof Promise ? result.then(undefined, steering().unwrapRefusal) : result;
     };
 }
 

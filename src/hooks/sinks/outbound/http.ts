@@ -7,16 +7,16 @@
 // judges that socket's peer before anything is written to it.
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
-import { urlHost } from '../../../detect/ssrf/url-host';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { deliverableError } from '../../../refuse';
 import { refusedConnection } from '../../../refuse/outbound';
-import { guardSink } from '../../../guard';
+import { guard } from '../../../guard-gates';
 import { socketPathDetector } from '../../../checks/ssrf-socket';
 import { learnIncomingRedirect } from './redirect-inputs';
-import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOrRefusal, steersMade, steerStore, type Steer } from './steer';
+import type { Steer } from './steer';
+import { steering, urlHosts } from './parts';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -41,7 +41,7 @@ export function httpDestination(defaultProtocol: string, a0: unknown, a1: unknow
   let options: HttpOptions | undefined;
   if (typeof a0 === 'string') {
     url = a0;
-    hostname = urlHost(a0);
+    hostname = urlHosts().urlHost(a0);
   } else if (a0 instanceof URL) {
     url = a0.href;
     hostname = a0.hostname;
@@ -101,17 +101,17 @@ function wrapRequest(sink: string, protocol: string): (original: AnyFunction) =>
     function request(this: unknown, a0: unknown, a1: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      if (!inputsPresent()) return original.apply(this, args);
+      if (!steering().inputsPresent()) return original.apply(this, args);
       const socketPath = socketPathOf(a0, a1);
       if (socketPath !== undefined) {
-        const chosen = guardSink(socketPathDetector, sink, socketPath);
+        const chosen = guard().guardSink(socketPathDetector, sink, socketPath);
         return chosen === undefined ? original.apply(this, args) : refusedConnection(original, this, args, chosen);
       }
-      const { steer, refusal } = steerOrRefusal(sink, httpDestination(protocol, a0, a1));
+      const { steer, refusal } = steering().steerOrRefusal(sink, httpDestination(protocol, a0, a1));
       if (refusal !== undefined) return refusedConnection(original, this, args, refusal);
       if (steer === undefined) return original.apply(this, args);
-      const req = steerStore.run(steer, () => original.apply(this, args)) as object;
-      steeredRequests.set(req, steer);
+      const req = steering().steerStore.run(steer, () => original.apply(this, args)) as object;
+      steering().steeredRequests.set(req, steer);
       learnRedirectOf(req, steer);
       return req;
     };
@@ -142,23 +142,23 @@ function wrapOnSocket(original: AnyFunction): AnyFunction {
   return function onSocket(this: ClientRequest, socket: Socket | null | undefined, err: unknown): unknown {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
-    if (!steersMade) return original.apply(this, args);
-    const steer: Steer | undefined = steeredRequests.get(this) ?? steerStore.getStore();
-    if (steer === undefined || socket === null || socket === undefined || (err !== undefined && err !== null) || sameSteer(judgedSockets.get(socket), steer)) {
+    if (!steering().steersMade) return original.apply(this, args);
+    const steer: Steer | undefined = steering().steeredRequests.get(this) ?? steering().steerStore.getStore();
+    if (steer === undefined || socket === null || socket === undefined || (err !== undefined && err !== null) || steering().sameSteer(steering().judgedSockets.get(socket), steer)) {
       return original.apply(this, args);
     }
     const hostname = typeof this.host === 'string' ? this.host : '';
     if (socket.connecting) {
-      judgedSockets.set(socket, steer);
+      steering().judgedSockets.set(socket, steer);
       socket.prependOnceListener('connect', () => {
-        const refusal = judgeSocket(steer, hostname, socket);
+        const refusal = steering().judgeSocket(steer, hostname, socket);
         if (refusal === undefined) return;
         deliverableError(this);
         socket.destroy(refusal);
       });
       return original.apply(this, args);
     }
-    const refusal = judgeSocket(steer, hostname, socket);
+    const refusal = steering().judgeSocket(steer, hostname, socket);
     if (refusal === undefined) return original.apply(this, args);
     // The request emits the error on the next tick; the app may not have listened yet.
     setImmediate(() => {

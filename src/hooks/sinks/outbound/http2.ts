@@ -1,11 +1,10 @@
 // http2.connect(authority): one session, one connection, to the authority's host. The
 // call is checked like http.request; the connection it opens is judged in connect.ts.
-import { urlHost } from '../../../detect/ssrf/url-host';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { refusedConnection } from '../../../refuse/outbound';
-import { steeredCall } from './steer';
+import { steering, urlHosts } from './parts';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -15,7 +14,7 @@ function authorityDestination(authority: unknown): Destination {
   let port: unknown;
   if (typeof authority === 'string') {
     url = authority;
-    hostname = urlHost(authority) ?? '';
+    hostname = urlHosts().urlHost(authority) ?? '';
   } else if (authority instanceof URL) {
     url = authority.href;
     hostname = authority.hostname;
@@ -36,7 +35,7 @@ function wrapConnect(original: AnyFunction): AnyFunction {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
     // A refused session is one whose connection never connects: 'error', then 'close'.
-    return steeredCall('http2.connect', connectDestination, original, this, args, (refusal) => refusedConnection(original, this, args, refusal));
+    return steering().steeredCall('http2.connect', connectDestination, original, this, args, (refusal) => refusedConnection(original, this, args, refusal));
   };
 }
 

@@ -10,10 +10,9 @@
 //   the request is aborted with the refusal before anything is sent.
 // Subscribers must never throw (diagnostics_channel turns that into an uncaught error).
 import diagnostics from 'node:diagnostics_channel';
-import { urlHost } from '../../../detect/ssrf/url-host';
-import { internalError } from '../../../guard';
+import { internalError } from '../../../guard-gates';
 import type { Destination } from '../../../checks/ssrf';
-import { inputsPresent, judgedSockets, judgeSocket, sameSteer, steeredRequests, steerOrRefusal, steerStore } from './steer';
+import { steering, urlHosts } from './parts';
 
 interface UndiciRequest {
   readonly origin?: unknown;
@@ -23,7 +22,7 @@ interface UndiciRequest {
 }
 
 function originHost(origin: unknown): string {
-  if (typeof origin === 'string') return urlHost(origin) ?? '';
+  if (typeof origin === 'string') return urlHosts().urlHost(origin) ?? '';
   if (origin instanceof URL) return origin.hostname;
   return '';
 }
@@ -32,12 +31,12 @@ function onRequestCreate(message: unknown): void {
   try {
     const request = (message as { request?: UndiciRequest } | null)?.request;
     if (request === undefined || request === null) return;
-    const steer = steerStore.getStore();
+    const steer = steering().steerStore.getStore();
     if (steer !== undefined) {
-      steeredRequests.set(request, steer);
+      steering().steeredRequests.set(request, steer);
       return;
     }
-    if (!inputsPresent()) return;
+    if (!steering().inputsPresent()) return;
     const origin = typeof request.origin === 'string' ? request.origin : request.origin instanceof URL ? request.origin.origin : undefined;
     const d: Destination = {
       hostname: originHost(request.origin),
@@ -48,8 +47,8 @@ function onRequestCreate(message: unknown): void {
       // The connection, if one is made, is judged at connect; this only finds the input.
       deferred: true,
     };
-    const found = steerOrRefusal('undici.request', d);
-    if (found.steer !== undefined) steeredRequests.set(request, found.steer);
+    const found = steering().steerOrRefusal('undici.request', d);
+    if (found.steer !== undefined) steering().steeredRequests.set(request, found.steer);
   } catch (error) {
     internalError('undici:request:create', error);
   }
@@ -59,9 +58,9 @@ function onSendHeaders(message: unknown): void {
   try {
     const { request, socket } = (message ?? {}) as { request?: UndiciRequest; socket?: object };
     if (request === undefined || socket === undefined || socket === null) return;
-    const steer = steeredRequests.get(request);
-    if (steer === undefined || sameSteer(judgedSockets.get(socket), steer)) return;
-    const refusal = judgeSocket(steer, originHost(request.origin), socket);
+    const steer = steering().steeredRequests.get(request);
+    if (steer === undefined || steering().sameSteer(steering().judgedSockets.get(socket), steer)) return;
+    const refusal = steering().judgeSocket(steer, originHost(request.origin), socket);
     if (refusal === undefined) return;
     // Set by undici when the request got its connection; it fails the request with our
     // error and destroys the socket, so the headers about to be written go nowhere.

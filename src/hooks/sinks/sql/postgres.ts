@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { currentContext } from '../../../context/store';
-import { checksOn } from '../../../guard';
+import { checksOn } from '../../../guard-gates';
 import { sqlSinkDetector } from '../../../checks/sql';
 import { declareHook } from '../../methods-hook';
 import { checkSql } from './common';
