@@ -2,12 +2,17 @@
 // partial Config. Unknown keys are errors too: a typo must not silently disable protection.
 import { ATTACK_KINDS, type AttackKind, type InputSource } from '../detect/types';
 import { RampartConfigError } from './errors';
-import { isTrustProxyEntry } from '../report/client-address';
+import type * as ClientAddress from '../report/client-address';
+import { lazily } from '../lazy';
 import { LOG_FINDINGS, LOG_LEVELS, MODES, type AppLogger, type Config, type InputAllowRule, type RouteAllowRule, type ValueAllowRule } from './types';
 
 const INPUT_SOURCES: readonly (InputSource | '*')[] = [
   '*', 'query', 'body', 'params', 'headers', 'cookies', 'path', 'graphql', 'jwt', 'xml', 'websocket', 'custom',
 ];
+
+// The address parsers load only to check a trustProxy list of addresses and ranges.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const clientAddress = lazily(() => require('../report/client-address') as typeof ClientAddress);
 
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
 type Partial2<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? Mutable<T[K]> : T[K] };
@@ -196,7 +201,7 @@ function validateTrustProxy(c: Checker, raw: unknown): Config['trustProxy'] {
   const entries = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : undefined;
   if (entries === undefined || entries.length === 0) c.fail('trustProxy', raw, allowed);
   entries.forEach((entry, i) => {
-    if (typeof entry !== 'string' || !isTrustProxyEntry(entry)) c.fail(Array.isArray(raw) ? `trustProxy[${i}]` : 'trustProxy', entry, allowed);
+    if (typeof entry !== 'string' || !clientAddress().isTrustProxyEntry(entry)) c.fail(Array.isArray(raw) ? `trustProxy[${i}]` : 'trustProxy', entry, allowed);
   });
   return typeof raw === 'string' ? raw : (entries as string[]);
 }

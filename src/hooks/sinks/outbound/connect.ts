@@ -6,7 +6,6 @@
 // - an IP host (Node skips DNS): judged before connecting.
 // A refused connection fails the way a failed DNS lookup does: Node destroys the socket
 // with the error, and the app sees it as the socket's (or its request's) 'error'.
-import * as dns from 'node:dns';
 import { isIP, type Socket } from 'node:net';
 import { currentContext } from '../../../context/store';
 import type { RequestContext } from '../../../context/request-context';
@@ -18,8 +17,13 @@ import { declareBuiltinHook } from '../../methods-hook';
 import type { Opener } from './opener';
 import type { Steer } from './steer';
 import { openers, steering } from './parts';
+import { lazily } from '../../../lazy';
 
 type AnyFunction = (...args: any[]) => any;
+
+// node:dns loads with the first name a socket resolves, as Node's net loads it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dns = lazily(() => require('node:dns') as typeof import('node:dns'));
 
 interface ConnectOptions {
   readonly host?: unknown;
@@ -82,7 +86,7 @@ function judgingLookup(
   ctx: RequestContext | undefined,
 ): AnyFunction {
   return function lookup(this: unknown): unknown {
-    const resolve = (typeof appLookup === 'function' ? appLookup : dns.lookup) as AnyFunction;
+    const resolve = (typeof appLookup === 'function' ? appLookup : dns().lookup) as AnyFunction;
     // eslint-disable-next-line prefer-rest-params
     const args = Array.prototype.slice.call(arguments) as unknown[];
     const last = args.length - 1;
