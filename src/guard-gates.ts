@@ -97,8 +97,31 @@ export function internalError(where: string, error: unknown): void {
 }
 
 /**
- * The guard (guard.ts), loaded at the first call that needs a check. The load is a
- * synchronous require, so that call waits and is checked like every later one.
+ * `lazily` for what a hook needs to judge a call. A load that fails (rampart's own files
+ * gone from a running process's disk, as when a deploy replaces node_modules under it) is
+ * reported once and answers undefined from then on: the hook lets the call through, as the
+ * guard does with its own faults (fail open), rather than throwing into the app's call,
+ * which Node may be making from a callback where a throw ends the process.
+ */
+export function failOpenLoader<T>(where: string, load: () => T): () => T | undefined {
+  const loaded = lazily(load);
+  let failed = false;
+  return () => {
+    if (failed) return undefined;
+    try {
+      return loaded();
+    } catch (error) {
+      failed = true;
+      internalError(where, error);
+      return undefined;
+    }
+  };
+}
+
+/**
+ * The guard (guard.ts), loaded at the first call that needs a check (undefined if it could
+ * not be: see failOpenLoader). The load is a synchronous require, so that call waits and is
+ * checked like every later one.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const guard = lazily(() => require('./guard') as typeof import('./guard'));
+export const guard = failOpenLoader('load:guard', () => require('./guard') as typeof import('./guard'));

@@ -6,6 +6,7 @@ import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import { refusedPromise } from '../../../refuse';
 import { lazily } from '../../../lazy';
+import { failOpenLoader } from '../../../guard-gates';
 import type * as Calls from './calls';
 import type { Check } from './calls';
 import type * as Refusals from './refusals';
@@ -16,14 +17,14 @@ type AnyFunction = (...args: any[]) => any;
 // The checks (with the shell detectors' front) load with the first child process call,
 // the refusals with the first refusal.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const calls = lazily(() => require('./calls') as typeof Calls);
+const calls = failOpenLoader('load:child_process-check', () => require('./calls') as typeof Calls);
 const refusals = lazily(() => require('./refusals') as typeof Refusals);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const check =
   (name: 'checkExec' | 'checkFile' | 'checkFork'): Check =>
   (sink, args) =>
-    calls()[name](sink, args);
+    calls()?.[name](sink, args);
 const refusal =
   (name: 'refuseExec' | 'refuseExecFile' | 'refuseFork' | 'refuseSpawn' | 'refuseSpawnSync' | 'refuseThrow'): Refusal =>
   (error, args) =>

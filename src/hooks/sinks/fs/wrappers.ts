@@ -3,7 +3,7 @@
 // request context or no inputs), then the original call with `arguments` untouched.
 import { promisify } from 'node:util';
 import type { RampartBlockedError } from '../../../errors';
-import { guard, pathInputsPossible } from '../../../guard-gates';
+import { failOpenLoader, guard, pathInputsPossible } from '../../../guard-gates';
 import { lazily } from '../../../lazy';
 import { refusedIterator, refusedPromise, refuseSync, refuseToLastCallback } from '../../../refuse';
 import type * as PathCheck from '../../../checks/path';
@@ -15,7 +15,7 @@ type AnyFunction = (...args: any[]) => any;
 // The path check loads with the first fs call that needs one (a request whose inputs can
 // do something to a path), the stream and watcher refusals with the first such refusal.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const pathCheck = lazily(() => require('../../../checks/path') as typeof PathCheck);
+const pathCheck = failOpenLoader('load:fs-check', () => require('../../../checks/path') as typeof PathCheck);
 const fsRefusals = lazily(() => require('../../../refuse/fs') as typeof FsRefusals);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -32,7 +32,8 @@ function check(sink: string, path: unknown): RampartBlockedError | undefined {
   if (!pathInputsPossible()) return undefined;
   busy = true;
   try {
-    return guard().guardSink(pathCheck().fsSinkDetector, sink, path);
+    const detector = pathCheck()?.fsSinkDetector;
+    return detector === undefined ? undefined : guard()?.guardSink(detector, sink, path);
   } finally {
     busy = false;
   }

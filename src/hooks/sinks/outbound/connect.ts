@@ -16,7 +16,7 @@ import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook } from '../../methods-hook';
 import type { Opener } from './opener';
 import type { Steer } from './steer';
-import { openers, steering } from './parts';
+import { openers, partsLoaded, steering } from './parts';
 import { lazily } from '../../../lazy';
 
 type AnyFunction = (...args: any[]) => any;
@@ -174,12 +174,12 @@ function unixSocketRefusal(path: unknown, sink: string): Error | undefined {
   const inputs = steering().requestInputs();
   if (inputs === undefined || findSocketPathInput(path, inputs) === undefined) return undefined;
   if (isOwnConnection(openers().openedBy(), false)) return undefined;
-  return guard().guardSink(socketPathDetector, sink, path);
+  return guard()?.guardSink(socketPathDetector, sink, path);
 }
 
 function wrapConnect(original: AnyFunction): AnyFunction {
   return function connect(this: Socket): unknown {
-    if (!checksOn('ssrf')) return original.apply(this, arguments as unknown as unknown[]);
+    if (!checksOn('ssrf') || partsLoaded() !== true) return original.apply(this, arguments as unknown as unknown[]);
     const call = connectCall(arguments);
     if (call === undefined) return original.apply(this, arguments as unknown as unknown[]); // arguments Node will reject
     if (call.options.path !== undefined && call.options.path !== null) {

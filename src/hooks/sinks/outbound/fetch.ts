@@ -14,7 +14,7 @@ import { refusedPromise } from '../../../refuse';
 import type { Steer } from './steer';
 import { subscribeUndici, unsubscribeUndici } from './undici-channels';
 import { learnRedirect } from './redirect-inputs';
-import { steering, urlHosts } from './parts';
+import { partsLoaded, steering, urlHosts } from './parts';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -52,7 +52,7 @@ export function wrapFetchLike(sink: string): (original: AnyFunction) => AnyFunct
     function fetch(this: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      if (!checksOn('ssrf')) return original.apply(this, args);
+      if (!checksOn('ssrf') || partsLoaded() !== true) return original.apply(this, args);
       const result = steering().steeredCall(sink, fetchArgsDestination, original, this, args, refusedPromise, learnRedirectOf);
       // A refusal at connect time (rebinding, redirect, metadata) reaches fetch as the cause of its TypeError.
       return result instanceof Promise ? result.then(undefined, steering().unwrapRefusal) : result;

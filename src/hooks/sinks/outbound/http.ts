@@ -16,7 +16,7 @@ import { guard } from '../../../guard-gates';
 import { socketPathDetector } from '../../../checks/ssrf-socket';
 import { learnIncomingRedirect } from './redirect-inputs';
 import type { Steer } from './steer';
-import { steering, urlHosts } from './parts';
+import { partsLoaded, steering, urlHosts } from './parts';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -101,10 +101,10 @@ function wrapRequest(sink: string, protocol: string): (original: AnyFunction) =>
     function request(this: unknown, a0: unknown, a1: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       const args = arguments as unknown as unknown[];
-      if (!steering().inputsPresent()) return original.apply(this, args);
+      if (partsLoaded() !== true || !steering().inputsPresent()) return original.apply(this, args);
       const socketPath = socketPathOf(a0, a1);
       if (socketPath !== undefined) {
-        const chosen = guard().guardSink(socketPathDetector, sink, socketPath);
+        const chosen = guard()?.guardSink(socketPathDetector, sink, socketPath);
         return chosen === undefined ? original.apply(this, args) : refusedConnection(original, this, args, chosen);
       }
       const { steer, refusal } = steering().steerOrRefusal(sink, httpDestination(protocol, a0, a1));
@@ -142,7 +142,7 @@ function wrapOnSocket(original: AnyFunction): AnyFunction {
   return function onSocket(this: ClientRequest, socket: Socket | null | undefined, err: unknown): unknown {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
-    if (!steering().steersMade) return original.apply(this, args);
+    if (partsLoaded() !== true || !steering().steersMade) return original.apply(this, args);
     const steer: Steer | undefined = steering().steeredRequests.get(this) ?? steering().steerStore.getStore();
     if (steer === undefined || socket === null || socket === undefined || (err !== undefined && err !== null) || steering().sameSteer(steering().judgedSockets.get(socket), steer)) {
       return original.apply(this, args);

@@ -4,7 +4,7 @@ import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import type { Destination } from '../../../checks/ssrf';
 import { refusedConnection } from '../../../refuse/outbound';
-import { steering, urlHosts } from './parts';
+import { partsLoaded, steering, urlHosts } from './parts';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -34,6 +34,7 @@ function wrapConnect(original: AnyFunction): AnyFunction {
   return function connect(this: unknown): unknown {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
+    if (partsLoaded() !== true) return original.apply(this, args);
     // A refused session is one whose connection never connects: 'error', then 'close'.
     return steering().steeredCall('http2.connect', connectDestination, original, this, args, (refusal) => refusedConnection(original, this, args, refusal));
   };

@@ -103,7 +103,7 @@ export function steerOrRefusal(sink: string, d: Destination): CallVerdict {
   ownCall.ask = d.chosenByApp ?? isTelemetryCall;
   ownCall.own = false;
   d.chosenByApp = askOwnCall;
-  const refusal = guard().guardSink(destinationDetector, sink, d);
+  const refusal = guard()?.guardSink(destinationDetector, sink, d);
   if (refusal !== undefined) return { refusal };
   const own = ownCall.own;
   const input = d.controller;
@@ -163,12 +163,12 @@ export function judgeAddresses(
     const fresh = steer.judged === undefined ? addresses : addresses.filter((a) => a !== steer.judged);
     if (fresh.length === 0) return undefined;
     const d: Destination = { hostname, port, url: steer.url, addresses: fresh, steeredBy: steer.input };
-    return contextStore.run(steer.ctx, () => guard().guardSink(destinationDetector, steer.sink, d));
+    return contextStore.run(steer.ctx, () => guard()?.guardSink(destinationDetector, steer.sink, d));
   }
   const d: Destination = { hostname, port, url: undefined, addresses, steeredBy: undefined };
   // In the request that made the connection, or in none (never in a stranger's).
-  if (ctx !== undefined) return contextStore.run(ctx, () => guard().guardWithoutInput(metadataDetector, sink, d));
-  return contextStore.exit(() => guard().guardWithoutInput(metadataDetector, sink, d));
+  if (ctx !== undefined) return contextStore.run(ctx, () => guard()?.guardWithoutInput(metadataDetector, sink, d));
+  return contextStore.exit(() => guard()?.guardWithoutInput(metadataDetector, sink, d));
 }
 
 interface PeerSocket {

@@ -12,7 +12,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import { internalError } from '../../../guard-gates';
 import type { Destination } from '../../../checks/ssrf';
-import { steering, urlHosts } from './parts';
+import { partsLoaded, steering, urlHosts } from './parts';
 
 interface UndiciRequest {
   readonly origin?: unknown;
@@ -30,7 +30,7 @@ function originHost(origin: unknown): string {
 function onRequestCreate(message: unknown): void {
   try {
     const request = (message as { request?: UndiciRequest } | null)?.request;
-    if (request === undefined || request === null) return;
+    if (request === undefined || request === null || partsLoaded() !== true) return;
     const steer = steering().steerStore.getStore();
     if (steer !== undefined) {
       steering().steeredRequests.set(request, steer);
@@ -57,7 +57,7 @@ function onRequestCreate(message: unknown): void {
 function onSendHeaders(message: unknown): void {
   try {
     const { request, socket } = (message ?? {}) as { request?: UndiciRequest; socket?: object };
-    if (request === undefined || socket === undefined || socket === null) return;
+    if (request === undefined || socket === undefined || socket === null || partsLoaded() !== true) return;
     const steer = steering().steeredRequests.get(request);
     if (steer === undefined || steering().sameSteer(steering().judgedSockets.get(socket), steer)) return;
     const refusal = steering().judgeSocket(steer, originHost(request.origin), socket);
