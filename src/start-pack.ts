@@ -1,8 +1,9 @@
 // The start pack: the files rampart runs at start-up, read from one file (docs/performance.md,
 // "Start-up"). Loading a file through Node's CommonJS loader costs far more than compiling
 // it: resolving the request (stat, realpath), then walking up from the file's folder looking
-// for a package.json at every level, then reading it. For rampart's ~80 start files, the
-// pack cut about a quarter of the instructions rampart adds to `node -e 0`. `npm run build` writes the pack
+// for a package.json at every level, then reading it. For rampart's start files (about 80
+// then), the pack cut about a quarter of the instructions rampart added to `node -e 0`.
+// `npm run build` writes the pack
 // (scripts/write-start-pack.js): the start files' sources, and for each the requests of its
 // own that name another packed file.
 //

@@ -5,7 +5,6 @@ import { promisify } from 'node:util';
 import type { BuiltinHook } from '../../types';
 import { declareBuiltinHook, exportsOf } from '../../methods-hook';
 import { refusedPromise } from '../../../refuse';
-import { lazily } from '../../../lazy';
 import { failOpenLoader } from '../../../guard-gates';
 import type * as Calls from './calls';
 import type { Check } from './calls';
@@ -14,21 +13,23 @@ import type { Refusal } from './refusals';
 
 type AnyFunction = (...args: any[]) => any;
 
-// The checks (with the shell detectors' front) load with the first child process call,
-// the refusals with the first refusal.
+// The checks (with the shell detectors' front) load with the first child process call, and
+// the refusals with them: a refusal only follows a verdict of a check that loaded.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const calls = failOpenLoader('load:child_process-check', () => require('./calls') as typeof Calls);
-const refusals = lazily(() => require('./refusals') as typeof Refusals);
+const parts = failOpenLoader('load:child_process-check', () => ({
+  calls: require('./calls') as typeof Calls,
+  refusals: require('./refusals') as typeof Refusals,
+}));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const check =
   (name: 'checkExec' | 'checkFile' | 'checkFork'): Check =>
   (sink, args) =>
-    calls()?.[name](sink, args);
+    parts()?.calls[name](sink, args);
 const refusal =
   (name: 'refuseExec' | 'refuseExecFile' | 'refuseFork' | 'refuseSpawn' | 'refuseSpawnSync' | 'refuseThrow'): Refusal =>
   (error, args) =>
-    refusals()[name](error, args);
+    parts()!.refusals[name](error, args);
 
 const SINKS: ReadonlyArray<readonly [name: string, check: Check, refuse: Refusal]> = [
   ['exec', check('checkExec'), refusal('refuseExec')],

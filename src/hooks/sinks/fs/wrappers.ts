@@ -4,7 +4,6 @@
 import { promisify } from 'node:util';
 import type { RampartBlockedError } from '../../../errors';
 import { failOpenLoader, guard, pathInputsPossible } from '../../../guard-gates';
-import { lazily } from '../../../lazy';
 import { refusedIterator, refusedPromise, refuseSync, refuseToLastCallback } from '../../../refuse';
 import type * as PathCheck from '../../../checks/path';
 import type * as FsRefusals from '../../../refuse/fs';
@@ -13,10 +12,13 @@ import type { RefusalStyle } from './sinks';
 type AnyFunction = (...args: any[]) => any;
 
 // The path check loads with the first fs call that needs one (a request whose inputs can
-// do something to a path), the stream and watcher refusals with the first such refusal.
+// do something to a path), and the stream and watcher refusals with it: a verdict can then
+// always be delivered, since one only comes from a check that loaded.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const pathCheck = failOpenLoader('load:fs-check', () => require('../../../checks/path') as typeof PathCheck);
-const fsRefusals = lazily(() => require('../../../refuse/fs') as typeof FsRefusals);
+const pathChecking = failOpenLoader('load:fs-check', () => ({
+  detector: (require('../../../checks/path') as typeof PathCheck).fsSinkDetector,
+  refusals: require('../../../refuse/fs') as typeof FsRefusals,
+}));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 // Set while the guard runs, so fs calls made by reporting (or anything else the guard
@@ -32,7 +34,7 @@ function check(sink: string, path: unknown): RampartBlockedError | undefined {
   if (!pathInputsPossible()) return undefined;
   busy = true;
   try {
-    const detector = pathCheck()?.fsSinkDetector;
+    const detector = pathChecking()?.detector;
     return detector === undefined ? undefined : guard()?.guardSink(detector, sink, path);
   } finally {
     busy = false;
@@ -48,9 +50,9 @@ function refuse(style: RefusalStyle, error: RampartBlockedError, original: AnyFu
     case 'iterator':
       return refusedIterator(error);
     case 'stream':
-      return fsRefusals().refusedStream(original, self, args, error);
+      return pathChecking()!.refusals.refusedStream(original, self, args, error);
     case 'watcher':
-      return fsRefusals().refusedWatcher(error);
+      return pathChecking()!.refusals.refusedWatcher(error);
     case 'nothing':
       return undefined;
     case 'existsSync':
