@@ -17,6 +17,8 @@ import { OWN_API } from './untrusted';
 export interface StartFlags {
   /** Set by the ESM preload once import-in-the-middle's loader is registered. */
   readonly esm?: boolean;
+  /** Set where module.registerHooks runs import-in-the-middle's loader in the app's thread (src/esm-loader.ts). */
+  readonly inThreadLoader?: boolean;
 }
 
 interface Running {
@@ -42,7 +44,7 @@ export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
   let instrumentation: Instrumentation | undefined;
   let cancelInlinedCheck = (): void => {};
   if (config.mode !== 'off') {
-    const started = new Instrumentation({ builtins: BUILTIN_HOOKS, modules: MODULE_HOOKS, logger, esm: flags.esm === true });
+    const started = new Instrumentation({ builtins: BUILTIN_HOOKS, modules: MODULE_HOOKS, logger, esm: flags.esm === true, deferBuiltins: flags.inThreadLoader === true });
     started.start();
     instrumentation = started;
     // A bundled server may carry a hooked package inside the bundle, out of the hooks' reach.

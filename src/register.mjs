@@ -14,7 +14,7 @@ const { inThreadLoaderSupported, registerInThreadLoader } = requireStartFile('es
 const { startFromPreload } = requireStartFile('preload.js', undefined) ?? require('./preload.js');
 
 if (inThreadLoaderSupported()) {
-  startFromPreload({ esm: true });
+  startFromPreload({ esm: true, inThreadLoader: true });
   registerInThreadLoader();
 } else {
   const { createAddHookMessageChannel } = require('import-in-the-middle');

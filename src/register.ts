@@ -8,5 +8,5 @@ const { inThreadLoaderSupported, registerInThreadLoader } = (requireStartFile('e
 const { startFromPreload } = (requireStartFile('preload.js', module) ?? require('./preload')) as typeof import('./preload');
 
 const inThread = inThreadLoaderSupported();
-startFromPreload({ esm: inThread });
+startFromPreload({ esm: inThread, inThreadLoader: inThread });
 if (inThread) registerInThreadLoader();

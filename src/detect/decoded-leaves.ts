@@ -16,26 +16,68 @@ export interface DecodedLeaf {
 /** Shorter base64/hex is usually a word or a number that happens to use the alphabet. */
 const MIN_ENCODED = 8;
 
+/**
+ * Values that come again and again (a Connection header's `keep-alive`, a session cookie,
+ * an API key) are decoded once: their leaves are kept, keyed by the value. Bounded in
+ * entries, in key length and in what a kept result may hold; when full it starts over, so
+ * a client sending a new value each time costs what it cost without the memo.
+ */
+const MEMO_MAX_ENTRIES = 256;
+const MEMO_MAX_LENGTH = 512;
+const memo = new Map<string, readonly DecodedLeaf[]>();
+const NONE: readonly DecodedLeaf[] = Object.freeze([]);
+
 /** The decoded leaves of `value`, or an empty array when it decodes to nothing readable. */
-export function decodedLeaves(value: string): DecodedLeaf[] {
+export function decodedLeaves(value: string): readonly DecodedLeaf[] {
+  // Recognised in place first: most values are none of JSON, hex or base64, and are ruled
+  // out by their first few characters, for less than a look-up of the whole value.
+  const kind = isJsonLike(value) ? JSON_LIKE : isHex(value) ? HEX : isBase64(value) ? BASE64 : undefined;
+  if (kind === undefined) return NONE;
+  if (value.length > MEMO_MAX_LENGTH) return decode(value, kind);
+  const kept = memo.get(value);
+  if (kept !== undefined) return kept;
+  const leaves = decode(value, kind);
+  if (heldChars(leaves) <= 2 * MEMO_MAX_LENGTH) {
+    if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+    memo.set(value, leaves.length === 0 ? NONE : leaves);
+  }
+  return leaves;
+}
+
+const JSON_LIKE = 0;
+const HEX = 1;
+const BASE64 = 2;
+type Kind = typeof JSON_LIKE | typeof HEX | typeof BASE64;
+
+function decode(value: string, kind: Kind): DecodedLeaf[] {
   const out: DecodedLeaf[] = [];
-  addJsonLeaves(value, '', out);
-  const bytes = isHex(value) ? hexBytes(value) : isBase64(value) ? base64Bytes(value) : undefined;
-  if (bytes !== undefined) {
-    const text = readableUtf8(bytes);
-    if (text !== undefined && text !== value) {
-      const suffix = isHex(value) ? '(hex)' : '(base64)';
-      out.push({ suffix, value: text });
-      addJsonLeaves(text, suffix, out);
-    }
+  if (kind === JSON_LIKE) {
+    addJsonLeaves(value, '', out);
+    return out;
+  }
+  const text = readableUtf8(kind === HEX ? hexBytes(value) : base64Bytes(value));
+  if (text !== undefined && text !== value) {
+    const suffix = kind === HEX ? '(hex)' : '(base64)';
+    out.push({ suffix, value: text });
+    addJsonLeaves(text, suffix, out);
   }
   return out;
 }
 
-function addJsonLeaves(text: string, prefix: string, out: DecodedLeaf[]): void {
+function heldChars(leaves: readonly DecodedLeaf[]): number {
+  let n = 0;
+  for (const leaf of leaves) n += leaf.suffix.length + leaf.value.length;
+  return n;
+}
+
+/** Only objects and arrays: a quoted string or a number is the input itself. */
+function isJsonLike(text: string): boolean {
   const first = firstNonBlank(text);
-  // Only objects and arrays: a quoted string or a number is the input itself.
-  if (first !== 0x7b /* { */ && first !== 0x5b /* [ */) return;
+  return first === 0x7b /* { */ || first === 0x5b /* [ */;
+}
+
+function addJsonLeaves(text: string, prefix: string, out: DecodedLeaf[]): void {
+  if (!isJsonLike(text)) return;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -7,11 +7,13 @@ import Module, { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import type { RampartLogger } from '../report/logger';
 import { BuiltinLoadHook } from './builtin-load-hook';
+import { DEFERRABLE_BUILTINS, DeferredBuiltins, builtinLoaded } from './deferred-builtins';
 import { LoadHook } from './load-hook';
 import { packageName } from './package-name';
 import type { BuiltinHook, ModuleHook, ModuleHookEntry } from './types';
 import { satisfies } from './version-range';
 import { contextStore } from '../context/store';
+import { internalError } from '../guard-gates';
 
 interface Unhookable {
   unhook(): void;
@@ -24,6 +26,11 @@ export interface InstrumentOptions {
   readonly logger: RampartLogger;
   /** True when import-in-the-middle's loader is registered (node --import rampart/register). */
   readonly esm: boolean;
+  /**
+   * True where module.registerHooks runs in the app's thread (src/esm-loader.ts): https and
+   * http2 are then patched when first imported or required (deferred-builtins.ts).
+   */
+  readonly deferBuiltins?: boolean;
 }
 
 export class Instrumentation {
@@ -38,12 +45,15 @@ export class Instrumentation {
 
   start(): void {
     const { builtins, modules, logger } = this.options;
+    const deferred = this.options.deferBuiltins === true ? DEFERRABLE_BUILTINS.filter((name) => !builtinLoaded(name)) : [];
     for (const hook of builtins) {
+      if (deferred.includes(hook.module)) continue;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const exports = require(`node:${hook.module}`) as unknown;
       this.apply(hook, exports);
     }
     syncBuiltinESMExports();
+    if (deferred.length > 0) this.hooks.push(new DeferredBuiltins(deferred, (name, exports) => this.patchDeferred(name, exports)));
     this.patchAlreadyLoaded();
     const byName = new Map(modules.map((m) => [m.module, m]));
     const names = [...byName.keys()];
@@ -102,6 +112,19 @@ export class Instrumentation {
     for (const hook of this.hooks.splice(0)) hook.unhook();
     for (const { hook, exports } of this.patched.splice(0).reverse()) hook.unpatch(exports);
     syncBuiltinESMExports();
+  }
+
+  /**
+   * A deferred builtin's hooks, applied as the app first imports or requires it. Inside the
+   * app's import: a fault here is logged and the import goes on (the module unpatched).
+   */
+  private patchDeferred(name: string, exports: unknown): void {
+    try {
+      for (const hook of this.options.builtins) if (hook.module === name) this.apply(hook, exports);
+      syncBuiltinESMExports();
+    } catch (error) {
+      internalError(`hooks:${name}`, error);
+    }
   }
 
   private applyChecked(hook: ModuleHook, exports: unknown, basedir: string | undefined): unknown {

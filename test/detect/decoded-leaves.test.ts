@@ -66,3 +66,34 @@ t.test('bytes that are not UTF-8 decode to nothing; valid multi-byte text and a 
   const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("x' OR 'a'='a")]).toString('base64');
   t.same(decodedLeaves(bom), [{ suffix: '(base64)', value: "x' OR 'a'='a" }], 'the BOM is dropped');
 });
+
+t.test('a value seen again gives the same leaves, however many other values came between', async (t) => {
+  const cookie = Buffer.from("x' OR 1=1 --").toString('base64');
+  const first = decodedLeaves(cookie).map((l) => [l.suffix, l.value]);
+  t.same(first, [['(base64)', "x' OR 1=1 --"]]);
+  // More distinct values than the memo keeps: it starts over, and every answer stays right.
+  for (let i = 0; i < 600; i++) {
+    const payload = `{"id":"${i}' OR '1'='1"}`;
+    t.same(decodedLeaves(Buffer.from(payload).toString('base64')).map((l) => l.value), [payload, `${i}' OR '1'='1`]);
+  }
+  t.same(decodedLeaves(cookie).map((l) => [l.suffix, l.value]), first);
+  t.same(decodedLeaves('keep-alive'), [], 'base64-looking text that decodes to bytes that are not text');
+  t.same(decodedLeaves('keep-alive'), [], 'and again, from the memo');
+});
+
+t.test('values longer than the memo keeps are decoded every time', async (t) => {
+  const long = JSON.stringify({ q: `${'a'.repeat(600)}' OR 1=1 --` });
+  for (let i = 0; i < 2; i++) t.same(decodedLeaves(long).map((l) => l.value), [`${'a'.repeat(600)}' OR 1=1 --`]);
+  const b64 = Buffer.from(`'; DROP TABLE users; -- ${'x'.repeat(600)}`).toString('base64');
+  for (let i = 0; i < 2; i++) t.same(decodedLeaves(b64).map((l) => l.suffix), ['(base64)']);
+});
+
+t.test('a value whose leaves hold many times its length gives all of them, every time', async (t) => {
+  // 100 leaves under one deep path: the paths alone hold many times the value's length.
+  const deep = `${'['.repeat(100)}${Array(100).fill('"a"').join(',')}${']'.repeat(100)}`;
+  for (let i = 0; i < 2; i++) {
+    const leaves = decodedLeaves(deep);
+    t.equal(leaves.length, 100);
+    t.ok(leaves.every((l) => l.value === 'a' && l.suffix.startsWith(`(json)${'.0'.repeat(99)}.`)));
+  }
+});
