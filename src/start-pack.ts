@@ -17,7 +17,7 @@
 import Module from 'node:module';
 import { isAscii } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { join, sep } from 'node:path';
 
 /** The pack's file name, beside this file in dist/. */
 export const START_PACK_FILE = 'start-pack.txt';
@@ -46,6 +46,8 @@ function isPlainKey(key: string): boolean {
 interface PackedFile {
   /** The file's absolute name: dist/ joined with its key. */
   readonly filename: string;
+  /** Its folder, made with the name rather than by a path.dirname per file at start. */
+  readonly folder: string;
   readonly source: string;
   /** The source's length in bytes, as the file on disk must be for the pack to stand in for it. */
   readonly bytes: number;
@@ -99,8 +101,11 @@ export function parseStartPack(bytes: Buffer, dir: string = __dirname): Readonly
     const to = from + (length as number);
     if ((start as number) < 0 || (length as number) < 0 || to > bytes.length) return null;
     const encoding = isAscii(bytes.subarray(from, to)) ? 'latin1' : 'utf8';
-    const filename = dir + sep + (sep === '/' ? key : key.replaceAll('/', sep));
-    files.set(key, { filename, source: bytes.toString(encoding, from, to), bytes: length as number, deps: deps as Record<string, string> });
+    const relative = sep === '/' ? key : key.replaceAll('/', sep);
+    const filename = dir + sep + relative;
+    const slash = relative.lastIndexOf(sep);
+    const folder = slash === -1 ? dir : dir + sep + relative.slice(0, slash);
+    files.set(key, { filename, folder, source: bytes.toString(encoding, from, to), bytes: length as number, deps: deps as Record<string, string> });
   }
   return files;
 }
@@ -157,7 +162,7 @@ function loadPacked(from: Pack, key: string, parent: unknown): unknown {
   if (cached !== undefined) return cached.exports;
   const mod = new NodeModule(filename, parent);
   mod.filename = filename;
-  mod.paths = lookupPathsOf(from, dirname(filename));
+  mod.paths = lookupPathsOf(from, file.folder);
   // The module's `require` calls mod.require (Node's makeRequireFunction): its own packed
   // files come from the pack, anything else (and a packed file changed on disk) through
   // whatever Module#require is now (other tools, rampart's builtin hook), resolved from the
