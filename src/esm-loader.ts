@@ -6,6 +6,7 @@
 // hooked packages instrumented too. See docs/node-versions.md.
 import Module from 'node:module';
 import { agentState } from './state';
+import { asRampartHooks } from './hooks/deferred-builtins';
 
 interface InThreadLoader {
   supportsSyncHooks(): boolean;
@@ -37,8 +38,11 @@ export function registerInThreadLoader(): void {
   const { MODULE_HOOKS } = require('./hooks') as typeof import('./hooks');
   const include = [...new Set(MODULE_HOOKS.map((hook) => hook.module))];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('import-in-the-middle/register-hooks.mjs') as RegisterHooks).register({ include });
-  keepBuiltinsBuiltin();
+  // rampart's own hooks pass every builtin on: not taken for another tool's (deferred-builtins.ts).
+  asRampartHooks(() => {
+    (require('import-in-the-middle/register-hooks.mjs') as RegisterHooks).register({ include });
+    keepBuiltinsBuiltin();
+  });
 }
 
 interface ResolveResult {

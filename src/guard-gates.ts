@@ -11,6 +11,7 @@ import type { AttackKind, UserInput } from './detect/types';
 import type * as PathDetector from './detect/path';
 import { lazily } from './lazy';
 import { agentState } from './state';
+import { catchUpDeferredBuiltins } from './hooks/deferred-builtins';
 
 // The path detector's pre-check loads at the first request that reaches an fs call.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -83,7 +84,9 @@ export function pathInputsPossible(): boolean {
  */
 export function openContext(req?: IncomingMessage, res?: ServerResponse): RequestContext | undefined {
   const state = agentState();
-  return state === undefined ? undefined : new (requestContexts().RequestContext)(state.config.limits, req, res);
+  if (state === undefined) return undefined;
+  catchUpDeferredBuiltins(); // before the request's code can call https or http2
+  return new (requestContexts().RequestContext)(state.config.limits, req, res);
 }
 
 /** The input collection limits while rampart runs. */

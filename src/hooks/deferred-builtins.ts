@@ -13,7 +13,15 @@
 // On Node 20, and wherever that loader is not registered, an ES module's
 // `import { request } from 'node:https'` passes no hook rampart could wait on, so these
 // builtins are patched at start like the others.
-import Module from 'node:module';
+//
+// Another tool's resolve hook registered after rampart's runs before it, and may answer a
+// builtin without passing it on (short-circuit): rampart's hook would never see that import.
+// So module.registerHooks is wrapped: another tool's resolve hook is registered wrapped in
+// one that reads its answer, whichever it gives. A hook registered through a reference
+// taken before rampart started escapes that; for it, each request's start (a length check
+// of Node's list of loaded builtins) patches a deferred builtin that was loaded unseen and
+// re-syncs ES module namespaces, before the request's code runs.
+import Module, { syncBuiltinESMExports } from 'node:module';
 import { BuiltinLoadHook } from './builtin-load-hook';
 
 /** The builtins deferred where the loader allows it: the ones whose load costs most. */
@@ -26,7 +34,10 @@ type NextResolve = (specifier: string, context: unknown) => ResolveResult;
 interface RegisteredHooks {
   deregister(): void;
 }
-type RegisterHooks = (hooks: { resolve(specifier: string, context: unknown, next: NextResolve): ResolveResult }) => RegisteredHooks;
+interface HookSet {
+  resolve?(specifier: string, context: unknown, next: NextResolve): ResolveResult;
+}
+type RegisterHooks = (hooks: HookSet) => RegisteredHooks;
 
 /** Whether Node loaded `name` already (before rampart started, or by another builtin). */
 export function builtinLoaded(name: string): boolean {
@@ -35,11 +46,34 @@ export function builtinLoaded(name: string): boolean {
   return loadList === undefined || loadList.includes(`NativeModule ${name}`);
 }
 
+/** The running deferral, for the request-start catch-up (catchUpDeferredBuiltins). */
+let running: DeferredBuiltins | undefined;
+/** Set while rampart registers its own loader hooks, which pass builtins on. */
+let ownRegistration = false;
+
+/** Runs rampart's own module.registerHooks calls (src/esm-loader.ts), which never hide a builtin. */
+export function asRampartHooks<T>(register: () => T): T {
+  ownRegistration = true;
+  try {
+    return register();
+  } finally {
+    ownRegistration = false;
+  }
+}
+
+/** At each request's start: patches a deferred builtin that Node loaded without rampart seeing it. */
+export function catchUpDeferredBuiltins(): void {
+  running?.catchUp();
+}
+
 /** Calls `onFirstUse(name, exports)` once per deferred builtin, before the app receives it. */
 export class DeferredBuiltins {
   private readonly pending: Set<string>;
   private readonly registered: RegisteredHooks;
   private readonly loadHook: BuiltinLoadHook;
+  private readonly originalRegisterHooks: RegisterHooks;
+  private readonly installedRegisterHooks: RegisterHooks;
+  private seenLoads = 0;
 
   constructor(
     names: readonly string[],
@@ -47,23 +81,65 @@ export class DeferredBuiltins {
   ) {
     this.pending = new Set(names);
     const deferred = this;
-    this.registered = ((Module as unknown as { registerHooks: RegisterHooks }).registerHooks)({
+    const moduleApi = Module as unknown as { registerHooks: RegisterHooks };
+    const original = moduleApi.registerHooks;
+    this.originalRegisterHooks = original;
+    this.registered = original({
       resolve(specifier, context, nextResolve) {
         const result = nextResolve(specifier, context);
-        const url = result?.url;
-        if (typeof url === 'string' && url.startsWith('node:')) deferred.use(url.slice(5), undefined);
+        deferred.answered(result);
         return result;
       },
     });
+    this.installedRegisterHooks = function registerHooks(this: unknown, hooks: HookSet) {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as Parameters<RegisterHooks>;
+      if (ownRegistration || typeof hooks?.resolve !== 'function') return original.apply(this, args);
+      const theirs = hooks.resolve;
+      // Their hooks object stays the prototype: `load` and anything else is read from it as before.
+      const observed = Object.create(hooks) as HookSet;
+      observed.resolve = function resolve(this: unknown) {
+        // eslint-disable-next-line prefer-rest-params
+        const result = Reflect.apply(theirs, this, arguments) as ResolveResult | undefined;
+        deferred.answered(result);
+        return result!;
+      };
+      return original.call(this, observed);
+    };
+    moduleApi.registerHooks = this.installedRegisterHooks;
+    syncBuiltinESMExports(); // `import { registerHooks } from 'node:module'` gets the wrapper too
     const watched = new Set<string>();
     for (const name of names) watched.add(name).add(`node:${name}`);
     this.loadHook = new BuiltinLoadHook(watched, (exports, id) => this.use(id.startsWith('node:') ? id.slice(5) : id, exports));
+    this.seenLoads = loadCount();
+    running = this;
   }
 
   unhook(): void {
     this.pending.clear();
+    if (running === this) running = undefined;
     this.registered.deregister();
     this.loadHook.unhook();
+    const moduleApi = Module as unknown as { registerHooks: RegisterHooks };
+    if (moduleApi.registerHooks === this.installedRegisterHooks) {
+      moduleApi.registerHooks = this.originalRegisterHooks;
+      syncBuiltinESMExports();
+    }
+  }
+
+  /** Patches a pending builtin that Node's list shows loaded; only looks when the list grew. */
+  catchUp(): void {
+    if (this.pending.size === 0) return;
+    const count = loadCount();
+    if (count === this.seenLoads) return;
+    this.seenLoads = count;
+    for (const name of [...this.pending]) if (builtinLoaded(name)) this.use(name, undefined);
+  }
+
+  /** A resolution's answer, from rampart's hook or another tool's: a deferred builtin is patched now. */
+  private answered(result: ResolveResult | undefined): void {
+    const url = result?.url;
+    if (this.pending.size > 0 && typeof url === 'string' && url.startsWith('node:')) this.use(url.slice(5), undefined);
   }
 
   private use(name: string, exports: unknown): void {
@@ -73,4 +149,8 @@ export class DeferredBuiltins {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.onFirstUse(name, exports ?? require(`node:${name}`));
   }
+}
+
+function loadCount(): number {
+  return (process as { moduleLoadList?: readonly string[] }).moduleLoadList?.length ?? 0;
 }
