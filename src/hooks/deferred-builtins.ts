@@ -23,6 +23,7 @@
 // re-syncs ES module namespaces, before the request's code runs.
 import Module, { syncBuiltinESMExports } from 'node:module';
 import { BuiltinLoadHook } from './builtin-load-hook';
+import { unwrapMethod, wrapMethod } from './wrap';
 
 /** The builtins deferred where the loader allows it: the ones whose load costs most. */
 export const DEFERRABLE_BUILTINS: readonly string[] = ['https', 'http2'];
@@ -39,9 +40,14 @@ interface HookSet {
 }
 type RegisterHooks = (hooks: HookSet) => RegisteredHooks;
 
+/** Node's list of the builtins it has loaded (`NativeModule https`, ...), where it keeps one. */
+export function nodeLoadList(): readonly string[] | undefined {
+  return (process as { moduleLoadList?: readonly string[] }).moduleLoadList;
+}
+
 /** Whether Node loaded `name` already (before rampart started, or by another builtin). */
 export function builtinLoaded(name: string): boolean {
-  const loadList = (process as { moduleLoadList?: readonly string[] }).moduleLoadList;
+  const loadList = nodeLoadList();
   // Without Node's list there is no telling: answer loaded, so the builtin is patched now.
   return loadList === undefined || loadList.includes(`NativeModule ${name}`);
 }
@@ -71,8 +77,6 @@ export class DeferredBuiltins {
   private readonly pending: Set<string>;
   private readonly registered: RegisteredHooks;
   private readonly loadHook: BuiltinLoadHook;
-  private readonly originalRegisterHooks: RegisterHooks;
-  private readonly installedRegisterHooks: RegisterHooks;
   private seenLoads = 0;
 
   constructor(
@@ -81,32 +85,32 @@ export class DeferredBuiltins {
   ) {
     this.pending = new Set(names);
     const deferred = this;
-    const moduleApi = Module as unknown as { registerHooks: RegisterHooks };
-    const original = moduleApi.registerHooks;
-    this.originalRegisterHooks = original;
-    this.registered = original({
+    this.registered = (Module as unknown as { registerHooks: RegisterHooks }).registerHooks({
       resolve(specifier, context, nextResolve) {
         const result = nextResolve(specifier, context);
         deferred.answered(result);
         return result;
       },
     });
-    this.installedRegisterHooks = function registerHooks(this: unknown, hooks: HookSet) {
-      // eslint-disable-next-line prefer-rest-params
-      const args = arguments as unknown as Parameters<RegisterHooks>;
-      if (ownRegistration || typeof hooks?.resolve !== 'function') return original.apply(this, args);
-      const theirs = hooks.resolve;
-      // Their hooks object stays the prototype: `load` and anything else is read from it as before.
-      const observed = Object.create(hooks) as HookSet;
-      observed.resolve = function resolve(this: unknown) {
+    // Wrapped like any hooked function (wrap.ts): the original's shape, and another tool's
+    // wrapper over it survives stop().
+    wrapMethod(Module, 'registerHooks', (original) =>
+      function registerHooks(this: unknown, hooks: HookSet) {
         // eslint-disable-next-line prefer-rest-params
-        const result = Reflect.apply(theirs, this, arguments) as ResolveResult | undefined;
-        deferred.answered(result);
-        return result!;
-      };
-      return original.call(this, observed);
-    };
-    moduleApi.registerHooks = this.installedRegisterHooks;
+        const args = arguments as unknown as Parameters<RegisterHooks>;
+        if (ownRegistration || typeof hooks?.resolve !== 'function') return original.apply(this, args);
+        const theirs = hooks.resolve;
+        // Their hooks object stays the prototype: `load` and anything else is read from it as before.
+        const observed = Object.create(hooks) as HookSet;
+        observed.resolve = function resolve(this: unknown) {
+          // eslint-disable-next-line prefer-rest-params
+          const result = Reflect.apply(theirs, this, arguments) as ResolveResult | undefined;
+          deferred.answered(result);
+          return result!;
+        };
+        return original.call(this, observed);
+      },
+    );
     syncBuiltinESMExports(); // `import { registerHooks } from 'node:module'` gets the wrapper too
     const watched = new Set<string>();
     for (const name of names) watched.add(name).add(`node:${name}`);
@@ -120,11 +124,8 @@ export class DeferredBuiltins {
     if (running === this) running = undefined;
     this.registered.deregister();
     this.loadHook.unhook();
-    const moduleApi = Module as unknown as { registerHooks: RegisterHooks };
-    if (moduleApi.registerHooks === this.installedRegisterHooks) {
-      moduleApi.registerHooks = this.originalRegisterHooks;
-      syncBuiltinESMExports();
-    }
+    unwrapMethod(Module, 'registerHooks');
+    syncBuiltinESMExports();
   }
 
   /** Patches a pending builtin that Node's list shows loaded; only looks when the list grew. */
@@ -152,5 +153,5 @@ export class DeferredBuiltins {
 }
 
 function loadCount(): number {
-  return (process as { moduleLoadList?: readonly string[] }).moduleLoadList?.length ?? 0;
+  return nodeLoadList()?.length ?? 0;
 }

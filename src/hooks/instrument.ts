@@ -7,7 +7,7 @@ import Module, { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import type { RampartLogger } from '../report/logger';
 import { BuiltinLoadHook } from './builtin-load-hook';
-import { DEFERRABLE_BUILTINS, DeferredBuiltins, builtinLoaded } from './deferred-builtins';
+import { DEFERRABLE_BUILTINS, DeferredBuiltins, builtinLoaded, nodeLoadList } from './deferred-builtins';
 import { LoadHook } from './load-hook';
 import { packageName } from './package-name';
 import type { BuiltinHook, ModuleHook, ModuleHookEntry } from './types';
@@ -191,7 +191,7 @@ export class Instrumentation {
    * first): loaded before rampart started, it is patched now. Node lists what it loaded.
    */
   private patchLoadedBuiltin(entry: ModuleHookEntry): void {
-    const loadList = (process as { moduleLoadList?: readonly string[] }).moduleLoadList;
+    const loadList = nodeLoadList();
     if (loadList === undefined || !loadList.includes(`NativeModule ${entry.module.slice('node:'.length)}`)) return;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.applyChecked(loadHook(entry)!, require(entry.module), undefined);
