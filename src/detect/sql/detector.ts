@@ -11,6 +11,7 @@ import { REASONS, RULES, SqlRule } from './rules';
 import { LOWER, MIXED, foldCase } from './fold';
 import { isAsciiAlnum, isSqlSpace } from './chars';
 import { SearchForm, formsOf } from './input-forms';
+import { headAbsentFrom } from './absent-head';
 import type { AppTextMemory } from '../app-text';
 import { findTruncatedPrefixes, mayHoldHead, prefixEnds, prefixStarts, prefixWork } from '../truncated-prefix';
 
@@ -147,6 +148,8 @@ function detectIn(query: string, inputs: readonly UserInput[], dialect: SqlDiale
       // The input's own length is charged too: preparing its search forms and looking up its
       // character pairs visit every character of it, whatever the payload's length.
       if (spend((longer ? 0 : searchCost(query)) + m)) return budgetExceeded('sql_injection', input);
+      // Most inputs of a large request are in no query: ruled out before their forms are made.
+      if (headAbsentFrom(query, value)) continue;
       // A careful app escapes quotes before pasting; the escaped text must then sit inside one
       // literal. Escaping meant for another dialect (doubling quotes for MySQL, where `\'`
       // then closes nothing) leaves an injection that only the escaped form reveals. So an
