@@ -7,12 +7,13 @@
 import Module from 'node:module';
 import { agentState } from './state';
 import { asRampartHooks } from './hooks/deferred-builtins';
+import { firstImportLoader } from './first-import-loader';
 
 interface InThreadLoader {
   supportsSyncHooks(): boolean;
 }
-interface RegisterHooks {
-  register(options: { include: string[] }): void;
+interface ModuleHooks {
+  registerHooks(hooks: object): unknown;
 }
 
 /** Whether this Node runs import-in-the-middle's loader through module.registerHooks. */
@@ -37,10 +38,10 @@ export function registerInThreadLoader(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { MODULE_HOOKS } = require('./hooks') as typeof import('./hooks');
   const include = [...new Set(MODULE_HOOKS.map((hook) => hook.module))];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   // rampart's own hooks pass every builtin on: not taken for another tool's (deferred-builtins.ts).
   asRampartHooks(() => {
-    (require('import-in-the-middle/register-hooks.mjs') as RegisterHooks).register({ include });
+    // import-in-the-middle itself loads at the first import (first-import-loader.ts).
+    (Module as unknown as ModuleHooks).registerHooks(firstImportLoader(include));
     keepBuiltinsBuiltin();
   });
 }

@@ -5,6 +5,7 @@
 import t, { type Test } from 'tap';
 import { request } from '../../helpers/http';
 import { startChildApp, waitForLine, type ChildApp } from '../../helpers/child';
+import { inThreadLoaderSupported } from '../../../src/esm-loader';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pg = require('pg') as typeof import('pg');
@@ -37,8 +38,8 @@ function attackLines(app: ChildApp): Array<Record<string, unknown>> {
   return app.lines.filter((l) => l.event === 'rampart.attack');
 }
 
-async function startApp(t: Test, args: string[], env: Record<string, string> = {}): Promise<ChildApp> {
-  const app = await startChildApp([...args, 'test/fixtures/postgres-esm.mjs'], { PGJS_ESM_TABLE: T, ...env });
+async function startApp(t: Test, args: string[], env: Record<string, string> = {}, fixture = 'test/fixtures/postgres-esm.mjs'): Promise<ChildApp> {
+  const app = await startChildApp([...args, fixture], { PGJS_ESM_TABLE: T, ...env });
   t.teardown(() => app.stop());
   return app;
 }
@@ -60,6 +61,22 @@ for (const [label, nodeArgs] of [
     t.same((await request(q(`${app.base}/`, 'bob'))).json(), [{ id: 2, name: 'bob' }], 'later requests still served');
     t.equal(attackLines(app).length, 1, 'one finding');
     t.match(attackLines(app)[0], { 'rampart.sink': 'postgres.unsafe', 'rampart.action': 'blocked', 'db.system.name': 'postgresql' });
+  });
+}
+
+// Where import-in-the-middle's loader runs in the app's thread (22.22.3+, 24.11.1+, 26), a
+// CommonJS app under --require gets it at its first import, not at start: the import that
+// loads it is itself instrumented.
+if (inThreadLoaderSupported()) {
+  t.test('--require, a CommonJS entry whose first import is the ES module app: the loader comes with that import', async (t) => {
+    const app = await startApp(t, ['--require', 'rampart/register'], {}, 'test/fixtures/postgres-esm-from-cjs.cjs');
+    const attack = await request(q(`${app.base}/`, STACKED_DROP));
+    t.equal(attack.status, 403, 'attack blocked with 403');
+    t.ok(await tableExists(), 'table still there');
+    t.same((await request(q(`${app.base}/`, 'alice'))).json(), ALICE, 'benign twin returns the row; app still up');
+    t.match(attackLines(app)[0], { 'rampart.sink': 'postgres.unsafe', 'rampart.action': 'blocked' });
+    const loads = await waitForLine(app, (l) => typeof l.iitmLoaderBeforeImport === 'number');
+    t.same(loads, { iitmLoaderBeforeImport: 0, iitmLoaderAfterImport: 1 }, 'not loaded at start; loaded by the first import');
   });
 }
 

@@ -1,0 +1,52 @@
+// The stand-in for import-in-the-middle's in-thread hooks (src/first-import-loader.ts): what
+// it does before, during and after the first import, and when loading the real hooks fails.
+// The real loader behind it is exercised end to end on the lines that run it
+// (test/hooks/sql/postgres-esm.test.ts, test/module-loading/require-esm.test.ts).
+import t from 'tap';
+import { firstImportLoader } from '../../src/first-import-loader';
+
+type Context = { conditions?: readonly string[] };
+const REQUIRE: Context = { conditions: ['node', 'require'] };
+const IMPORT: Context = { conditions: ['node', 'import'] };
+const next = (specifier: string) => ({ url: `next:${specifier}` });
+const nextLoad = (url: string) => ({ source: `next:${url}` });
+
+t.test('requires pass on without loading; the first import loads once and is answered by the loaded hooks', async (t) => {
+  const include: string[][] = [];
+  const stand = firstImportLoader(['pg'], (list) => {
+    include.push(list);
+    return {
+      resolve: (specifier, context, nextResolve) => ({ url: `iitm:${(nextResolve(specifier, context) as { url: string }).url}` }),
+      load: (url) => ({ source: `iitm:${url}` }),
+    };
+  });
+  t.same(stand.resolve('pg', REQUIRE, next), { url: 'next:pg' });
+  t.same(stand.load('file:///a.js', {}, nextLoad), { source: 'next:file:///a.js' }, 'loads before the first import pass on');
+  t.same(include, [], 'nothing loaded for requires');
+  t.same(stand.resolve('pg', IMPORT, next), { url: 'iitm:next:pg' }, 'the first import goes to the loaded hooks');
+  t.same(stand.resolve('pg', REQUIRE, next), { url: 'iitm:next:pg' }, 'and every call after it, requires included');
+  t.same(stand.load('file:///b.mjs', {}, nextLoad), { source: 'iitm:file:///b.mjs' });
+  t.same(include, [['pg']], 'loaded once, for the modules given');
+});
+
+t.test('resolutions made while the hooks load (their own imports) pass on', async (t) => {
+  let inner: unknown;
+  const stand = firstImportLoader([], () => {
+    inner = stand.resolve('./create-hook.mjs', IMPORT, next);
+    return { resolve: () => ({ url: 'loaded' }), load: () => ({ source: '' }) };
+  });
+  t.same(stand.resolve('app.mjs', IMPORT, next), { url: 'loaded' });
+  t.same(inner, { url: 'next:./create-hook.mjs' });
+});
+
+t.test('a loader that fails leaves imports working, uninstrumented, and is not retried', async (t) => {
+  let tries = 0;
+  const stand = firstImportLoader([], () => {
+    tries++;
+    throw new Error('cannot load');
+  });
+  t.same(stand.resolve('app.mjs', IMPORT, next), { url: 'next:app.mjs' }, 'the import that hit the failure goes on');
+  t.same(stand.resolve('other.mjs', IMPORT, next), { url: 'next:other.mjs' });
+  t.same(stand.load('file:///c.mjs', {}, nextLoad), { source: 'next:file:///c.mjs' });
+  t.equal(tries, 1);
+});
