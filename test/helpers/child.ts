@@ -16,8 +16,19 @@ export interface ChildApp {
   stop(): Promise<void>;
 }
 
-export async function startChildApp(args: string[], env: Record<string, string> = {}): Promise<ChildApp> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The command and arguments that run node with `args`. The test runner puts its own `--import`
+ * into every child's NODE_OPTIONS, re-adding it to any env a test gives (tap's processinfo);
+ * `withoutRunnerPreloads` runs node through env(1) with NODE_OPTIONS removed, for a child
+ * that must start as a user's app does, with no import before its own.
+ */
+function nodeCommand(args: string[], withoutRunnerPreloads: boolean): [string, string[]] {
+  return withoutRunnerPreloads ? ['/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...args]] : [process.execPath, args];
+}
+
+export async function startChildApp(args: string[], env: Record<string, string> = {}, { withoutRunnerPreloads = false } = {}): Promise<ChildApp> {
+  const [command, argv] = nodeCommand(args, withoutRunnerPreloads);
+  const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -69,8 +80,14 @@ export async function waitForLine(app: ChildApp, match: (line: Record<string, un
 }
 
 /** Runs a command to completion. */
-export async function runChild(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runChild(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+  { withoutRunnerPreloads = false } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [command, argv] = nodeCommand(args, withoutRunnerPreloads);
+  const child = spawn(command, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

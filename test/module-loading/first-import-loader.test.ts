@@ -4,6 +4,8 @@
 // (test/hooks/sql/postgres-esm.test.ts, test/module-loading/require-esm.test.ts).
 import t from 'tap';
 import { firstImportLoader } from '../../src/first-import-loader';
+import { inThreadLoaderSupported } from '../../src/esm-loader';
+import { runChild } from '../helpers/child';
 
 type Context = { conditions?: readonly string[] };
 const REQUIRE: Context = { conditions: ['node', 'require'] };
@@ -49,4 +51,15 @@ t.test('a loader that fails leaves imports working, uninstrumented, and is not r
   t.same(stand.resolve('other.mjs', IMPORT, next), { url: 'next:other.mjs' });
   t.same(stand.load('file:///c.mjs', {}, nextLoad), { source: 'next:file:///c.mjs' });
   t.equal(tries, 1);
+});
+
+t.test('a CommonJS start loads no import-in-the-middle loader; the first import does where it runs in-thread', async (t) => {
+  const code = [
+    "const loaded = () => Object.keys(require.cache).some((f) => f.includes('import-in-the-middle/register-hooks.mjs'));",
+    'const atStart = loaded();',
+    "import('node:path').then(() => console.log(JSON.stringify({ atStart, afterImport: loaded() })));",
+  ].join('\n');
+  const result = await runChild(['--require', 'rampart/register', '-e', code], { RAMPART_LOG_LEVEL: 'silent' }, undefined, { withoutRunnerPreloads: true });
+  t.equal(result.code, 0, result.stderr);
+  t.same(JSON.parse(result.stdout.trim()), { atStart: false, afterImport: inThreadLoaderSupported() });
 });
