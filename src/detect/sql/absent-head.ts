@@ -27,19 +27,36 @@ for (let c = 0x21; c < 0x7f; c++) KEPT[c] = 1;
 for (let c = 0x41; c <= 0x5a; c++) KEPT[c] = KEPT[c | 0x20] = 0;
 for (const c of '<>\'\\') KEPT[c.charCodeAt(0)] = 0;
 
-/** The ASCII characters of the last query looked at, and that query (kept only if short). */
+/**
+ * The ASCII characters of the last query looked at, and that query: noted once per check
+ * however long it is (noting it per input made a check of thousands of inputs against a
+ * 200 KB query take seconds), and once per text across checks of a query the app repeats.
+ */
 const present = new Uint8Array(128);
 let presentOf: string | undefined;
+/** A query longer than this is let go when its check ends (releaseQueryChars), not kept until the next. */
 const MAX_KEPT_QUERY = 1 << 16;
+
+/** How many times a query's characters were noted (tests: once per check, not per input). */
+let notings = 0;
+export function queryCharsNoted(): number {
+  return notings;
+}
 
 function noteCharsOf(query: string): void {
   if (query === presentOf) return;
+  notings++;
   present.fill(0);
   for (let i = 0; i < query.length; i++) {
     const c = query.charCodeAt(i);
     if (c < 0x80) present[c] = 1;
   }
-  presentOf = query.length <= MAX_KEPT_QUERY ? query : undefined;
+  presentOf = query;
+}
+
+/** At the end of a check: a long query is not kept alive until the next one. */
+export function releaseQueryChars(): void {
+  if (presentOf !== undefined && presentOf.length > MAX_KEPT_QUERY) presentOf = undefined;
 }
 
 /** True when the query lacks a character that every form of `value`, and every followed prefix, holds. */

@@ -11,7 +11,7 @@ import { REASONS, RULES, SqlRule } from './rules';
 import { LOWER, MIXED, foldCase } from './fold';
 import { isAsciiAlnum, isSqlSpace } from './chars';
 import { SearchForm, formsOf } from './input-forms';
-import { headAbsentFrom } from './absent-head';
+import { headAbsentFrom, releaseQueryChars } from './absent-head';
 import type { AppTextMemory } from '../app-text';
 import { findTruncatedPrefixes, mayHoldHead, prefixEnds, prefixStarts, prefixWork } from '../truncated-prefix';
 
@@ -190,6 +190,7 @@ function detectIn(query: string, inputs: readonly UserInput[], dialect: SqlDiale
   } finally {
     call.query = '';
     call.folded = undefined;
+    releaseQueryChars();
     call.suspect = undefined;
     call.culprit = undefined;
     cuts.forms.fill(undefined, 0, cuts.count);
