@@ -8,12 +8,10 @@ import Module from 'node:module';
 import { agentState } from './state';
 import { asRampartHooks } from './hooks/deferred-builtins';
 import { firstImportLoader } from './first-import-loader';
+import { registerLoaderHooks } from './loader-hooks';
 
 interface InThreadLoader {
   supportsSyncHooks(): boolean;
-}
-interface ModuleHooks {
-  registerHooks(hooks: object): unknown;
 }
 
 /** Whether this Node runs import-in-the-middle's loader through module.registerHooks. */
@@ -41,16 +39,10 @@ export function registerInThreadLoader(): void {
   // rampart's own hooks pass every builtin on: not taken for another tool's (deferred-builtins.ts).
   asRampartHooks(() => {
     // import-in-the-middle itself loads at the first import (first-import-loader.ts).
-    (Module as unknown as ModuleHooks).registerHooks(firstImportLoader(include));
+    registerLoaderHooks(firstImportLoader(include));
     keepBuiltinsBuiltin();
   });
 }
-
-interface ResolveResult {
-  url: string;
-  format?: string | null;
-}
-type NextResolve = (specifier: string, context: unknown) => ResolveResult;
 
 /**
  * import-in-the-middle (3.6.0, the newest) takes a resolution without a parent URL for the
@@ -61,7 +53,7 @@ type NextResolve = (specifier: string, context: unknown) => ResolveResult;
  * 'builtin'; registered after import-in-the-middle's hooks, this runs first and fixes its answer.
  */
 function keepBuiltinsBuiltin(): void {
-  (Module as unknown as { registerHooks(hooks: { resolve: (specifier: string, context: unknown, next: NextResolve) => ResolveResult }): void }).registerHooks({
+  registerLoaderHooks({
     resolve(specifier, context, nextResolve) {
       const result = nextResolve(specifier, context);
       return result.format === 'commonjs' && result.url.startsWith('node:') ? { ...result, format: 'builtin' } : result;

@@ -13,22 +13,16 @@
 // never registered twice.
 import Module, { syncBuiltinESMExports } from 'node:module';
 import { internalError } from './guard-gates';
+import type { LoaderHooks, RegisteredHooks } from './loader-hooks';
 
-interface ResolveContext {
-  conditions?: readonly string[];
-}
-type NextResolve = (specifier: string, context: ResolveContext) => unknown;
-type NextLoad = (url: string, context: unknown) => unknown;
-interface LoaderHooks {
-  resolve(specifier: string, context: ResolveContext, next: NextResolve): unknown;
-  load(url: string, context: unknown, next: NextLoad): unknown;
-}
+/** Hooks with both steps, as the stand-in and import-in-the-middle's register() give them. */
+type BothHooks = Required<LoaderHooks>;
 interface RegisterHooks {
   register(options: { include: string[] }): void;
 }
 
 /** Hooks that pass every call on: what runs when import-in-the-middle could not be loaded. */
-const PASS_ON: LoaderHooks = {
+const PASS_ON: BothHooks = {
   resolve: (specifier, context, next) => next(specifier, context),
   load: (url, context, next) => next(url, context),
 };
@@ -37,8 +31,8 @@ const PASS_ON: LoaderHooks = {
  * The stand-in to register at start, in import-in-the-middle's place, for the modules in
  * `include`. `loadHooks` is how it gets import-in-the-middle's hooks (tests give another).
  */
-export function firstImportLoader(include: string[], loadHooks: (include: string[]) => LoaderHooks = importInTheMiddleHooks): LoaderHooks {
-  let hooks: LoaderHooks | undefined;
+export function firstImportLoader(include: string[], loadHooks: (include: string[]) => BothHooks = importInTheMiddleHooks): BothHooks {
+  let hooks: BothHooks | undefined;
   let loading = false;
   return {
     resolve(specifier, context, next) {
@@ -65,7 +59,7 @@ export function firstImportLoader(include: string[], loadHooks: (include: string
 }
 
 /** import-in-the-middle's in-thread hooks for `include`, as its register() would install them. */
-function importInTheMiddleHooks(include: string[]): LoaderHooks {
+function importInTheMiddleHooks(include: string[]): BothHooks {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { register } = require('import-in-the-middle/register-hooks.mjs') as RegisterHooks;
   return captureRegisteredHooks(() => register({ include }));
@@ -76,11 +70,11 @@ function importInTheMiddleHooks(include: string[]): LoaderHooks {
  * was given. import-in-the-middle reads the function off the `node:module` ES module
  * namespace, so the namespace is re-synced after the swap and after the restore.
  */
-function captureRegisteredHooks(register: () => void): LoaderHooks {
+function captureRegisteredHooks(register: () => void): BothHooks {
   const saved = Object.getOwnPropertyDescriptor(Module, 'registerHooks');
   if (saved === undefined) throw new Error('module.registerHooks is not an own property of node:module');
-  let caught: Partial<LoaderHooks> | undefined;
-  const catcher = (hooks: Partial<LoaderHooks>): { deregister(): void } => {
+  let caught: LoaderHooks | undefined;
+  const catcher = (hooks: LoaderHooks): RegisteredHooks => {
     caught = hooks;
     return { deregister() {} };
   };

@@ -24,21 +24,11 @@
 import Module, { syncBuiltinESMExports } from 'node:module';
 import { BuiltinLoadHook } from './builtin-load-hook';
 import { unwrapMethod, wrapMethod } from './wrap';
+import { type LoaderHooks, type RegisterHooks, type RegisteredHooks, type ResolveResult, registerLoaderHooks } from '../loader-hooks';
 
 /** The builtins deferred where the loader allows it: the ones whose load costs most. */
 export const DEFERRABLE_BUILTINS: readonly string[] = ['https', 'http2'];
 
-interface ResolveResult {
-  url: string;
-}
-type NextResolve = (specifier: string, context: unknown) => ResolveResult;
-interface RegisteredHooks {
-  deregister(): void;
-}
-interface HookSet {
-  resolve?(specifier: string, context: unknown, next: NextResolve): ResolveResult;
-}
-type RegisterHooks = (hooks: HookSet) => RegisteredHooks;
 
 /** Node's list of the builtins it has loaded (`NativeModule https`, ...), where it keeps one. */
 export function nodeLoadList(): readonly string[] | undefined {
@@ -85,7 +75,7 @@ export class DeferredBuiltins {
   ) {
     this.pending = new Set(names);
     const deferred = this;
-    this.registered = (Module as unknown as { registerHooks: RegisterHooks }).registerHooks({
+    this.registered = registerLoaderHooks({
       resolve(specifier, context, nextResolve) {
         const result = nextResolve(specifier, context);
         deferred.answered(result);
@@ -95,13 +85,13 @@ export class DeferredBuiltins {
     // Wrapped like any hooked function (wrap.ts): the original's shape, and another tool's
     // wrapper over it survives stop().
     wrapMethod(Module, 'registerHooks', (original) =>
-      function registerHooks(this: unknown, hooks: HookSet) {
+      function registerHooks(this: unknown, hooks: LoaderHooks) {
         // eslint-disable-next-line prefer-rest-params
         const args = arguments as unknown as Parameters<RegisterHooks>;
         if (ownRegistration || typeof hooks?.resolve !== 'function') return original.apply(this, args);
         const theirs = hooks.resolve;
         // Their hooks object stays the prototype: `load` and anything else is read from it as before.
-        const observed = Object.create(hooks) as HookSet;
+        const observed = Object.create(hooks) as LoaderHooks;
         observed.resolve = function resolve(this: unknown) {
           // eslint-disable-next-line prefer-rest-params
           const result = Reflect.apply(theirs, this, arguments) as ResolveResult | undefined;
