@@ -9,6 +9,7 @@ import type { RampartLogger } from '../report/logger';
 import { BuiltinLoadHook } from './builtin-load-hook';
 import { DEFERRABLE_BUILTINS, DeferredBuiltins, builtinLoaded, nodeLoadList } from './deferred-builtins';
 import { LoadHook } from './load-hook';
+import { indexLoadedPackages, type LoadedPackages } from './loaded-packages';
 import { packageName } from './package-name';
 import type { BuiltinHook, ModuleHook, ModuleHookEntry } from './types';
 import { satisfies } from './version-range';
@@ -52,8 +53,9 @@ export class Instrumentation {
       const exports = require(`node:${hook.module}`) as unknown;
       this.apply(hook, exports);
     }
-    syncBuiltinESMExports();
     if (deferred.length > 0) this.hooks.push(new DeferredBuiltins(deferred, (name, exports) => this.patchDeferred(name, exports)));
+    // One pass for the patched builtins and DeferredBuiltins' module.registerHooks wrapper.
+    syncBuiltinESMExports();
     this.patchAlreadyLoaded();
     const byName = new Map(modules.map((m) => [m.module, m]));
     const names = [...byName.keys()];
@@ -157,7 +159,7 @@ export class Instrumentation {
   /** Packages required before start() still get patched, with a warning naming them. */
   private patchAlreadyLoaded(): void {
     const cache = (Module as unknown as { _cache: Record<string, { exports: unknown } | undefined> })._cache;
-    const files = Object.keys(cache);
+    const loaded = indexLoadedPackages(Object.keys(cache));
     for (const entry of this.options.modules) {
       if (entry.esmOnly === true) continue; // ES modules are not in require's cache
       if (isLazyBuiltin(entry.module)) {
@@ -165,11 +167,11 @@ export class Instrumentation {
         continue;
       }
       if (isPackageFile(entry.module)) {
-        this.patchLoadedFile(entry, cache, files);
+        this.patchLoadedFile(entry, cache, loaded);
         continue;
       }
+      if (!loaded.holdsPackage(entry.module)) continue;
       const marker = `/node_modules/${entry.module}/`;
-      if (!files.some((file) => file.includes(marker))) continue;
       const hook = loadHook(entry)!;
       this.options.logger.warn(
         { module: hook.module },
@@ -181,8 +183,8 @@ export class Instrumentation {
       } catch {
         continue;
       }
-      const loaded = cache[main];
-      if (loaded !== undefined) this.applyChecked(hook, loaded.exports, main.slice(0, main.lastIndexOf(marker) + marker.length));
+      const mainModule = cache[main];
+      if (mainModule !== undefined) this.applyChecked(hook, mainModule.exports, main.slice(0, main.lastIndexOf(marker) + marker.length));
     }
   }
 
@@ -201,9 +203,8 @@ export class Instrumentation {
    * A hook on a file inside a package (`mysql2/lib/base/connection`): that file is what
    * the package loaded, under any copy of the package, whatever its "exports" allow.
    */
-  private patchLoadedFile(entry: ModuleHookEntry, cache: Record<string, { exports: unknown } | undefined>, files: readonly string[]): void {
-    const suffixes = ['.js', '.cjs', '/index.js'].map((ext) => `/node_modules/${entry.module}${ext}`);
-    const loaded = files.filter((file) => suffixes.some((suffix) => file.endsWith(suffix)));
+  private patchLoadedFile(entry: ModuleHookEntry, cache: Record<string, { exports: unknown } | undefined>, packages: LoadedPackages): void {
+    const loaded = ['.js', '.cjs', '/index.js'].flatMap((ext) => packages.filesEndingWith(`${entry.module}${ext}`));
     if (loaded.length === 0) return;
     const hook = loadHook(entry)!;
     this.options.logger.warn(

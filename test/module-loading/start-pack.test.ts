@@ -15,6 +15,7 @@ interface Probe {
   loadedByNode: string[];
   cached: string[];
   allCachedLoaded: boolean;
+  unlikeNode: string[];
   modeSeenByApp: string | undefined;
   stackFrameFile: string | undefined;
 }
@@ -45,6 +46,7 @@ for (const [name, preload, entries] of [
     t.ok(packed.length >= 40, `the pack holds the start files (${packed.length})`);
     for (const key of ['agent.js', 'hooks/wrap.js', 'hooks/instrument.js', 'config/load.js', 'state.js']) t.ok(seen.cached.includes(key), `${key} ran`);
     t.ok(seen.allCachedLoaded, 'every cached file of rampart is marked loaded');
+    t.same(seen.unlikeNode, [], 'each packed module has the id, path, filename and lookup paths Node would give it');
     t.equal(seen.modeSeenByApp, 'block', "the app's own require of state.js gets the instance the agent started");
     t.equal(seen.stackFrameFile, join(DIST, 'config', 'validate.js'), 'a packed file keeps its real file name in stack traces');
   });
