@@ -44,7 +44,7 @@ export function startAgent(options?: unknown, flags: StartFlags = {}): Config {
   let instrumentation: Instrumentation | undefined;
   let cancelInlinedCheck = (): void => {};
   if (config.mode !== 'off') {
-    const started = new Instrumentation({ builtins: BUILTIN_HOOKS, modules: MODULE_HOOKS, logger, esm: flags.esm === true, deferBuiltins: flags.inThreadLoader === true });
+    const started = new Instrumentation({ builtins: BUILTIN_HOOKS, modules: MODULE_HOOKS, logger, esm: flags.esm === true, inThreadLoader: flags.inThreadLoader === true });
     started.start();
     instrumentation = started;
     // A bundled server may carry a hooked package inside the bundle, out of the hooks' reach.

@@ -27,6 +27,41 @@ const PASS_ON: BothHooks = {
   load: (url, context, next) => next(url, context),
 };
 
+/** Listeners waiting for the first import (whenFirstImported); run once, then emptied. */
+const firstImportListeners = new Set<() => void>();
+let firstImportSeen = false;
+
+/**
+ * Runs `listener` at the app's first import, before import-in-the-middle's hooks load and
+ * before any module of that import is evaluated; at once if that import already happened.
+ * What an ES module's evaluation needs in place (the agent's import-in-the-middle Hook, whose
+ * package loads worker_threads: about 0.5 MiB at every start on Node 26) waits for it.
+ * Returns a function that drops the listener if it has not run.
+ */
+export function whenFirstImported(listener: () => void): () => void {
+  if (firstImportSeen) {
+    runListener(listener);
+    return () => {};
+  }
+  firstImportListeners.add(listener);
+  return () => firstImportListeners.delete(listener);
+}
+
+function notifyFirstImport(): void {
+  firstImportSeen = true;
+  const listeners = [...firstImportListeners];
+  firstImportListeners.clear();
+  for (const listener of listeners) runListener(listener);
+}
+
+function runListener(listener: () => void): void {
+  try {
+    listener();
+  } catch (error) {
+    internalError('esm-loader', error); // the import goes on; what failed stays uninstrumented
+  }
+}
+
 /**
  * The stand-in to register at start, in import-in-the-middle's place, for the modules in
  * `include`. `loadHooks` is how it gets import-in-the-middle's hooks (tests give another).
@@ -41,6 +76,7 @@ export function firstImportLoader(include: string[], loadHooks: (include: string
         if (loading || context.conditions?.includes('require') === true) return next(specifier, context);
         loading = true;
         try {
+          notifyFirstImport();
           hooks = loadHooks(include);
         } catch (error) {
           // The app's import goes on uninstrumented rather than failing with rampart's error.

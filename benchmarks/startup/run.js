@@ -11,6 +11,9 @@
 // the running Node shows (docs/performance.md), and a change that loads one more costly
 // builtin at start would not show here otherwise. Its binary comes from the npm registry
 // into the cache the Node-lines step uses (scripts/node-lines/binaries.js).
+// Each case also runs a floor arm: bare node loading the builtins rampart's start loaded on
+// that line (measured in one probe run of each arm, floor.js), so the figures say how much
+// is rampart's own code and how much the builtins it must patch before the app's first line.
 // `node benchmarks/startup/run.js [pairs]` runs it alone.
 const { spawnSync } = require('node:child_process');
 const { homedir } = require('node:os');
@@ -20,6 +23,8 @@ const { ensureNode, newestVersion } = require('../../scripts/node-lines/binaries
 
 const REGISTER = path.join(__dirname, '..', '..', 'dist', 'register.js');
 const USAGE = path.join(__dirname, 'usage-at-exit.js');
+const BUILTINS = path.join(__dirname, 'builtins-at-exit.js');
+const FLOOR = path.join(__dirname, 'floor.js');
 
 /** The newest LTS line (scripts/node-lines.js runs its full suite there). */
 const NEWEST_LTS = 26;
@@ -38,13 +43,40 @@ function nodeOf(line) {
   return { binary: path.join(ensureNode(version, NODE_CACHE), 'bin', 'node'), version: `v${version}` };
 }
 
+/** The arms: bare node, the floor (the builtins rampart loads, nothing else) and rampart. */
+const ARMS = {
+  bare: () => [],
+  floor: () => ['--require', FLOOR],
+  rampart: () => ['--require', REGISTER],
+};
+
+function run(node, argv, env) {
+  const child = spawnSync(node, argv, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  if (child.status !== 0) throw new Error(`start-up child failed (${argv.join(' ')}): status ${child.status}, ${child.stderr}`);
+  return child.stderr ?? '';
+}
+
 /** One child's CPU ms and peak RSS MiB. */
-function measure(node, args, withRampart) {
-  const argv = ['--require', USAGE, ...(withRampart ? ['--require', REGISTER] : []), ...args];
-  const child = spawnSync(node, argv, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
-  const found = /rampart-startup-usage (\S+) (\S+)/.exec(child.stderr ?? '');
-  if (child.status !== 0 || found === null) throw new Error(`start-up child failed (${argv.join(' ')}): status ${child.status}, ${child.stderr}`);
+function measure(node, args, arm, floorEnv) {
+  const argv = ['--require', USAGE, ...ARMS[arm](), ...args];
+  const stderr = run(node, argv, floorEnv);
+  const found = /rampart-startup-usage (\S+) (\S+)/.exec(stderr);
+  if (found === null) throw new Error(`start-up child reported no usage (${argv.join(' ')}): ${stderr}`);
   return { cpuMs: Number(found[1]), rssMiB: Number(found[2]) };
+}
+
+/** Public builtins loaded by the end of a run, with or without rampart. */
+function builtinsLoaded(node, args, withRampart) {
+  const argv = ['--require', BUILTINS, ...(withRampart ? ['--require', REGISTER] : []), ...args];
+  const found = /rampart-startup-builtins (\[.*\])/.exec(run(node, argv, {}));
+  if (found === null) throw new Error(`start-up probe reported no builtins (${argv.join(' ')})`);
+  return JSON.parse(found[1]);
+}
+
+/** What the floor arm loads: the builtins rampart's run loaded that bare node's did not. */
+function floorBuiltins(node, args) {
+  const bare = new Set(builtinsLoaded(node, args, false));
+  return builtinsLoaded(node, args, true).filter((id) => !bare.has(id));
 }
 
 /**
@@ -60,20 +92,20 @@ function runStartup({ pairs = 21 } = {}) {
     } catch (error) {
       return { name, pairs, notMeasured: error.message };
     }
-    measure(node, args, false); // warm the file system cache for both arms
-    measure(node, args, true);
-    const bare = [];
-    const rampart = [];
+    const builtins = floorBuiltins(node, args);
+    const floorEnv = { STARTUP_FLOOR_BUILTINS: JSON.stringify(builtins) };
+    const arms = Object.keys(ARMS);
+    for (const arm of arms) measure(node, args, arm, floorEnv); // warm the file system cache for each arm
+    const figures = { bare: [], floor: [], rampart: [] };
     for (let i = 0; i < pairs; i++) {
-      if (i % 2 === 0) {
-        bare.push(measure(node, args, false));
-        rampart.push(measure(node, args, true));
-      } else {
-        rampart.push(measure(node, args, true));
-        bare.push(measure(node, args, false));
+      // Each arm goes first, second and third in turn.
+      for (let k = 0; k < arms.length; k++) {
+        const arm = arms[(i + k) % arms.length];
+        figures[arm].push(measure(node, args, arm, floorEnv));
       }
     }
-    const deltas = (key) => bare.map((b, i) => rampart[i][key] - b[key]);
+    const { bare, floor, rampart } = figures;
+    const deltas = (key, from = bare) => from.map((b, i) => rampart[i][key] - b[key]);
     return {
       name,
       pairs,
@@ -85,6 +117,11 @@ function runStartup({ pairs = 21 } = {}) {
       bareRssMiB: round(median(bare.map((b) => b.rssMiB)), 2),
       rampartRssMiB: round(median(rampart.map((r) => r.rssMiB)), 2),
       rssMiBDelta: round(median(deltas('rssMiB')), 2),
+      floorBuiltins: builtins,
+      floorCpuMs: round(median(floor.map((f) => f.cpuMs)), 1),
+      floorRssMiB: round(median(floor.map((f) => f.rssMiB)), 2),
+      cpuMsOverFloor: round(median(deltas('cpuMs', floor)), 1),
+      rssMiBOverFloor: round(median(deltas('rssMiB', floor)), 2),
     };
   });
 }
@@ -101,6 +138,8 @@ function startupRows(results) {
     'bare peak MiB': r.bareRssMiB,
     'rampart peak MiB': r.rampartRssMiB,
     'Δ peak MiB (median of pairs)': r.rssMiBDelta,
+    'floor: builtins rampart loads': r.floorBuiltins === undefined ? '' : `${r.floorBuiltins.join(' ') || 'none'}: ${r.floorCpuMs} ms, ${r.floorRssMiB} MiB`,
+    'rampart over floor': r.rssMiBOverFloor === undefined ? '' : `Δ ${r.cpuMsOverFloor} ms, Δ ${r.rssMiBOverFloor} MiB`,
   }));
 }
 

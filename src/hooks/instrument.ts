@@ -15,6 +15,7 @@ import type { BuiltinHook, ModuleHook, ModuleHookEntry } from './types';
 import { satisfies } from './version-range';
 import { contextStore } from '../context/store';
 import { internalError } from '../guard-gates';
+import { whenFirstImported } from '../first-import-loader';
 
 interface Unhookable {
   unhook(): void;
@@ -29,9 +30,10 @@ export interface InstrumentOptions {
   readonly esm: boolean;
   /**
    * True where module.registerHooks runs in the app's thread (src/esm-loader.ts): https and
-   * http2 are then patched when first imported or required (deferred-builtins.ts).
+   * http2 are then patched when first imported or required (deferred-builtins.ts), and
+   * import-in-the-middle's Hook is made at the first import (first-import-loader.ts).
    */
-  readonly deferBuiltins?: boolean;
+  readonly inThreadLoader?: boolean;
 }
 
 export class Instrumentation {
@@ -46,7 +48,7 @@ export class Instrumentation {
 
   start(): void {
     const { builtins, modules, logger } = this.options;
-    const deferred = this.options.deferBuiltins === true ? DEFERRABLE_BUILTINS.filter((name) => !builtinLoaded(name)) : [];
+    const deferred = this.options.inThreadLoader === true ? DEFERRABLE_BUILTINS.filter((name) => !builtinLoaded(name)) : [];
     for (const hook of builtins) {
       if (deferred.includes(hook.module)) continue;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -77,31 +79,50 @@ export class Instrumentation {
       );
     }
     if (this.options.esm) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { Hook: ImportHook } = require('import-in-the-middle') as typeof import('import-in-the-middle');
-      this.hooks.push(
-        new ImportHook(names, { internals: false }, (exported, name, basedir) => {
-          const hook = loadHook(byName.get(name));
-          if (hook === undefined) return;
-          // A CommonJS package imported from ESM exposes module.exports as `default`; its
-          // named exports are separate bindings, re-pointed at the patched functions so
-          // `import { request } from 'undici'` is protected like the default import.
-          const target = exported.default ?? exported;
-          const patched = this.applyChecked(hook, target, basedir ?? undefined) as Record<string, unknown> | undefined;
-          const source = (patched ?? target) as Record<string, unknown>;
-          if (exported.default === undefined || source === null || typeof source !== 'object' && typeof source !== 'function') return;
-          for (const key of Object.keys(exported)) {
-            if (key === 'default') continue;
-            const value = source[key];
-            if (typeof value === 'function' && value !== exported[key]) exported[key] = value;
-          }
-        }) as unknown as Unhookable,
-      );
+      // In the app's thread import-in-the-middle itself loads at the first import
+      // (first-import-loader.ts), and its Hook is made then, before any ES module is evaluated.
+      this.hooks.push(this.options.inThreadLoader === true ? this.atFirstImport(() => this.importHook(names, byName)) : this.importHook(names, byName));
     }
     const unavailable = lazyBuiltins(modules).filter((name) => !Module.isBuiltin(name));
     logger.debug({ modules: names.filter((name) => !unavailable.includes(name)), builtins: builtins.map((b) => b.module), unavailable }, 'rampart hooks installed');
     // A builtin this Node line does not have (node:sqlite before 22.13) is no gap: the app cannot load it either. Debug level: every app on such a line would otherwise get the line.
     if (unavailable.length > 0) logger.debug({ event: 'rampart.hooks_unavailable', modules: unavailable, node: process.versions.node }, `rampart: ${unavailable.join(', ')} not in Node ${process.versions.node}; their hooks are not installed`);
+  }
+
+  /** import-in-the-middle's Hook over the hooked packages' ES module (and imported CommonJS) exports. */
+  private importHook(names: string[], byName: ReadonlyMap<string, ModuleHookEntry>): Unhookable {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Hook: ImportHook } = require('import-in-the-middle') as typeof import('import-in-the-middle');
+    return new ImportHook(names, { internals: false }, (exported, name, basedir) => {
+      const hook = loadHook(byName.get(name));
+      if (hook === undefined) return;
+      // A CommonJS package imported from ESM exposes module.exports as `default`; its
+      // named exports are separate bindings, re-pointed at the patched functions so
+      // `import { request } from 'undici'` is protected like the default import.
+      const target = exported.default ?? exported;
+      const patched = this.applyChecked(hook, target, basedir ?? undefined) as Record<string, unknown> | undefined;
+      const source = (patched ?? target) as Record<string, unknown>;
+      if (exported.default === undefined || source === null || typeof source !== 'object' && typeof source !== 'function') return;
+      for (const key of Object.keys(exported)) {
+        if (key === 'default') continue;
+        const value = source[key];
+        if (typeof value === 'function' && value !== exported[key]) exported[key] = value;
+      }
+    }) as unknown as Unhookable;
+  }
+
+  /** A hook made at the app's first import; removed with the others, made or not. */
+  private atFirstImport(make: () => Unhookable): Unhookable {
+    let made: Unhookable | undefined;
+    const cancel = whenFirstImported(() => {
+      made = make();
+    });
+    return {
+      unhook() {
+        cancel();
+        made?.unhook();
+      },
+    };
   }
 
   /** Package names a module hook has patched so far (read by the bundled-package check). */
