@@ -3,7 +3,8 @@
 //
 // https and http2 load tls and crypto: on Node 24, loading them costs about 9-13 MiB of
 // memory at start, for apps that may never make an https call (docs/performance.md,
-// "Start-up"). They are deferred only where module.registerHooks runs in the app's thread
+// "Start-up"). child_process (with the dgram it loads) cost about 1 MiB more on Node 26, in
+// every app, though few web servers run commands. They are deferred only where module.registerHooks runs in the app's thread
 // (src/esm-loader.ts), whose resolve hook sees every `import` and `require` of a builtin,
 // `node:` or not, static or dynamic, from CommonJS, ES modules and require(esm) graphs. The
 // module is patched in that hook, before Node builds the ES module facade whose named
@@ -26,8 +27,12 @@ import { BuiltinLoadHook } from './builtin-load-hook';
 import { unwrapMethod, wrapMethod } from './wrap';
 import { type LoaderHooks, type RegisterHooks, type RegisteredHooks, type ResolveResult, registerLoaderHooks } from '../loader-hooks';
 
-/** The builtins deferred where the loader allows it: the ones whose load costs most. */
-export const DEFERRABLE_BUILTINS: readonly string[] = ['https', 'http2'];
+/**
+ * The builtins deferred where the loader allows it: the ones whose load costs most, and that
+ * are sinks only. http stays patched at start: its server is where requests are seen, and the
+ * catch-up for a load rampart did not see runs at a request's start.
+ */
+export const DEFERRABLE_BUILTINS: readonly string[] = ['https', 'http2', 'child_process'];
 
 
 /** Node's list of the builtins it has loaded (`NativeModule https`, ...), where it keeps one. */
