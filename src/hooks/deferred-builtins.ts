@@ -4,12 +4,13 @@
 // https and http2 load tls and crypto: on Node 24, loading them costs about 9-13 MiB of
 // memory at start, for apps that may never make an https call (docs/performance.md,
 // "Start-up"). child_process (with the dgram it loads) cost about 1 MiB more on Node 26, in
-// every app, though few web servers run commands. They are deferred only where module.registerHooks runs in the app's thread
-// (src/esm-loader.ts), whose resolve hook sees every `import` and `require` of a builtin,
-// `node:` or not, static or dynamic, from CommonJS, ES modules and require(esm) graphs. The
-// module is patched in that hook, before Node builds the ES module facade whose named
-// exports are then the patched functions. process.getBuiltinModule, which resolves
-// nothing, and Module.prototype.require are watched as well (builtin-load-hook.ts).
+// every app, though few web servers run commands. They are deferred only where
+// module.registerHooks runs in the app's thread (src/esm-loader.ts), whose resolve hook
+// sees every `import` and `require` of a builtin, `node:` or not, static or dynamic, from
+// CommonJS, ES modules and require(esm) graphs. The module is patched in that hook, before
+// Node builds the ES module facade whose named exports are then the patched functions.
+// process.getBuiltinModule, which resolves nothing, and Module.prototype.require are
+// watched as well (builtin-load-hook.ts).
 //
 // On Node 20, and wherever that loader is not registered, an ES module's
 // `import { request } from 'node:https'` passes no hook rampart could wait on, so these
@@ -108,8 +109,8 @@ export class DeferredBuiltins {
     );
     // No syncBuiltinESMExports() here: the caller makes one pass once its builtins are patched
     // too (Instrumentation.start), so `import { registerHooks } from 'node:module'` gets the
-    // wrapper. Each pass walks every builtin Node has; two at start were enough calls to make
-    // V8 optimize Node's own lookup (Maglev, about 2 MiB paged in) in the smallest app.
+    // wrapper. Each pass walks every builtin Node has; two at start were enough calls for V8
+    // to optimize Node's own lookup (Maglev on Node 22+) in the smallest app.
     const watched = new Set<string>();
     for (const name of names) watched.add(name).add(`node:${name}`);
     this.loadHook = new BuiltinLoadHook(watched, (exports, id) => this.use(id.startsWith('node:') ? id.slice(5) : id, exports));

@@ -1,8 +1,8 @@
 // What require's cache holds, by package, read once at start: which hooked packages the app
 // loaded before rampart started. Asking each hook entry against every cached file made
 // entries x files string searches (100-odd entries over rampart's own 60 files in the
-// smallest app), enough for V8 to optimize the search callbacks at every start (Maglev on
-// Node 22+, paging its compiler in: about 2 MiB of memory). One pass over the files instead.
+// smallest app), enough calls for V8 to optimize the search callbacks at every start (Maglev
+// on Node 22+). One pass over the files instead (docs/performance.md, "The start-up floor").
 
 const NODE_MODULES = '/node_modules/';
 
