@@ -27,7 +27,7 @@ const PASS_ON: BothHooks = {
   load: (url, context, next) => next(url, context),
 };
 
-/** Listeners waiting for the first import (whenFirstImported); run once, then emptied. */
+/** Listeners added by whenFirstImported, waiting for the first import; run once, then emptied. */
 const firstImportListeners = new Set<() => void>();
 let firstImportSeen = false;
 

@@ -17,7 +17,7 @@ const SRC = join(ROOT, 'src');
 const REVIEWED = new Map<string, string>([
   ['src/hooks/instrument.ts|require(`node:${hook.module}`)', 'builtin names come from the hook registry in src/hooks/index.ts (code), never from configuration'],
   ['src/hooks/instrument.ts|require(entry.module)', "a `node:` builtin named in the hook registry in src/hooks/index.ts (code), loaded only when Node's own module list shows the app loaded it already; never from configuration"],
-  ['src/hooks/deferred-builtins.ts|require(`node:${name}`)', 'a builtin named in DEFERRABLE_BUILTINS in the same file (code: https, http2), loaded when the app first asks for it; never from configuration'],
+  ['src/hooks/deferred-builtins.ts|require(`node:${name}`)', 'a builtin named in DEFERRABLE_BUILTINS in the same file (code: https, http2, child_process), loaded when the app first asks for it; never from configuration'],
   ['src/hooks/builtin-load-hook.ts|require(this: unknown, id: string)', "not a load: the wrapper of Module.prototype.require, named so, which calls the app's own require with the app's own id"],
   ["src/hooks/sources/ws.ts|require(join(basedir, 'lib', 'websocket-server.js')", "the ws package directory require-in-the-middle / import-in-the-middle resolved for the app's own import, plus a fixed file name; never from configuration"],
   ['src/hooks/sinks/sql/postgres.ts|require(file)', "join(basedir, 'src', 'query.js'): the postgres package directory import-in-the-middle resolved for the app's own import, plus a fixed file name; never from configuration"],
