@@ -35,7 +35,6 @@ import { type LoaderHooks, type RegisterHooks, type RegisteredHooks, type Resolv
  */
 export const DEFERRABLE_BUILTINS: readonly string[] = ['https', 'http2', 'child_process'];
 
-
 /** Node's list of the builtins it has loaded (`NativeModule https`, ...), where it keeps one. */
 export function nodeLoadList(): readonly string[] | undefined {
   return (process as { moduleLoadList?: readonly string[] }).moduleLoadList;

@@ -92,5 +92,5 @@ t.test('a CommonJS start loads no import-in-the-middle loader; the first import 
   const seen = JSON.parse(result.stdout.trim()) as { atStart: Record<string, boolean>; afterImport: Record<string, boolean> };
   const inThread = inThreadLoaderSupported();
   t.same(seen.atStart, { loader: false, hook: false, workerThreads: false }, 'neither the loader nor the Hook (nor the worker_threads it loads) at start');
-  t.same(seen.afterImport, { loader: inThread, hook: inThread, workerThreads: inThread }, inThread ? 'both after the first import' : 'no ES module instrumentation under --require on this line');
+  t.same(seen.afterImport, { loader: inThread, hook: inThread, workerThreads: inThread }, inThread ? 'all three after the first import' : 'no ES module instrumentation under --require on this line');
 });
