@@ -9,6 +9,7 @@
 // - the package's native addon (`.node`) in require's cache without any of its JavaScript
 //   files: the addon is always required at run time, even from a minified bundle.
 import { packageName } from '../hooks/package-name';
+import { indexLoadedPackages } from '../hooks/loaded-packages';
 
 export interface InlinedInput {
   /** The entry file's text. */
@@ -22,18 +23,24 @@ export interface InlinedInput {
 }
 
 export function inlinedPackages(input: InlinedInput): string[] {
+  // Indexed once by package (one pass over the files), not searched per name and file: an
+  // app's cache holds hundreds of files and rampart hooks a hundred-odd packages.
+  const files = input.requiredFiles.map(toSlashes);
+  const withScripts = indexLoadedPackages(files.filter((file) => !file.endsWith('.node')));
   const candidates = input.packages.filter((name) => {
     if (input.patched.has(name)) return false;
     // Any of its JavaScript files in require's cache: it loaded through require, hooked.
-    return !input.requiredFiles.some((file) => isInsidePackage(file, name) && !file.endsWith('.node'));
+    return !withScripts.holdsPackage(name);
   });
   if (candidates.length === 0) return [];
   const marked = markedPackages(input.source, candidates);
-  return candidates.filter((name) => marked.has(name) || input.requiredFiles.some((file) => isInsidePackage(file, name)));
+  const withAny = indexLoadedPackages(files);
+  return candidates.filter((name) => marked.has(name) || withAny.holdsPackage(name));
 }
 
-function isInsidePackage(file: string, name: string): boolean {
-  return file.includes(`/node_modules/${name}/`) || file.includes(`\\node_modules\\${name.replace('/', '\\')}\\`);
+/** Windows paths as `/` paths, so one index reads both. */
+function toSlashes(file: string): string {
+  return file.includes('\\') ? file.replaceAll('\\', '/') : file;
 }
 
 const NODE_MODULES = 'node_modules/';

@@ -45,6 +45,9 @@ t.test('inlined: marked or addon-only, and never seen through require or import'
   t.same(inlinedPackages({ source: 'minified', packages, requiredFiles: [addon], patched: none }), ['better-sqlite3'], 'the addon alone: its JavaScript was bundled (minified bundles too)');
   t.same(inlinedPackages({ source: 'minified', packages, requiredFiles: [addon, '/srv/node_modules/better-sqlite3/lib/index.js'], patched: none }), [], 'the addon with its JavaScript: an ordinary load');
   t.same(inlinedPackages({ source: "const pg = require('pg')", packages, requiredFiles: [], patched: none }), [], 'an unbundled app that has not loaded pg yet');
+  const pnpm = '/app/node_modules/.pnpm/pg@8.13.0/node_modules/pg/lib/index.js';
+  t.same(inlinedPackages({ source, packages, requiredFiles: [pnpm], patched: none }), ['pg-pool'], 'a package loaded from a nested (pnpm) folder is not inlined');
+  t.same(inlinedPackages({ source, packages, requiredFiles: ['/app/node_modules/pg-pool-extra/index.js', '/app/my_node_modules/pg/index.js'], patched: none }), ['pg', 'pg-pool'], 'only files inside the package itself count');
 });
 
 for (const [flag, entry] of [

@@ -3,7 +3,7 @@
 // indexOf), periodic and not, over small alphabets where overlaps are frequent.
 import fc from 'fast-check';
 import t from 'tap';
-import { LONG_NEEDLE, indexOfLinear, nextOccurrence, smallestPeriod } from '../../src/detect/occurrences';
+import { INDEXED_PAYLOAD, LONG_NEEDLE, forgetIndexedPayloads, indexOfLinear, nextOccurrence, smallestPeriod } from '../../src/detect/occurrences';
 
 function naive(haystack: string, needle: string): number[] {
   const found: number[] = [];
@@ -39,6 +39,30 @@ t.test('long needles go through KMP and find the same', async (t) => {
       t.equal(indexOfLinear(haystack, needle, 5), haystack.indexOf(needle, 5));
     }),
     { seed: 20261128, numRuns: 300 },
+  );
+});
+
+// A long payload searched again and again is looked up through its pair index, which
+// verifies each candidate from the needle's rarest pair on: text that is mostly `abab…`
+// with a few rare pairs, needles cut around them and changed on either side of the pair.
+t.test('a long payload searched repeatedly (through its pair index) gives the same occurrences', async (t) => {
+  const piece = fc.constantFrom('ab', 'ab', 'ab', 'ab', 'ab', 'ab', 'xa', 'yb', 'ba');
+  const cut = fc.tuple(fc.nat(), fc.integer({ min: 2, max: 300 }), fc.nat(), fc.constantFrom('', 'a', 'b', 'x'));
+  fc.assert(
+    fc.property(fc.array(piece, { minLength: INDEXED_PAYLOAD / 2, maxLength: INDEXED_PAYLOAD / 2 + 200 }), fc.array(cut, { minLength: 12, maxLength: 20 }), (pieces, cuts) => {
+      forgetIndexedPayloads();
+      const haystack = pieces.join('');
+      for (const [from, length, where, change] of cuts) {
+        const start = from % (haystack.length - length);
+        let needle = haystack.slice(start, start + length);
+        if (change !== '') {
+          const k = where % length;
+          needle = needle.slice(0, k) + change + needle.slice(k + 1);
+        }
+        t.same(linear(haystack, needle), naive(haystack, needle));
+      }
+    }),
+    { seed: 20261207, numRuns: 150 },
   );
 });
 

@@ -41,8 +41,14 @@ export interface SqlDetectOptions {
 /** Forms of one input whose prefixes are followed (a bit each; inputs have at most about 18 forms). */
 const MAX_CUT_FORMS = 30;
 
-/** Work units charged per occurrence judged (budget.ts): measured at about 8 scanned characters. */
-const OCCURRENCE_UNITS = 8;
+/**
+ * Work units charged per occurrence judged (budget.ts). A judged occurrence costs about 40 ns,
+ * some 80 scanned characters' worth (benchmarks/micro/large-request.js, 2026-12-07 stop 23);
+ * at 8 units a query full of periodic inputs ran 4-5 times as long as its request before the
+ * budget stopped it. 32 brings it under the slowest scanning shape, and a benign bulk
+ * statement (thousands of occurrences) still spends under 1 % of the default budget on them.
+ */
+const OCCURRENCE_UNITS = 32;
 
 /** A buffer grown past this many tokens by a huge query is dropped after the call. */
 const MAX_RETAINED_TOKENS = 1 << 16;
