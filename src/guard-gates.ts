@@ -50,8 +50,9 @@ export function inputsToCheck(kind: AttackKind): readonly UserInput[] | undefine
 
 // The last inputs array seen and whether it can affect a path: a request's fs calls come
 // in runs, and one identity test costs less than the path detector's memo lookup (measured
-// on a cached statSync: about 1.08 with it, 1.12-1.20 without).
-let lastPathInputs: readonly UserInput[] | undefined;
+// on a cached statSync: about 1.08 with it, 1.12-1.20 without). Held weakly: a request's
+// inputs (its whole body, parsed) must not outlive it in an idle server.
+let lastPathInputs: WeakRef<readonly UserInput[]> | undefined;
 let lastMayAffectPaths = false;
 
 /**
@@ -64,9 +65,9 @@ export function pathInputsPossible(): boolean {
   if (ctx === undefined) return false;
   try {
     const inputs = ctx.inputs();
-    if (inputs !== lastPathInputs) {
+    if (lastPathInputs?.deref() !== inputs) {
       lastMayAffectPaths = pathDetector().mayAffectPaths(inputs);
-      lastPathInputs = inputs;
+      lastPathInputs = new WeakRef(inputs);
     }
     return lastMayAffectPaths;
   } catch {

@@ -9,6 +9,7 @@ import type { Config } from './config/types';
 import type { AttackKind, Detection, UserInput } from './detect/types';
 import { BUDGET_RULE, closeBudget, openBudget } from './detect/budget';
 import { INPUT_LIMIT_RULE, inputLimitExceeded } from './detect/input-limit';
+import { releaseLargeSearches } from './detect/occurrences';
 import { RampartBlockedError } from './errors';
 import { findingFrom, type RequestFacts, type SinkAttributes } from './report/finding';
 import { countCheck } from './report/check-stats';
@@ -151,6 +152,7 @@ function detectWithinBudget<P>(detector: SinkDetector<P>, payload: P, inputs: re
     return detectAllowing(detector, payload, inputs, searched, state, ctx);
   } finally {
     closeBudget();
+    releaseLargeSearches();
   }
 }
 

@@ -3,11 +3,13 @@
 // same inputs array holding the same immutable UserInput objects, so deriving it again for
 // every query or file operation repeats the same work.
 //
-// Kept per inputs array, for the few arrays checked last, not in a WeakMap per input
-// object: inserting fresh objects into a WeakMap costs around a microsecond each (V8 only
-// clears dead keys on full GCs, so the table keeps growing), more than it saves. Lookups
-// are identity checks; data is used only for the same input object at the same index with
-// the same value, so an array or an input changed in place is derived afresh.
+// Kept on the inputs array itself, so it lives exactly as long as the request's inputs.
+// Not in a WeakMap: inserting a fresh key costs around a microsecond (V8 clears dead keys
+// only on full GCs, so the table keeps growing), more than it saves. Not in module-level
+// slots either (before stop 23): the last eight arrays checked stayed reachable after their
+// requests ended, every value of up to eight request bodies pinned in an idle server. Data
+// is used only for the same input object at the same index with the same value, so an
+// array or an input changed in place is derived afresh.
 
 import type { UserInput } from './types';
 
@@ -46,23 +48,18 @@ export class MemoRow<T> {
   }
 }
 
-/** Arrays remembered: concurrent requests interleave their checks. */
-const SLOTS = 8;
-
 export class InputMemo<T> {
-  private readonly lists: (readonly UserInput[])[] = [];
-  private readonly rows: MemoRow<T>[] = [];
-  private next = 0;
+  /** The property of an inputs array that holds this memo's row (one key per memo). */
+  private readonly key = Symbol('rampart.input-memo');
 
-  /** The row of `inputs`; an array not seen lately gets an empty one (the oldest is dropped). */
+  /** The row of `inputs`; an array checked for the first time gets an empty one. */
   rowFor(inputs: readonly UserInput[]): MemoRow<T> {
-    const lists = this.lists;
-    for (let s = 0; s < lists.length; s++) if (lists[s] === inputs) return this.rows[s]!;
-    const s = this.next;
-    this.next = (s + 1) % SLOTS;
+    const held = (inputs as unknown as Record<symbol, MemoRow<T> | undefined>)[this.key];
+    if (held !== undefined) return held;
     const row = new MemoRow<T>();
-    lists[s] = inputs;
-    this.rows[s] = row;
+    // Not enumerable: the public detectors take the caller's own arrays. A frozen or sealed
+    // array gets a row for this check only (its data derived afresh at each check).
+    if (Object.isExtensible(inputs)) Object.defineProperty(inputs, this.key, { value: row });
     return row;
   }
 }

@@ -252,6 +252,29 @@ export function searchCost(haystack: string): number {
   return haystack.length >= INDEXED_PAYLOAD ? 0 : haystack.length;
 }
 
+/**
+ * Payloads up to this long keep their index after the check that built it (a megabyte of
+ * positions at most), for the next check of the same text. A longer payload, its index,
+ * and a KMP table grown for a needle past RETAINED_TABLE are let go when the guarded check
+ * ends: a 10 MB bulk statement's index would pin 40 MB, and the statement itself (a
+ * request's data), until two other long payloads replaced it.
+ */
+export const RETAINED_INDEX = 1 << 18;
+
+/** Lets go of the search state of long payloads and needles (called when a guarded check ends). */
+export function releaseLargeSearches(): void {
+  for (let s = 0; s < recentPayloads.length; s++) {
+    if (recentPayloads[s]!.length <= RETAINED_INDEX) continue;
+    recentPayloads[s] = '';
+    recentIndexes[s] = undefined;
+    recentCounts[s] = 0;
+  }
+  if (table.length > RETAINED_TABLE) {
+    table = new Int32Array(256);
+    tableNeedle = '';
+  }
+}
+
 /** Forgets the indexed payloads (their memory is the payload's size in 32-bit integers). */
 export function forgetIndexedPayloads(): void {
   recentPayloads[0] = recentPayloads[1] = '';

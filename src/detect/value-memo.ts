@@ -2,7 +2,8 @@
 // recur from call to call (headers, common parameters), and the no-match path must not
 // allocate per call. The value last seen at each input index is compared first (the same
 // index usually holds the same string from check to check, and comparing is cheaper than
-// hashing), then a bounded map; values longer than MAX_LENGTH are derived each time.
+// hashing), then a bounded map; values longer than MAX_LENGTH are derived each time and
+// kept in neither (a request's long body value must not outlive the request).
 
 const MAX_ENTRIES = 1024;
 const MAX_LENGTH = 256;
@@ -26,7 +27,7 @@ export class ValueMemo<T> {
         this.memo.set(value, result);
       }
     }
-    if (k < RECENT) {
+    if (k < RECENT && value.length <= MAX_LENGTH) {
       this.recentValues[k] = value;
       this.recentResults[k] = result;
     }

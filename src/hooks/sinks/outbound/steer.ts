@@ -60,9 +60,10 @@ export let steersMade = false;
  * the same API again and again (a keep-alive client in a loop) skips the guard for it, as
  * the fs hook does for paths; any other inputs array, sink or host is checked. An inputs
  * array is never reused by another request (contexts make their own), and a failed input
- * collection gives a fresh empty array, which never matches.
+ * collection gives a fresh empty array, which never matches. Held weakly: the request's
+ * inputs (its whole body, parsed) must not outlive it in an idle server.
  */
-const clean = { inputs: undefined as readonly UserInput[] | undefined, sink: '', host: '' };
+const clean = { inputs: undefined as WeakRef<readonly UserInput[]> | undefined, sink: '', host: '' };
 
 /** What a call learns from the guard: the steer to run it in, or the refusal to deliver. */
 export interface CallVerdict {
@@ -98,7 +99,7 @@ export function steerOrRefusal(sink: string, d: Destination): CallVerdict {
   const ctx = currentContext();
   if (ctx === undefined) return PROCEED;
   const inputs = requestInputs();
-  if (inputs === clean.inputs && sink === clean.sink && d.hostname === clean.host) return PROCEED;
+  if (inputs !== undefined && inputs === clean.inputs?.deref() && sink === clean.sink && d.hostname === clean.host) return PROCEED;
   // The app's own traffic is not clean for the app's other calls to the same host.
   ownCall.ask = d.chosenByApp ?? isTelemetryCall;
   ownCall.own = false;
@@ -109,7 +110,7 @@ export function steerOrRefusal(sink: string, d: Destination): CallVerdict {
   const input = d.controller;
   if (input === undefined) {
     if (inputs !== undefined && d.hostname !== '' && !own && !pathMayNameHost(d.hostname)) {
-      clean.inputs = inputs;
+      clean.inputs = new WeakRef(inputs);
       clean.sink = sink;
       clean.host = d.hostname;
     }
