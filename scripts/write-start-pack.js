@@ -9,15 +9,22 @@
 // RAMPART_* setting, so nothing local changes what loads. Files loaded later (detectors,
 // package hooks, pino, the OpenTelemetry bridge) stay separate: they load at first use.
 const { spawnSync } = require('node:child_process');
-const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { dirname, join, relative, resolve, sep } = require('node:path');
 
 const dist = join(__dirname, '..', 'dist');
 const packPath = join(dist, 'start-pack.txt');
 
+/** Removes the pack's code caches (src/start-cache.ts): a new pack makes them stale. */
+function removeCodeCaches() {
+  if (!existsSync(dist)) return;
+  for (const name of readdirSync(dist)) if (/^start-pack-.*\.cache(\.\d+\.tmp)?$/.test(name)) rmSync(join(dist, name), { force: true });
+}
+
 if (process.argv.includes('--remove')) {
   rmSync(packPath, { force: true });
+  removeCodeCaches();
   process.exit(0);
 }
 
@@ -26,7 +33,7 @@ if (join(dist, START_PACK_FILE) !== packPath) throw new Error(`start pack file n
 rmSync(packPath, { force: true });
 
 // Files loaded by Node itself, not through the pack: the entries and the loader.
-const ENTRIES = new Set(['register.js', 'index.js', 'start-pack.js']);
+const ENTRIES = new Set(['register.js', 'index.js', 'start-pack.js', 'start-cache.js']);
 // Written a moment after start: the bundled-package check (bundlers/inlined-check.ts) runs
 // on a timer right after start in every process, and its files belong in the pack too.
 const DUMP = `setTimeout(() => require('node:fs').writeSync(2, '\\nstart-files ' + JSON.stringify(Object.keys(require.cache)) + '\\n'), 100)`;

@@ -1,6 +1,6 @@
 // Public API of rampart.
 import type { Options } from './config/types';
-import { requireStartFile } from './start-pack';
+import { requireStartFile, saveStartCache } from './start-pack';
 
 // The agent and everything it starts come from the start pack when there is one
 // (src/start-pack.ts); first, so the files the exports below need are mostly loaded by then.
@@ -9,6 +9,7 @@ const { startAgent, stopAgent } = (requireStartFile('agent.js', module) ?? requi
 /** Starts protection; call it before the app loads its database drivers and servers. */
 export function start(options?: Options): void {
   startAgent(options);
+  saveStartCache();
 }
 
 /** Stops protection and restores every patched function. */

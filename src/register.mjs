@@ -9,17 +9,19 @@ import { createRequire, register } from 'node:module';
 
 const require = createRequire(import.meta.url);
 // The start files come from the start pack when there is one (src/start-pack.ts).
-const { requireStartFile } = require('./start-pack.js');
+const { requireStartFile, saveStartCache } = require('./start-pack.js');
 const { inThreadLoaderSupported, registerInThreadLoader } = requireStartFile('esm-loader.js', undefined) ?? require('./esm-loader.js');
 const { startFromPreload } = requireStartFile('preload.js', undefined) ?? require('./preload.js');
 
 if (inThreadLoaderSupported()) {
   startFromPreload({ esm: true, inThreadLoader: true });
   registerInThreadLoader();
+  saveStartCache();
 } else {
   const { createAddHookMessageChannel } = require('import-in-the-middle');
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
   startFromPreload({ esm: true });
+  saveStartCache();
   await waitForAllMessagesAcknowledged();
 }

@@ -7,17 +7,20 @@
 // (scripts/write-start-pack.js): the start files' sources, and for each the requests of its
 // own that name another packed file.
 //
-// A packed file is compiled by Node's own Module#_compile under its real file name, so stack
-// traces, source maps, `__dirname`, `require.cache` and every tool that wraps _compile or
-// require see what they would see without the pack; only the resolve and read steps are
-// skipped. It goes into require.cache before it runs (as Node does), and the cache is read
+// A packed file is compiled under its real file name and run as Node runs a module (the
+// same wrapper arguments, a `require` with `resolve`, `main`, `cache` and `extensions`), so
+// stack traces, `__dirname`, `require.cache` and every tool that wraps require see what they
+// would see without the pack. It is compiled with V8's code cache (src/start-cache.ts), not
+// by Module#_compile, which takes none on Node 20: a tool that wraps _compile does not see
+// rampart's start files, as it already did not see the resolve and read steps. It goes into require.cache before it runs (as Node does), and the cache is read
 // first, so a file loaded from disk earlier (or later, by a lazily loaded detector's
 // `require('../state')`) is the same instance. Without the pack (running from src/, a
 // bundled copy, a pack that does not parse) callers fall back to a plain require.
 import Module from 'node:module';
 import { isAscii } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
+import { packIdentity, StartCache, startCacheFile } from './start-cache';
 
 /** The pack's file name, beside this file in dist/. */
 export const START_PACK_FILE = 'start-pack.txt';
@@ -48,7 +51,8 @@ interface PackedFile {
   readonly filename: string;
   /** Its folder, made with the name rather than by a path.dirname per file at start. */
   readonly folder: string;
-  readonly source: string;
+  /** Emptied once the file has run: V8 keeps its own copy for the functions it compiles later. */
+  source: string;
   /** The source's length in bytes, as the file on disk must be for the pack to stand in for it. */
   readonly bytes: number;
   /** Requests of this file (`./x`, `../y/z`) that name a packed file, to its key. */
@@ -61,12 +65,15 @@ interface LoaderModule {
   loaded: boolean;
   exports: unknown;
   require(this: LoaderModule, id: string): unknown;
-  _compile(content: string, filename: string, format?: string): unknown;
 }
 
 interface ModuleInternals {
   new (id: string, parent?: unknown): LoaderModule;
   _nodeModulePaths(from: string): string[];
+  _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
+  _resolveLookupPaths(request: string, parent: unknown): string[] | null;
+  _extensions: unknown;
+  _cache: unknown;
   prototype: LoaderModule;
 }
 
@@ -114,20 +121,31 @@ interface Pack {
   readonly files: ReadonlyMap<string, PackedFile>;
   readonly writtenMs: number;
   readonly lookupPaths: Map<string, string[]>;
+  readonly cache: StartCache;
 }
 
 function loadPack(): Pack | null {
   const path = join(__dirname, START_PACK_FILE);
   let bytes: Buffer;
-  let writtenMs: number;
+  let stats: Stats;
   try {
-    writtenMs = statSync(path).mtimeMs;
+    stats = statSync(path);
     bytes = readFileSync(path);
   } catch {
     return null; // not built (running from src/), or a copy of rampart without it
   }
   const files = parseStartPack(bytes);
-  return files === null ? null : { files, writtenMs, lookupPaths: new Map() };
+  if (files === null) return null;
+  return { files, writtenMs: stats.mtimeMs, lookupPaths: new Map(), cache: new StartCache(startCacheFile(__dirname), packIdentity(stats)) };
+}
+
+/**
+ * Writes V8's code of the start files for the next start of this Node version, when this
+ * start had to compile any (src/start-cache.ts). Called by each entry once rampart has
+ * started: the code of every function the start ran is in it by then.
+ */
+export function saveStartCache(): void {
+  if (pack !== undefined && pack !== null) pack.cache.save();
 }
 
 /**
@@ -139,7 +157,8 @@ function loadPack(): Pack | null {
  */
 function current(from: Pack, key: string): boolean {
   const file = from.files.get(key);
-  if (file === undefined) return false;
+  // Its source is let go once it has run: taken out of require.cache since, it loads from disk.
+  if (file === undefined || file.source === '') return false;
   const stats = statSync(file.filename, { throwIfNoEntry: false });
   return stats !== undefined && stats.size === file.bytes && stats.mtimeMs <= from.writtenMs;
 }
@@ -151,7 +170,7 @@ function current(from: Pack, key: string): boolean {
  */
 export function requireStartFile(key: string, parent: unknown): unknown {
   if (pack === undefined) pack = loadPack();
-  if (pack === null || !current(pack, key)) return undefined;
+  if (pack === null || !(alreadyLoaded(pack, key) || current(pack, key))) return undefined;
   return loadPacked(pack, key, parent);
 }
 
@@ -175,13 +194,31 @@ function loadPacked(from: Pack, key: string, parent: unknown): unknown {
   require.cache[filename] = mod as unknown as NodeJS.Module;
   let done = false;
   try {
-    mod._compile(file.source, filename, 'commonjs');
+    const wrapper = from.cache.compile(key, file.source, filename);
+    wrapper.call(mod.exports, mod.exports, requireOf(mod), mod, filename, file.folder);
     done = true;
+    file.source = '';
   } finally {
     if (!done) delete require.cache[filename]; // as Node does: a later require tries again
   }
   mod.loaded = true;
   return mod.exports;
+}
+
+/** The `require` Node gives a module's code (its makeRequireFunction), for a packed module. */
+function requireOf(mod: LoaderModule): NodeJS.Require {
+  const moduleRequire = function require(id: string): unknown {
+    return mod.require(id);
+  } as NodeJS.Require;
+  const resolve = function resolve(request: string, options?: { paths?: string[] }): string {
+    return NodeModule._resolveFilename(request, mod, false, options);
+  } as NodeJS.RequireResolve;
+  resolve.paths = (request: string) => NodeModule._resolveLookupPaths(request, mod);
+  moduleRequire.resolve = resolve;
+  moduleRequire.main = process.mainModule;
+  moduleRequire.extensions = NodeModule._extensions as NodeJS.RequireExtensions;
+  moduleRequire.cache = NodeModule._cache as NodeJS.Dict<NodeJS.Module>;
+  return moduleRequire;
 }
 
 /** Already loaded, from the pack or from disk: the cache answers, no stat needed. */

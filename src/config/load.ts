@@ -67,6 +67,11 @@ const ENV_KEYS: Readonly<Record<string, (value: string) => unknown>> = {
   RAMPART_INCLUDE_INPUT_VALUE: (v) => ({ telemetry: { includeInputValue: v === 'true' ? true : v === 'false' ? false : v } }),
   RAMPART_ALLOW_FULL_QUERY_INPUT: (v) => ({ sql: { allowFullQueryInput: v === 'true' ? true : v === 'false' ? false : v } }),
   RAMPART_CONFIG: () => ({}),
+  // Read by the start pack itself (src/start-cache.ts), before the config loads; checked here.
+  RAMPART_START_CACHE: (v) => {
+    if (v !== 'on' && v !== 'off') throw new RampartConfigError('RAMPART_START_CACHE', v, 'on, off', 'in the environment');
+    return {};
+  },
   ...Object.fromEntries(
     ATTACK_KINDS.map((kind) => [`RAMPART_${kind.toUpperCase()}_MODE`, (v: string) => ({ modes: { [kind]: v } })]),
   ),

@@ -194,15 +194,17 @@ class PairIndex {
     // Verified from the rare pair on: the pair matched, so a candidate that fails does so
     // near it more often than at the needle's start (a long periodic needle whose one rare
     // pair sits at its end failed only after comparing almost all of it). Slices of a flat
-    // string share its characters: nothing is copied.
-    const fromPair = best === 0 ? needle : needle.slice(best);
-    const beforePair = needle.slice(0, best);
-    for (; i < end; i++) {
-      const start = positions[i]! - best;
-      if (start + m > n) break;
-      if (this.haystack.startsWith(fromPair, start + best) && this.haystack.startsWith(beforePair, start)) {
-        at = start;
-        break;
+    // string share its characters: nothing is copied. No candidate: no slices made.
+    if (i < end) {
+      const fromPair = best === 0 ? needle : needle.slice(best);
+      const beforePair = needle.slice(0, best);
+      for (; i < end; i++) {
+        const start = positions[i]! - best;
+        if (start + m > n) break;
+        if (this.haystack.startsWith(fromPair, start + best) && this.haystack.startsWith(beforePair, start)) {
+          at = start;
+          break;
+        }
       }
     }
     spend(32 + (i - lo + 1) * m); // a candidate verified may compare the whole needle

@@ -65,6 +65,20 @@ app.post('/notes', async (req, res, next) => {
     next(error);
   }
 });
+// A long note stored with a short tag, the tag unescaped in several rows: a tag that closes
+// its literal is an injection, refused, and its finding (redacted statement and all) made
+// from the long statement.
+app.post('/tagged-notes', (req, res, next) => {
+  try {
+    const note = String(req.body.note).replace(/'/g, "''");
+    const tag = String(req.body.tag);
+    const tagRows = Array.from({ length: 12 }, () => `('${tag}')`).join(', ');
+    db.exec(`INSERT INTO notes (body) VALUES ('${note}'), ${tagRows}`);
+    res.json({ stored: true });
+  } catch (error) {
+    next(error);
+  }
+});
 const server: Server = createServer(app);
 const site = serveOnLoopback(t, server);
 
@@ -118,5 +132,27 @@ t.test('eight large requests leave nothing of their bodies behind', async (t) =>
   // The bodies alone are 8 x 3 MiB, their parsed copies as much again, and the indexes of
   // the long statements 4 bytes per character: whatever of them stayed reachable shows.
   t.ok(grown < 2 * MIB, `the heap grew by ${(grown / MIB).toFixed(1)} MiB after the requests (under 2 MiB, less than one note)`);
+  t.equal(server.listening, true, 'the server is still up');
+});
+
+t.test('a large refused request leaves nothing behind either (the finding redacts its query)', async (t) => {
+  const note = (i: number) => `${i}:`.padEnd(NOTE_LENGTH, String.fromCharCode(107 + i));
+  const warm = await postJson(`${site.base}/tagged-notes`, { note: note(9), tag: 'benign tag' });
+  t.equal(warm.status, 200, 'the benign twin is stored');
+  t.equal((db.prepare("SELECT COUNT(*) AS n FROM notes WHERE body = 'benign tag'").get() as { n: number }).n, 12, 'with its twelve tag rows');
+  const attackOf = (i: number) => postJson(`${site.base}/tagged-notes`, { note: note(i), tag: "x'); DROP TABLE notes; --" });
+  // What Node keeps for a while (the connection, the date cache's timer) is let expire before each measure.
+  const settled = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    return heapAfterCollection();
+  };
+  t.equal((await attackOf(0)).status, 403, 'a first large injection is refused'); // warms the finding path
+  const before = await settled();
+  t.equal((await attackOf(1)).status, 403, 'the large injection is refused');
+  t.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'notes'").get() !== undefined, 'the notes table is still there');
+  // Nothing guarded runs after the refusal: what the check and the finding searched must go with it.
+  const grown = (await settled()) - before;
+  t.ok(grown < 2 * MIB, `the heap grew by ${(grown / MIB).toFixed(1)} MiB after the refusal (under 2 MiB, less than its note)`);
   t.equal(server.listening, true, 'the server is still up');
 });

@@ -2,12 +2,13 @@
 // modules Node would have loaded (one instance each, in require.cache, under their real
 // file names), and without a usable pack everything loads from disk.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import t, { type Test } from 'tap';
 import { ROOT, runChild } from '../helpers/child';
 import { parseStartPack, requireStartFile, START_PACK_FILE, START_PACK_FORMAT } from '../../src/start-pack';
+import { startCacheFile } from '../../src/start-cache';
 
 const DIST = join(ROOT, 'dist');
 
@@ -31,8 +32,8 @@ function packedKeys(): string[] {
 }
 
 for (const [name, preload, entries] of [
-  ['--require rampart/register', ['--require', 'rampart/register'], ['register.js', 'start-pack.js']],
-  ['--import rampart/register', ['--import', 'rampart/register'], ['start-pack.js']],
+  ['--require rampart/register', ['--require', 'rampart/register'], ['register.js', 'start-pack.js', 'start-cache.js']],
+  ['--import rampart/register', ['--import', 'rampart/register'], ['start-pack.js', 'start-cache.js']],
 ] as const) {
   t.test(`${name}: the start files come from the pack, one instance each, under their own names`, async (t) => {
     const seen = await probe(t, [...preload]);
@@ -112,7 +113,7 @@ const NPM_FILE_TIME = new Date('1985-10-26T08:15:00Z');
 function loaderCopy(t: Test, files: Record<string, string>): { requireStartFile: typeof requireStartFile; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'rampart-start-pack-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  copyFileSync(join(DIST, 'start-pack.js'), join(dir, 'start-pack.js'));
+  for (const loader of ['start-pack.js', 'start-cache.js']) copyFileSync(join(DIST, loader), join(dir, loader));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
@@ -188,6 +189,8 @@ t.test('installed from the package tarball, rampart takes its start files from t
   const installed = join(dir, 'node_modules', 'rampart');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', join(dir, tarball), '-C', installed, '--strip-components=1']);
+  // The checkout's dist/ holds code caches written by earlier starts: none goes into the package.
+  t.same(readdirSync(join(installed, 'dist')).filter((name) => name.includes('.cache')), [], 'the tarball holds no code cache');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   for (const dep of Object.keys(pkg.dependencies)) symlinkSync(join(ROOT, 'node_modules', dep), join(dir, 'node_modules', dep), 'dir');
   writeFileSync(
@@ -197,5 +200,6 @@ process.stdout.write(JSON.stringify(globalThis.startPackProbe.filter((f) => f.st
   );
   const result = await runChild(['--require', join(ROOT, 'test', 'fixtures', 'start-pack-probe.js'), '--require', 'rampart/register', 'app.js'], {}, dir);
   t.equal(result.code, 0, result.stderr);
-  t.same(JSON.parse(result.stdout.trim().split('\n').pop()!), ['register.js', 'start-pack.js'], 'Node loaded only the entry and the pack loader');
+  t.same(JSON.parse(result.stdout.trim().split('\n').pop()!), ['register.js', 'start-pack.js', 'start-cache.js'], 'Node loaded only the entry and the pack loaders');
+  t.ok(existsSync(startCacheFile(join(installed, 'dist'))), "the installed copy's first start wrote its code cache in its own dist/");
 });
