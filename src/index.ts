@@ -8,8 +8,11 @@ const { startAgent, stopAgent } = (requireStartFile('agent.js', module) ?? requi
 
 /** Starts protection; call it before the app loads its database drivers and servers. */
 export function start(options?: Options): void {
-  startAgent(options);
-  saveStartCache();
+  try {
+    startAgent(options);
+  } finally {
+    saveStartCache(); // also after a refused configuration: it closes the cache file
+  }
 }
 
 /** Stops protection and restores every patched function. */

@@ -12,7 +12,7 @@
 // The cache sits in rampart's own dist/ folder, which holds rampart's code: whoever can
 // write it can write that code too. A folder rampart cannot write (a read-only image, a
 // zip) only means every start compiles, as without the cache.
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { Script, constants as vmConstants } from 'node:vm';
 import { sep } from 'node:path';
 
@@ -39,28 +39,50 @@ interface CacheHeader {
   readonly files: ReadonlyArray<readonly [string, number, number]>;
 }
 
-/** The cached code of each key, read from `bytes`, when they are a cache of the pack `packId`. */
-export function parseStartCache(bytes: Buffer, packId: string): ReadonlyMap<string, Buffer> | null {
-  const formatEnd = bytes.indexOf(NEWLINE);
-  const headerEnd = formatEnd < 0 ? -1 : bytes.indexOf(NEWLINE, formatEnd + 1);
-  if (headerEnd < 0 || bytes.toString('latin1', 0, formatEnd) !== START_CACHE_FORMAT) return null;
+/** Where one file's cached code lies in the cache file. */
+export interface CacheEntry {
+  readonly at: number;
+  readonly length: number;
+}
+
+/**
+ * The entries of a cache file of `size` bytes whose first bytes are `head` (at least its two
+ * header lines), when it is a cache of the pack `packId`; null otherwise. Each entry is read
+ * when its file compiles, so the start never holds the whole file (160-185 KB here).
+ */
+export function readCacheIndex(head: Buffer, size: number, packId: string): ReadonlyMap<string, CacheEntry> | null {
+  const formatEnd = head.indexOf(NEWLINE);
+  const headerEnd = formatEnd < 0 ? -1 : head.indexOf(NEWLINE, formatEnd + 1);
+  if (headerEnd < 0 || head.toString('latin1', 0, formatEnd) !== START_CACHE_FORMAT) return null;
   let header: CacheHeader;
   try {
-    header = JSON.parse(bytes.toString('utf8', formatEnd + 1, headerEnd)) as CacheHeader;
+    header = JSON.parse(head.toString('utf8', formatEnd + 1, headerEnd)) as CacheHeader;
   } catch {
     return null;
   }
   if (header === null || typeof header !== 'object' || header.pack !== packId || !Array.isArray(header.files)) return null;
   const body = headerEnd + 1;
-  const entries = new Map<string, Buffer>();
+  const entries = new Map<string, CacheEntry>();
   for (const entry of header.files) {
     if (!Array.isArray(entry) || entry.length !== 3) return null;
     const [key, start, length] = entry;
     if (typeof key !== 'string' || !Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length <= 0) return null;
-    if (body + start + length > bytes.length) return null;
-    entries.set(key, bytes.subarray(body + start, body + start + length));
+    if (body + start + length > size) return null;
+    entries.set(key, { at: body + start, length });
   }
   return entries;
+}
+
+/** The first bytes of the file open at `fd`, through its header's second line (or all of it). */
+function readHead(fd: number, size: number): Buffer {
+  let head = Buffer.alloc(0);
+  for (let want = 8192; ; want *= 4) {
+    head = Buffer.allocUnsafe(Math.min(want, size));
+    const read = readSync(fd, head, 0, head.length, 0);
+    head = head.subarray(0, read);
+    const formatEnd = head.indexOf(NEWLINE);
+    if ((formatEnd >= 0 && head.indexOf(NEWLINE, formatEnd + 1) >= 0) || read >= size || read < head.length) return head;
+  }
 }
 
 /** A packed file's compiled wrapper: call it as Node calls a module's wrapper. */
@@ -71,10 +93,12 @@ export type ModuleWrapper = (this: unknown, exports: unknown, require: unknown, 
  * after the start writes a new cache when any file had to be compiled.
  */
 export class StartCache {
-  private entries: ReadonlyMap<string, Buffer>;
+  /** The cache file, open while the start compiles (closed by save()). */
+  private fd: number | undefined;
+  private entries: ReadonlyMap<string, CacheEntry> = new Map();
   /** Every script compiled this start, by key: their code (lazily compiled functions included) is what a new cache holds. */
   private readonly scripts = new Map<string, Script>();
-  private stale = false;
+  private stale = true;
 
   /** RAMPART_START_CACHE=off: neither read nor written (read here: the config loads after the start files). */
   private readonly off = process.env.RAMPART_START_CACHE?.trim() === 'off';
@@ -83,21 +107,26 @@ export class StartCache {
     private readonly file: string,
     private readonly packId: string,
   ) {
-    let bytes: Buffer | undefined;
-    if (!this.off) {
-      try {
-        bytes = readFileSync(file);
-      } catch {
-        // no cache yet for this Node version
+    if (this.off) return;
+    let fd: number | undefined;
+    try {
+      fd = openSync(file, 'r');
+      const size = fstatSync(fd).size;
+      const entries = readCacheIndex(readHead(fd, size), size, packId);
+      if (entries !== null) {
+        this.entries = entries;
+        this.fd = fd;
+        this.stale = false;
+        return;
       }
+    } catch {
+      // no cache yet for this Node version
     }
-    const entries = bytes === undefined ? null : parseStartCache(bytes, packId);
-    this.entries = entries ?? new Map();
-    if (entries === null) this.stale = true;
+    if (fd !== undefined) closeSync(fd);
   }
 
   compile(key: string, source: string, filename: string): ModuleWrapper {
-    const cachedData = this.entries.get(key);
+    const cachedData = this.cachedCodeOf(key);
     const script = new Script(WRAPPER_HEAD + source + WRAPPER_TAIL, {
       filename,
       cachedData,
@@ -109,6 +138,18 @@ export class StartCache {
     return script.runInThisContext() as ModuleWrapper;
   }
 
+  /** A file's cached code, read now; undefined when the cache has none, or it cannot be read whole. */
+  private cachedCodeOf(key: string): Buffer | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined || this.fd === undefined) return undefined;
+    const data = Buffer.allocUnsafe(entry.length);
+    try {
+      return readSync(this.fd, data, 0, entry.length, entry.at) === entry.length ? data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * Writes the cache when this start compiled a file V8 had no code for, then lets the
    * scripts go. Written to a file of its own and renamed into place, so a process reading
@@ -117,8 +158,19 @@ export class StartCache {
    */
   save(): void {
     const scripts = this.scripts;
-    const previous = this.entries;
-    this.entries = new Map(); // a start file required later compiles without the cache
+    // Entries of files this start did not load stay (another entry, `start()` against
+    // `--require`, loads a few others): otherwise two kinds of start would rewrite it in turn.
+    const kept: Array<[string, Buffer]> = [];
+    if (this.stale && !this.off) {
+      for (const key of this.entries.keys()) {
+        const data = scripts.has(key) ? undefined : this.cachedCodeOf(key);
+        if (data !== undefined) kept.push([key, data]);
+      }
+    }
+    // A start file required later compiles without the cache.
+    this.entries = new Map();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
     if (this.off || !this.stale || scripts.size === 0) {
       scripts.clear();
       return;
@@ -134,9 +186,7 @@ export class StartCache {
       offset += data.length;
     };
     for (const [key, script] of scripts) add(key, script.createCachedData());
-    // Entries of files this start did not load stay (another entry, `start()` against
-    // `--require`, loads a few others): otherwise two kinds of start would rewrite it in turn.
-    for (const [key, data] of previous) if (!scripts.has(key)) add(key, data);
+    for (const [key, data] of kept) add(key, data);
     scripts.clear();
     const head = Buffer.from(`${START_CACHE_FORMAT}\n${JSON.stringify({ pack: this.packId, files })}\n`);
     const temporary = `${this.file}.${process.pid}.tmp`;

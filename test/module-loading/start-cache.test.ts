@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { request } from '../helpers/http';
 import { ROOT, runChild, startChildApp } from '../helpers/child';
-import { packIdentity, parseStartCache, START_CACHE_FORMAT, startCacheFile } from '../../src/start-cache';
+import { packIdentity, readCacheIndex, START_CACHE_FORMAT, startCacheFile } from '../../src/start-cache';
 
 const PROBE = join(ROOT, 'test', 'fixtures', 'start-cache-probe.js');
 
@@ -48,7 +48,8 @@ function cacheOf(dist: string): string {
  * not load, required later (the bundled-package check's markers).
  */
 function allFromCache(t: Test, dist: string, compiled: Compiled[], what: string): void {
-  const cached = parseStartCache(readFileSync(cacheOf(dist)), packIdentity(statSync(join(dist, 'start-pack.txt'))));
+  const bytes = readFileSync(cacheOf(dist));
+  const cached = readCacheIndex(bytes, bytes.length, packIdentity(statSync(join(dist, 'start-pack.txt'))));
   t.ok(cached !== null && cached.size >= 40, `${what}: the cache is of this pack and holds the start files`);
   const inCache = (c: Compiled) => cached!.has(c.file.slice(dist.length + 1));
   t.same(compiled.filter((c) => c.rejected), [], `${what}: V8 refused no cached code`);
@@ -125,15 +126,25 @@ t.test('a damaged cache starts as without one, and is replaced', async (t) => {
 
 t.test('the cache file is read only as a cache of its own pack', async (t) => {
   const entry = (files: unknown, pack = 'p1') => Buffer.from(`${START_CACHE_FORMAT}\n${JSON.stringify({ pack, files })}\nabcdef`);
-  t.same([...parseStartCache(entry([['a.js', 0, 2], ['b/c.js', 2, 4]]), 'p1')!.entries()].map(([k, v]) => [k, v.toString()]), [['a.js', 'ab'], ['b/c.js', 'cdef']]);
-  t.equal(parseStartCache(entry([['a.js', 0, 2]]), 'p2'), null, 'another pack');
-  t.equal(parseStartCache(entry([['a.js', 0, 7]]), 'p1'), null, 'an entry past the end');
-  t.equal(parseStartCache(entry([['a.js', -1, 2]]), 'p1'), null, 'a negative offset');
-  t.equal(parseStartCache(entry([['a.js', 0, 0]]), 'p1'), null, 'an empty entry');
-  t.equal(parseStartCache(entry([['a.js', 0]]), 'p1'), null, 'an entry of the wrong shape');
-  t.equal(parseStartCache(entry({}), 'p1'), null, 'files that are not a list');
-  t.equal(parseStartCache(Buffer.from(`rampart-start-cache 0\n{}\n`), 'p1'), null, 'another format');
-  t.equal(parseStartCache(Buffer.from(`${START_CACHE_FORMAT}\nnull\n`), 'p1'), null, 'a null header');
+  const index = (bytes: Buffer, pack = 'p1', size = bytes.length) => readCacheIndex(bytes, size, pack);
+  const good = entry([['a.js', 0, 2], ['b/c.js', 2, 4]]);
+  const body = good.length - 6;
+  t.same([...index(good)!.entries()], [['a.js', { at: body, length: 2 }], ['b/c.js', { at: body + 2, length: 4 }]]);
+  t.same(
+    [...index(good)!.values()].map(({ at, length }) => good.toString('latin1', at, at + length)),
+    ['ab', 'cdef'],
+    'each entry points at its bytes',
+  );
+  t.equal(index(entry([['a.js', 0, 2]]), 'p2'), null, 'another pack');
+  t.equal(index(entry([['a.js', 0, 7]])), null, 'an entry past the end');
+  t.equal(index(good, 'p1', good.length - 1), null, 'a file cut short');
+  t.equal(index(entry([['a.js', -1, 2]])), null, 'a negative offset');
+  t.equal(index(entry([['a.js', 0, 0]])), null, 'an empty entry');
+  t.equal(index(entry([['a.js', 0]])), null, 'an entry of the wrong shape');
+  t.equal(index(entry({})), null, 'files that are not a list');
+  t.equal(index(Buffer.from(`rampart-start-cache 0\n{}\n`)), null, 'another format');
+  t.equal(index(Buffer.from(`${START_CACHE_FORMAT}\nnull\n`)), null, 'a null header');
+  t.equal(index(Buffer.from(`${START_CACHE_FORMAT}\n{"pack":"p1","files":[]}`)), null, 'a header without its end of line');
 });
 
 t.test('a folder rampart cannot write to: every start compiles, and nothing is left behind', async (t) => {
@@ -171,4 +182,23 @@ t.test("--require and start() share one cache without rewriting it in turn", asy
   allFromCache(t, dist, await start(t, dist), '--require');
   allFromCache(t, dist, await viaStart(), 'start()');
   t.equal(statSync(cacheOf(dist)).mtimeMs, settled, 'neither rewrote it');
+});
+
+t.test('a cache whose header is longer than the first read is read whole', async (t) => {
+  const dist = distCopy(t);
+  await start(t, dist);
+  const bytes = readFileSync(cacheOf(dist));
+  const formatEnd = bytes.indexOf(0x0a);
+  const headerEnd = bytes.indexOf(0x0a, formatEnd + 1);
+  const header = JSON.parse(bytes.toString('utf8', formatEnd + 1, headerEnd)) as { pack: string; files: Array<[string, number, number]> };
+  // Files of a bigger pack: 2,000 more entries (about 59 KB of header, past the loader's first
+  // two reads of 8 and 32 KB), each naming real bytes.
+  const [, at, length] = header.files[0]!;
+  for (let i = 0; i < 2000; i++) header.files.push([`more/file-${i}.js`, at, length]);
+  const longer = Buffer.from(JSON.stringify(header));
+  t.ok(longer.length > 32_768, `the header is ${longer.length} bytes`);
+  writeFileSync(cacheOf(dist), Buffer.concat([bytes.subarray(0, formatEnd + 1), longer, bytes.subarray(headerEnd)]));
+  const compiled = await start(t, dist);
+  t.ok(compiled.filter((c) => c.given && !c.rejected).length >= 40, 'every start file still had its code from the cache');
+  t.same(compiled.filter((c) => c.rejected), [], 'none refused');
 });
