@@ -75,13 +75,12 @@ export function readCacheIndex(head: Buffer, size: number, packId: string): Read
 
 /** The first bytes of the file open at `fd`, through its header's second line (or all of it). */
 function readHead(fd: number, size: number): Buffer {
-  let head = Buffer.alloc(0);
   for (let want = 8192; ; want *= 4) {
-    head = Buffer.allocUnsafe(Math.min(want, size));
-    const read = readSync(fd, head, 0, head.length, 0);
-    head = head.subarray(0, read);
+    const buffer = Buffer.allocUnsafe(Math.min(want, size));
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    const head = buffer.subarray(0, read);
     const formatEnd = head.indexOf(NEWLINE);
-    if ((formatEnd >= 0 && head.indexOf(NEWLINE, formatEnd + 1) >= 0) || read >= size || read < head.length) return head;
+    if ((formatEnd >= 0 && head.indexOf(NEWLINE, formatEnd + 1) >= 0) || read >= size || read < buffer.length) return head;
   }
 }
 

@@ -12,10 +12,11 @@
 // stack traces, `__dirname`, `require.cache` and every tool that wraps require see what they
 // would see without the pack. It is compiled with V8's code cache (src/start-cache.ts), not
 // by Module#_compile, which takes none on Node 20: a tool that wraps _compile does not see
-// rampart's start files, as it already did not see the resolve and read steps. It goes into require.cache before it runs (as Node does), and the cache is read
-// first, so a file loaded from disk earlier (or later, by a lazily loaded detector's
-// `require('../state')`) is the same instance. Without the pack (running from src/, a
-// bundled copy, a pack that does not parse) callers fall back to a plain require.
+// rampart's start files, as it already did not see the resolve and read steps. It goes into
+// require.cache before it runs (as Node does), and the cache is read first, so a file loaded
+// from disk earlier (or later, by a lazily loaded detector's `require('../state')`) is the
+// same instance. Without the pack (running from src/, a bundled copy, a pack that does not
+// parse) callers fall back to a plain require.
 import Module from 'node:module';
 import { isAscii } from 'node:buffer';
 import { readFileSync, statSync, type Stats } from 'node:fs';
